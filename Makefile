@@ -1,0 +1,30 @@
+# Every target that needs Python depends on $(STAMP), so a fresh clone sets itself up.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup test lint bench
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_%-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(STAMP) ## Create .venv and install the project with its dev tools
+
+test: $(STAMP) ## Run the whole test suite (unit, integration, browser)
+	$(PY) -m pytest
+
+lint: $(STAMP) ## Check style with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(STAMP) ## Print the wall time of the what-if CLI (goal < 0.3 s)
+	$(PY) benchmarks/bench_cli.py
+
+include $(sort $(wildcard mk/*.mk))
