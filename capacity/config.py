@@ -1,0 +1,242 @@
+"""Loading ``scenarios.yaml`` into frozen objects, validated once, here at the border."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from capacity._fields import Fields
+from capacity.errors import ConfigError
+from capacity.plan import Inputs, ScenarioLoad
+
+_TOP_KEYS = ("service", "load", "cases", "thresholds", "scenarios", "alarms")
+_SERVICE_KEYS = ("name", "response_time_ms", "peak_rate", "safety_factor", "seconds_per_day")
+_LOAD_KEYS = ("start_case", "end_case")
+_CASE_KEYS = ("dau", "think_time_seconds", "description")
+_THINK_KEYS = ("min", "max")
+_THRESHOLD_KEYS = ("mtt_ms", "error_rate")
+_SCENARIO_KEYS = ("description", "requests_per_user_per_day", "journey_seconds", "steps", "stairs")
+_STAIR_KEYS = ("step_users", "step_seconds", "hold_seconds", "spawn_rate")
+
+
+@dataclass(frozen=True)
+class Service:
+    """The service-wide planning numbers."""
+
+    name: str
+    response_time_ms: float
+    peak_rate: float
+    safety_factor: float
+    seconds_per_day: float
+
+
+@dataclass(frozen=True)
+class Case:
+    """A named DAU level, with the think time its virtual users wait between requests."""
+
+    name: str
+    dau: float
+    think_min_seconds: float
+    think_max_seconds: float
+    description: str
+
+
+@dataclass(frozen=True)
+class StairSettings:
+    """How a scenario's stair climbs: users per step, step length, final hold, ramp speed."""
+
+    step_users: int
+    step_seconds: float
+    hold_seconds: float
+    spawn_rate: float
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One user journey: its daily shape (R, T), its steps in order, its stair settings."""
+
+    name: str
+    description: str
+    requests_per_user_per_day: float
+    journey_seconds: float
+    steps: tuple[str, ...]
+    stairs: StairSettings
+
+    def load(self) -> ScenarioLoad:
+        """The numbers the formulas need."""
+        return ScenarioLoad(
+            self.name,
+            self.requests_per_user_per_day,
+            self.journey_seconds,
+            self.stairs.step_users,
+        )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The pass/fail limits of a run."""
+
+    mtt_ms: float
+    error_rate: float
+
+
+@dataclass(frozen=True)
+class Suite:
+    """Everything ``scenarios.yaml`` says, validated."""
+
+    source: str
+    service: Service
+    start_case: str
+    end_case: str
+    cases: tuple[Case, ...]
+    thresholds: Thresholds
+    scenarios: tuple[Scenario, ...]
+    alarms_raw: object = None
+
+    def case(self, name: str) -> Case:
+        """The case called ``name`` (names were checked by the CLI or the loader)."""
+        return next(case for case in self.cases if case.name == name)
+
+    def scenario(self, name: str) -> Scenario:
+        """The scenario called ``name``."""
+        return next(scenario for scenario in self.scenarios if scenario.name == name)
+
+    def inputs(self, dau: float) -> Inputs:
+        """The formula inputs for a DAU level, from the service numbers."""
+        service = self.service
+        return Inputs(
+            dau,
+            service.peak_rate,
+            service.safety_factor,
+            service.response_time_ms,
+            service.seconds_per_day,
+        )
+
+
+def load_scenarios(path: str | Path, known_steps: Collection[str] | None = None) -> Suite:
+    """Read and validate ``path``; every mistake raises one ``ConfigError``.
+
+    ``known_steps``, when given, is the set of journey steps that have an implementation.
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(source, "", "no such file") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
+        raise ConfigError(source, "", f"cannot be read ({error.__class__.__name__})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigError(source, "", f"YAML syntax error: {where}{error.problem}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(source, "", f"YAML syntax error: {error}") from None
+    if raw is None:
+        raise ConfigError(
+            source, "", "is empty; expected a mapping with service, cases, thresholds and scenarios"
+        )
+    return parse_suite(source, raw, known_steps)
+
+
+def parse_suite(source: str, raw: object, known_steps: Collection[str] | None = None) -> Suite:
+    """Validate an already-parsed YAML document."""
+    top = Fields(source, "", raw)
+    top.only(_TOP_KEYS)
+    cases = _cases(top.sub("cases"))
+    case_names = tuple(case.name for case in cases)
+    load = Fields(source, "load", top.raw.get("load") or {})
+    load.only(_LOAD_KEYS)
+    start_case = _case_name(load, "start_case", "average", case_names)
+    end_case = _case_name(load, "end_case", "stress", case_names)
+    allowed_steps = tuple(sorted(known_steps)) if known_steps is not None else None
+    return Suite(
+        source=source,
+        service=_service(top.sub("service")),
+        start_case=start_case,
+        end_case=end_case,
+        cases=cases,
+        thresholds=_thresholds(top.sub("thresholds")),
+        scenarios=_scenarios(top.sub("scenarios"), allowed_steps),
+        alarms_raw=top.raw.get("alarms"),
+    )
+
+
+def _service(fields: Fields) -> Service:
+    fields.only(_SERVICE_KEYS)
+    return Service(
+        name=fields.text("name", default="service"),
+        response_time_ms=fields.number("response_time_ms"),
+        peak_rate=fields.number("peak_rate"),
+        safety_factor=fields.number("safety_factor"),
+        seconds_per_day=fields.number("seconds_per_day", default=86_400.0),
+    )
+
+
+def _cases(fields: Fields) -> tuple[Case, ...]:
+    if not fields.raw:
+        raise ConfigError(fields.source, fields.path, "must name at least one case")
+    cases = []
+    for name in fields.raw:
+        case = fields.sub(str(name))
+        case.only(_CASE_KEYS)
+        think = Fields(
+            case.source,
+            case.at("think_time_seconds"),
+            case.raw.get("think_time_seconds") or {"min": 0, "max": 0},
+        )
+        think.only(_THINK_KEYS)
+        low = think.number("min", inclusive=True)
+        high = think.number("max", inclusive=True)
+        if high < low:
+            raise think.error("max", f"must be >= min ({low:g})", high)
+        cases.append(
+            Case(str(name), case.number("dau"), low, high, case.text("description", default=""))
+        )
+    return tuple(cases)
+
+
+def _case_name(fields: Fields, key: str, default: str, case_names: tuple[str, ...]) -> str:
+    name = fields.text(key, default=default)
+    if name not in case_names:
+        raise fields.error(key, f"must name a case ({', '.join(case_names)})", name)
+    return name
+
+
+def _thresholds(fields: Fields) -> Thresholds:
+    fields.only(_THRESHOLD_KEYS)
+    error_rate = fields.number("error_rate", inclusive=True)
+    if error_rate > 1:
+        raise fields.error("error_rate", "must be a fraction between 0 and 1", error_rate)
+    return Thresholds(fields.number("mtt_ms"), error_rate)
+
+
+def _scenarios(fields: Fields, allowed_steps: tuple[str, ...] | None) -> tuple[Scenario, ...]:
+    if not fields.raw:
+        raise ConfigError(fields.source, fields.path, "must name at least one scenario")
+    scenarios = []
+    for name in fields.raw:
+        scenario = fields.sub(str(name))
+        scenario.only(_SCENARIO_KEYS)
+        stairs = scenario.sub("stairs")
+        stairs.only(_STAIR_KEYS)
+        scenarios.append(
+            Scenario(
+                name=str(name),
+                description=scenario.text("description", default=""),
+                requests_per_user_per_day=scenario.number("requests_per_user_per_day"),
+                journey_seconds=scenario.number("journey_seconds"),
+                steps=scenario.names("steps", allowed_steps),
+                stairs=StairSettings(
+                    step_users=stairs.whole("step_users"),
+                    step_seconds=stairs.number("step_seconds"),
+                    hold_seconds=stairs.number("hold_seconds"),
+                    spawn_rate=stairs.number("spawn_rate"),
+                ),
+            )
+        )
+    return tuple(scenarios)
