@@ -1,0 +1,98 @@
+"""A plain blocking client for journeys: one keep-alive connection, one thread at a time."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from journeys.client import BodyCheck, StepFailed, verdict
+
+# Called once per request with (method, name, elapsed_ms, failure reason or None).
+OnRequest = Callable[[str, str, float, "str | None"], None]
+
+
+class BlockingClient:
+    """Implements ``journeys.Client`` over ``http.client``; reconnects after an error."""
+
+    def __init__(
+        self, base_url: str, timeout_seconds: float = 10.0, on_request: OnRequest | None = None
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {base_url!r}")
+        self._scheme = parts.scheme
+        self._host = parts.hostname
+        self._port = parts.port
+        self._prefix = parts.path.rstrip("/")
+        self._timeout = timeout_seconds
+        self._on_request = on_request
+        self._connection: http.client.HTTPConnection | None = None
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        name: str,
+        expect: int,
+        token: str | None = None,
+        body: object = None,
+        check: BodyCheck | None = None,
+    ) -> Any:
+        """Send one request; see ``journeys.Client``."""
+        headers = {"Accept": "application/json"}
+        data = None
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        status, payload, error = self._send(method, self._prefix + path, data, headers)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        reason = verdict(method, name, status, expect, payload, check, error)
+        if self._on_request is not None:
+            self._on_request(method, name, elapsed_ms, reason)
+        if reason:
+            raise StepFailed(reason)
+        return payload
+
+    def close(self) -> None:
+        """Close the connection, if open."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _send(
+        self, method: str, path: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, Any, str | None]:
+        try:
+            connection = self._connect()
+            connection.request(method, path, body=data, headers=headers)
+            response = connection.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.close()
+            return 0, None, f"connection error: {error.__class__.__name__}: {error}"
+        if response.getheader("Connection", "").lower() == "close":
+            self.close()
+        if not raw:
+            return response.status, None, None
+        try:
+            return response.status, json.loads(raw), None
+        except ValueError:
+            return response.status, None, "body is not JSON"
+
+    def _connect(self) -> http.client.HTTPConnection:
+        if self._connection is None:
+            factory = (
+                http.client.HTTPSConnection
+                if self._scheme == "https"
+                else http.client.HTTPConnection
+            )
+            self._connection = factory(self._host, self._port, timeout=self._timeout)
+        return self._connection
