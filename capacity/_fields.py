@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,6 +47,13 @@ class Fields:
             raise ConfigError(self.source, self.at(key), "is required")
         return self.raw[key]
 
+    def text_keys(self) -> tuple[str, ...]:
+        """The keys of this mapping, which must all be text (YAML reads ``1:`` as a number)."""
+        for key in self.raw:
+            if not isinstance(key, str):
+                raise ConfigError(self.source, self.at(str(key)), "name must be text", key)
+        return tuple(self.raw)
+
     def sub(self, key: str) -> Fields:
         """The nested mapping under a required key."""
         return Fields(self.source, self.at(key), self.present(key))
@@ -64,7 +72,9 @@ class Fields:
         value = self.present(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(key, "must be a number", value)
-        if value < minimum or (value == minimum and not inclusive) or value != value:
+        if not math.isfinite(value):
+            raise self.error(key, "must be a finite number", value)
+        if value < minimum or (value == minimum and not inclusive):
             sign = ">=" if inclusive else ">"
             raise self.error(key, f"must be {sign} {minimum:g}", value)
         return float(value)

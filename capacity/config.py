@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from capacity._fields import Fields
-from capacity.errors import ConfigError
+from capacity.errors import ConfigError, UsageError
 from capacity.plan import Inputs, ScenarioLoad
 
 _TOP_KEYS = ("service", "load", "cases", "thresholds", "scenarios", "alarms")
@@ -97,12 +98,18 @@ class Suite:
     alarms_raw: object = None
 
     def case(self, name: str) -> Case:
-        """The case called ``name`` (names were checked by the CLI or the loader)."""
-        return next(case for case in self.cases if case.name == name)
+        """The case called ``name``; ``UsageError`` naming the known ones if there is none."""
+        for case in self.cases:
+            if case.name == name:
+                return case
+        raise _unknown("case", name, tuple(case.name for case in self.cases))
 
     def scenario(self, name: str) -> Scenario:
-        """The scenario called ``name``."""
-        return next(scenario for scenario in self.scenarios if scenario.name == name)
+        """The scenario called ``name``; ``UsageError`` naming the known ones if there is none."""
+        for scenario in self.scenarios:
+            if scenario.name == name:
+                return scenario
+        raise _unknown("scenario", name, tuple(scenario.name for scenario in self.scenarios))
 
     def inputs(self, dau: float) -> Inputs:
         """The formula inputs for a DAU level, from the service numbers."""
@@ -166,6 +173,12 @@ def parse_suite(source: str, raw: object, known_steps: Collection[str] | None = 
     )
 
 
+def _unknown(kind: str, name: str, known: tuple[str, ...]) -> UsageError:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return UsageError(f"unknown {kind} '{name}'; known: {', '.join(known)}{hint}")
+
+
 def _service(fields: Fields) -> Service:
     fields.only(_SERVICE_KEYS)
     return Service(
@@ -181,8 +194,8 @@ def _cases(fields: Fields) -> tuple[Case, ...]:
     if not fields.raw:
         raise ConfigError(fields.source, fields.path, "must name at least one case")
     cases = []
-    for name in fields.raw:
-        case = fields.sub(str(name))
+    for name in fields.text_keys():
+        case = fields.sub(name)
         case.only(_CASE_KEYS)
         think = Fields(
             case.source,
@@ -195,7 +208,7 @@ def _cases(fields: Fields) -> tuple[Case, ...]:
         if high < low:
             raise think.error("max", f"must be >= min ({low:g})", high)
         cases.append(
-            Case(str(name), case.number("dau"), low, high, case.text("description", default=""))
+            Case(name, case.number("dau"), low, high, case.text("description", default=""))
         )
     return tuple(cases)
 
@@ -219,14 +232,14 @@ def _scenarios(fields: Fields, allowed_steps: tuple[str, ...] | None) -> tuple[S
     if not fields.raw:
         raise ConfigError(fields.source, fields.path, "must name at least one scenario")
     scenarios = []
-    for name in fields.raw:
-        scenario = fields.sub(str(name))
+    for name in fields.text_keys():
+        scenario = fields.sub(name)
         scenario.only(_SCENARIO_KEYS)
         stairs = scenario.sub("stairs")
         stairs.only(_STAIR_KEYS)
         scenarios.append(
             Scenario(
-                name=str(name),
+                name=name,
                 description=scenario.text("description", default=""),
                 requests_per_user_per_day=scenario.number("requests_per_user_per_day"),
                 journey_seconds=scenario.number("journey_seconds"),

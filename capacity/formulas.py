@@ -6,7 +6,9 @@ import math
 
 # VUser rounding ignores float noise below a millionth of a user, so 1200.0000000002
 # (a float artefact of 1,200 exactly) stays 1,200 instead of jumping a whole step.
+# The result is never more than VUSER_TOLERANCE below the exact value.
 _VUSER_DECIMALS = 6
+VUSER_TOLERANCE = 10.0**-_VUSER_DECIMALS
 
 
 def daily_requests(dau: float, requests_per_user_per_day: float) -> float:
@@ -37,7 +39,8 @@ def vusers_exact(
 
 def round_up_to_step(value: float, step_users: int) -> int:
     """The smallest whole multiple of ``step_users`` that is not below ``value``."""
-    steps = math.ceil(round(value / step_users, _VUSER_DECIMALS))
+    # Round in users (not in steps): a millionth of a step of 100 would be 0.0001 users.
+    steps = math.ceil(round(value, _VUSER_DECIMALS) / step_users)
     return max(steps, 0) * step_users
 
 
