@@ -1,0 +1,61 @@
+"""Reading a run directory into numbers (analyse) and writing its report files (build)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reports.intervals import Intervals, load_intervals
+from reports.rundata import RunInfo, load_run
+from reports.steps import StepResult, step_results
+from reports.verdict import Verdict, judge
+
+OUTPUTS = ("report.html", "summary.json", "steps.csv", "tps.png", "mtt.png")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A run directory, read and judged."""
+
+    run_dir: Path
+    run: RunInfo
+    intervals: Intervals
+    steps: tuple[StepResult, ...]
+    verdict: Verdict
+    exclude_seconds: float
+
+
+def analyse(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
+    """Read run.json and the interval data, compute the step table and the verdict."""
+    run = load_run(run_dir)
+    intervals = load_intervals(run_dir, run.started_epoch)
+    steps = tuple(step_results(run.steps, intervals.totals, exclude_seconds, run.cpu_warnings))
+    return Analysis(run_dir, run, intervals, steps, judge(run, steps), exclude_seconds)
+
+
+def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
+    """Write report.html, summary.json, steps.csv and the charts into run_dir."""
+    from reports.charts import write_charts
+    from reports.html import render_report
+    from reports.summary import summary, write_steps_csv, write_summary
+
+    analysis = analyse(run_dir, exclude_seconds)
+    run, verdict, steps = analysis.run, analysis.verdict, analysis.steps
+    source = analysis.intervals.source
+    write_summary(
+        run_dir / "summary.json",
+        summary(run.run_id, verdict, steps, source=source, exclude_seconds=exclude_seconds),
+    )
+    write_steps_csv(run_dir / "steps.csv", steps)
+    charts = write_charts(run_dir, run, analysis.intervals.totals, steps)
+    page = render_report(
+        run,
+        verdict,
+        steps,
+        charts,
+        by_name=analysis.intervals.by_name,
+        source=source,
+        exclude_seconds=exclude_seconds,
+    )
+    (run_dir / "report.html").write_text(page, encoding="utf-8")
+    return analysis

@@ -1,0 +1,311 @@
+"""The report's PNG charts (matplotlib, Agg backend): one function per chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reports.rundata import RunInfo
+from reports.steps import StepResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+_TICK_STEPS_S = (5, 10, 15, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200)
+_COLORS = {"tps": "#1f77b4", "users": "#555555", "plan": "#ff7f0e", "mtt": "#2ca02c"}
+_TARGET = "#d62728"
+_SIZE = (11, 4.6)
+
+
+def pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend (imported here to keep the CLI fast)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def time_axis(ax: Axes, duration_s: float) -> None:
+    """Elapsed-time ticks: mm:ss up to an hour, h:mm beyond; at most ~10 ticks."""
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+    step = next((s for s in _TICK_STEPS_S if duration_s / s <= 10), _TICK_STEPS_S[-1])
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    if duration_s < 3600:
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _: f"{int(x) // 60}:{int(x) % 60:02d}")
+        )
+        ax.set_xlabel("elapsed time (mm:ss)")
+    else:
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda x, _: f"{int(x) // 3600}:{int(x) % 3600 // 60:02d}")
+        )
+        ax.set_xlabel("elapsed time (h:mm)")
+    ax.set_xlim(0, max(duration_s, 1))
+    ax.grid(True, axis="y", alpha=0.3)
+
+
+def save(fig: Figure, path: Path) -> Path:
+    """Write the figure as PNG and free it."""
+    fig.savefig(path, dpi=100)
+    pyplot().close(fig)
+    return path
+
+
+def write_charts(
+    run_dir: Path, run: RunInfo, totals: pd.DataFrame, steps: Sequence[StepResult]
+) -> dict[str, Path]:
+    """Draw every chart into run_dir; return {file name: path} in report order."""
+    duration = _duration(run, totals)
+    charts = {
+        "tps.png": _tps_chart(run, totals, steps, duration),
+        "mtt.png": _mtt_chart(run, totals, steps, duration),
+        "percentiles.png": _percentile_chart(run, totals, steps, duration),
+        "errors.png": _error_chart(totals, steps, duration),
+        "users.png": _users_chart(run, totals, steps, duration),
+        "throughput_users.png": _throughput_chart(steps),
+    }
+    return {name: save(fig, run_dir / name) for name, fig in charts.items() if fig is not None}
+
+
+def _duration(run: RunInfo, totals: pd.DataFrame) -> float:
+    planned = run.steps[-1].end_s
+    measured = float((totals["time_s"] + totals["duration_s"]).max()) if len(totals) else 0.0
+    return max(planned, measured, 1.0)
+
+
+def _smooth(values: pd.Series, points: int) -> pd.Series:
+    window = max(1, points // 120)
+    return values.rolling(window, min_periods=1, center=True).mean() if window > 1 else values
+
+
+def _mark_steps(ax: Axes, steps: Sequence[StepResult]) -> None:
+    """Dotted lines at step starts, shaded excluded ramps, step numbers along the top."""
+    every = max(1, len(steps) // 12)
+    for index, step in enumerate(steps):
+        ax.axvline(step.start_s, color="#999999", linestyle=":", linewidth=0.8)
+        label = "ramp, excluded from the step table" if index == 0 else None
+        ax.axvspan(
+            step.start_s, step.window_start_s, color="#cccccc", alpha=0.3, linewidth=0, label=label
+        )
+        if index % every == 0:
+            middle = (step.start_s + step.end_s) / 2
+            ax.text(
+                middle,
+                1.01,
+                f"S{step.step}",
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color="#666666",
+            )
+
+
+def _planned_users(run: RunInfo) -> tuple[list[float], list[float]]:
+    times, users = [], []
+    for step in run.steps:
+        times += [step.start_s, step.end_s]
+        users += [step.users, step.users]
+    return times, users
+
+
+def _tps_chart(
+    run: RunInfo, totals: pd.DataFrame, steps: Sequence[StepResult], duration: float
+) -> Figure:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
+    tps = totals["requests"] / totals["duration_s"]
+    smooth = len(totals) > 240
+    ax.plot(
+        totals["time_s"],
+        tps,
+        color=_COLORS["tps"],
+        linewidth=0.6 if smooth else 1.2,
+        alpha=0.45 if smooth else 1.0,
+        label="TPS per interval",
+    )
+    if smooth:
+        ax.plot(
+            totals["time_s"],
+            _smooth(tps, len(totals)),
+            color=_COLORS["tps"],
+            linewidth=1.6,
+            label="TPS (rolling mean)",
+        )
+    ax.set_ylabel("TPS (requests/s)")
+    ax.set_ylim(bottom=0)
+    right = ax.twinx()
+    right.plot(
+        *_planned_users(run),
+        color=_COLORS["plan"],
+        linestyle="--",
+        linewidth=1.2,
+        label="planned users",
+    )
+    right.plot(
+        totals["time_s"],
+        totals["users"],
+        color=_COLORS["users"],
+        linewidth=1.0,
+        label="actual users",
+    )
+    right.set_ylabel("users")
+    right.set_ylim(bottom=0)
+    _mark_steps(ax, steps)
+    time_axis(ax, duration)
+    _legend(ax, right)
+    ax.set_title("Throughput (TPS) and users over time", pad=16)
+    return fig
+
+
+def _mtt_chart(
+    run: RunInfo, totals: pd.DataFrame, steps: Sequence[StepResult], duration: float
+) -> Figure:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
+    ax.plot(
+        totals["time_s"],
+        totals["mean_ms"],
+        color=_COLORS["mtt"],
+        linewidth=0.8,
+        label="MTT per interval",
+    )
+    ax.axhline(
+        run.mtt_ms, color=_TARGET, linestyle="--", linewidth=1.2, label=f"target {run.mtt_ms:g} ms"
+    )
+    ax.set_ylabel("MTT, mean response time (ms)")
+    ax.set_ylim(bottom=0)
+    _mark_steps(ax, steps)
+    time_axis(ax, duration)
+    ax.legend(loc="upper left", fontsize=9)
+    ax.set_title("Mean test time (MTT) over time", pad=16)
+    return fig
+
+
+def _percentile_chart(
+    run: RunInfo, totals: pd.DataFrame, steps: Sequence[StepResult], duration: float
+) -> Figure | None:
+    if totals["p95_ms"].isna().all():
+        return None
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
+    for column, color in (("p99_ms", "#9467bd"), ("p95_ms", "#e377c2"), ("p50_ms", "#17becf")):
+        ax.plot(
+            totals["time_s"],
+            totals[column],
+            color=color,
+            linewidth=0.8,
+            label=column.replace("_ms", ""),
+        )
+    ax.axhline(
+        run.mtt_ms, color=_TARGET, linestyle="--", linewidth=1.2, label=f"target {run.mtt_ms:g} ms"
+    )
+    ax.set_ylabel("response time (ms)")
+    ax.set_ylim(bottom=0)
+    _mark_steps(ax, steps)
+    time_axis(ax, duration)
+    ax.legend(loc="upper left", fontsize=9, ncols=4)
+    ax.set_title("Response-time percentiles per interval", pad=16)
+    return fig
+
+
+def _error_chart(totals: pd.DataFrame, steps: Sequence[StepResult], duration: float) -> Figure:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
+    failures = totals["failures"] / totals["duration_s"]
+    ax.fill_between(
+        totals["time_s"], failures, step="post", color=_TARGET, alpha=0.35, label="failures/s"
+    )
+    ax.set_ylabel("failures per second")
+    ax.set_ylim(bottom=0, top=max(1.0, float(failures.max() or 0) * 1.15))
+    right = ax.twinx()
+    share = 100 * totals["failures"] / totals["requests"].where(totals["requests"] > 0)
+    right.plot(totals["time_s"], share, color="#8c564b", linewidth=0.9, label="error % of requests")
+    right.set_ylabel("error %")
+    right.set_ylim(0, max(1.0, float(share.max()) * 1.15 if share.notna().any() else 1.0))
+    _mark_steps(ax, steps)
+    time_axis(ax, duration)
+    _legend(ax, right)
+    ax.set_title("Errors over time", pad=16)
+    return fig
+
+
+def _users_chart(
+    run: RunInfo, totals: pd.DataFrame, steps: Sequence[StepResult], duration: float
+) -> Figure:
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(11, 3.6), layout="constrained")
+    ax.plot(
+        *_planned_users(run),
+        color=_COLORS["plan"],
+        linestyle="--",
+        linewidth=1.4,
+        label="planned users",
+    )
+    ax.plot(
+        totals["time_s"],
+        totals["users"],
+        color=_COLORS["users"],
+        linewidth=1.2,
+        label="actual users",
+    )
+    ax.set_ylabel("users")
+    ax.set_ylim(bottom=0)
+    _mark_steps(ax, steps)
+    time_axis(ax, duration)
+    ax.legend(loc="lower right", fontsize=9)
+    ax.set_title("Users: planned vs actual", pad=16)
+    return fig
+
+
+def _throughput_chart(steps: Sequence[StepResult]) -> Figure | None:
+    points = [step for step in steps if step.tps is not None and step.users > 0]
+    if not points:
+        return None
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+    users = [step.users for step in points]
+    slope = points[0].tps / points[0].users
+    top = max(users) * 1.05
+    ax.plot(
+        [0, top],
+        [0, slope * top],
+        color="#999999",
+        linestyle="--",
+        label="ideal linear (step 1 TPS/user)",
+    )
+    ax.plot(
+        users,
+        [step.tps for step in points],
+        marker="o",
+        color=_COLORS["tps"],
+        label="measured, one point per step",
+    )
+    for step in points:
+        ax.annotate(
+            f"S{step.step}",
+            (step.users, step.tps),
+            textcoords="offset points",
+            xytext=(4, -12),
+            fontsize=8,
+        )
+    ax.set_xlim(0, top)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("users")
+    ax.set_ylabel("TPS (requests/s)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", fontsize=9)
+    ax.set_title("Throughput vs users")
+    return fig
+
+
+def _legend(left: Axes, right: Axes) -> None:
+    handles, labels = left.get_legend_handles_labels()
+    more_handles, more_labels = right.get_legend_handles_labels()
+    left.legend(handles + more_handles, labels + more_labels, loc="upper left", fontsize=9, ncols=2)

@@ -1,0 +1,130 @@
+"""``python -m reports``: parse the arguments, call build or compare, format the result.
+
+Exit codes: 0 PASS; ``--fail-exit-code`` (default 99, like k6's threshold failure) on
+FAIL; 2 for a run directory the report cannot read (one ``Error:`` line, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reports.errors import ReportError
+
+DEFAULT_FAIL_EXIT_CODE = 99
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m reports",
+        description="Read a stairload run directory: step table, charts, verdict, HTML report.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build = commands.add_parser(
+        "build",
+        help="write report.html, summary.json, steps.csv and charts into RUN_DIR",
+        description="Write report.html, summary.json, steps.csv and PNG charts into RUN_DIR. "
+        "Exit 0 on PASS, --fail-exit-code on FAIL, 2 when RUN_DIR cannot be read.",
+    )
+    build.add_argument("run_dir", metavar="RUN_DIR", type=Path)
+    _exclude_option(build)
+    build.add_argument(
+        "--fail-exit-code",
+        type=int,
+        default=DEFAULT_FAIL_EXIT_CODE,
+        metavar="N",
+        help="exit code when the verdict is FAIL (default %(default)s; 0 disables)",
+    )
+    compare = commands.add_parser(
+        "compare",
+        help="overlay two runs and write a per-step delta table (HTML + CSV)",
+        description="Overlaid TPS and MTT charts and a per-step delta table, steps matched "
+        "by user count. Deltas are RUN_B relative to RUN_A.",
+    )
+    compare.add_argument("run_a", metavar="RUN_A", type=Path)
+    compare.add_argument("run_b", metavar="RUN_B", type=Path)
+    compare.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output directory (default: compare-A-vs-B next to RUN_B)",
+    )
+    _exclude_option(compare)
+    return parser
+
+
+def _exclude_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--exclude-seconds",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="also drop the first S seconds after each step's ramp (default %(default)s)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.exclude_seconds < 0:
+            raise ReportError(f"--exclude-seconds: must be >= 0 (got {args.exclude_seconds:g})")
+        if args.command == "build":
+            return _build(args.run_dir, args.exclude_seconds, args.fail_exit_code)
+        return _compare(args.run_a, args.run_b, args.out, args.exclude_seconds)
+    except ReportError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        print(f"Error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return ReportError.exit_code
+
+
+def _require_dir(path: Path) -> None:
+    if not path.is_dir():
+        raise ReportError(f"{path}: not a directory")
+
+
+def _build(run_dir: Path, exclude_seconds: float, fail_exit_code: int) -> int:
+    from reports.build import build
+
+    _require_dir(run_dir)
+    analysis = build(run_dir, exclude_seconds)
+    verdict = analysis.verdict
+    if verdict.exit_note:
+        print(f"note: {verdict.exit_note}")
+    print(f"verdict: {verdict.verdict}")
+    for check in verdict.checks:
+        result = ("PASS" if check.passed else "FAIL") if check.gate else "info"
+        print(
+            f"  {result:4}  {check.name:22} {_value(check.measured)} (limit {_value(check.limit)})"
+        )
+    for caveat in verdict.caveats:
+        print(f"caveat: {caveat}")
+    print(
+        f"max users within target: {_value(verdict.max_users_within_target)}; "
+        f"knee: {_value(verdict.knee_step, 'step ')}; peak TPS: {_value(verdict.peak_tps)}"
+    )
+    print(f"report: {run_dir / 'report.html'}")
+    return 0 if verdict.verdict == "PASS" else fail_exit_code
+
+
+def _compare(run_a: Path, run_b: Path, out: Path | None, exclude_seconds: float) -> int:
+    from reports.compare import compare, default_out_dir
+
+    _require_dir(run_a)
+    _require_dir(run_b)
+    comparison = compare(run_a, run_b, out or default_out_dir(run_a, run_b), exclude_seconds)
+    print(f"steps compared: {len(comparison.rows)}")
+    print(f"report: {comparison.out_dir / 'compare.html'}")
+    return 0
+
+
+def _value(value: float | int | None, prefix: str = "") -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{prefix}{int(value)}"
+    return f"{prefix}{value:.4g}" if abs(value) < 1 else f"{prefix}{value:.1f}"

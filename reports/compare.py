@@ -1,0 +1,135 @@
+"""Two runs side by side: overlaid TPS and MTT charts and a per-step delta table."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reports.build import Analysis, analyse
+from reports.html import CSS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+DELTA_COLUMNS = (
+    "users",
+    "tps_a",
+    "tps_b",
+    "tps_delta_pct",
+    "mtt_ms_a",
+    "mtt_ms_b",
+    "mtt_delta_pct",
+    "p95_ms_a",
+    "p95_ms_b",
+    "error_rate_a",
+    "error_rate_b",
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Where the comparison went and what it holds."""
+
+    out_dir: Path
+    rows: tuple[dict[str, float | int | None], ...]
+
+
+def default_out_dir(run_a: Path, run_b: Path) -> Path:
+    """A sibling of run B (so under runs/ for runs under runs/): compare-A-vs-B."""
+    return run_b.resolve().parent / f"compare-{run_a.resolve().name}-vs-{run_b.resolve().name}"
+
+
+def compare(run_a: Path, run_b: Path, out_dir: Path, exclude_seconds: float = 0.0) -> Comparison:
+    """Write compare.html, compare.csv, compare_tps.png and compare_mtt.png into out_dir."""
+    a, b = analyse(run_a, exclude_seconds), analyse(run_b, exclude_seconds)
+    rows = tuple(delta_rows(a, b))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / "compare.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=DELTA_COLUMNS)
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+    charts = {
+        "compare_tps.png": _overlay(a, b, "tps", "TPS (requests/s)", "Throughput: A vs B"),
+        "compare_mtt.png": _overlay(a, b, "mean_ms", "MTT (ms)", "Mean test time: A vs B"),
+    }
+    from reports.charts import save
+
+    paths = [save(fig, out_dir / name) for name, fig in charts.items()]
+    (out_dir / "compare.html").write_text(_page(a, b, rows, paths), encoding="utf-8")
+    return Comparison(out_dir, rows)
+
+
+def delta_rows(a: Analysis, b: Analysis) -> list[dict[str, float | int | None]]:
+    """One row per user count present in either run, matched by user count."""
+    steps_a = {step.users: step for step in a.steps if step.measured}
+    steps_b = {step.users: step for step in b.steps if step.measured}
+    rows = []
+    for users in sorted(set(steps_a) | set(steps_b)):
+        one, two = steps_a.get(users), steps_b.get(users)
+        row: dict[str, float | int | None] = {"users": users}
+        for field in ("tps", "mtt_ms", "p95_ms", "error_rate"):
+            row[f"{field}_a"] = _round(getattr(one, field) if one else None)
+            row[f"{field}_b"] = _round(getattr(two, field) if two else None)
+        row["tps_delta_pct"] = _change(row["tps_a"], row["tps_b"])
+        row["mtt_delta_pct"] = _change(row["mtt_ms_a"], row["mtt_ms_b"])
+        rows.append({column: row[column] for column in DELTA_COLUMNS})
+    return rows
+
+
+def _change(before: float | int | None, after: float | int | None) -> float | None:
+    if before is None or after is None or before == 0:
+        return None
+    return round(100.0 * (after - before) / before, 2)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _overlay(a: Analysis, b: Analysis, column: str, ylabel: str, title: str) -> Figure:
+    from reports.charts import pyplot, time_axis
+
+    fig, ax = pyplot().subplots(figsize=(11, 4.6), layout="constrained")
+    duration = 1.0
+    for analysis, label, color in ((a, "A", "#1f77b4"), (b, "B", "#ff7f0e")):
+        totals = analysis.intervals.totals
+        values = totals["requests"] / totals["duration_s"] if column == "tps" else totals[column]
+        name = f"{label}: {analysis.run.run_id}"
+        ax.plot(totals["time_s"], values, color=color, linewidth=1.0, label=name)
+        duration = max(duration, analysis.run.steps[-1].end_s)
+    if column == "mean_ms":
+        target = a.run.mtt_ms
+        ax.axhline(target, color="#d62728", linestyle="--", label=f"target {target:g} ms (A)")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    time_axis(ax, duration)
+    ax.legend(loc="upper left", fontsize=9)
+    ax.set_title(title)
+    return fig
+
+
+def _page(a: Analysis, b: Analysis, rows: tuple[dict, ...], charts: list[Path]) -> str:
+    from reports.html import image_tag
+
+    head = "".join(f"<th>{escape(column)}</th>" for column in DELTA_COLUMNS)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{'&ndash;' if v is None else v}</td>" for v in row.values())
+        + "</tr>"
+        for row in rows
+    )
+    verdicts = (
+        f"<p>A: <b>{escape(a.run.run_id)}</b> ({a.verdict.verdict}) &middot; "
+        f"B: <b>{escape(b.run.run_id)}</b> ({b.verdict.verdict}). Deltas are B relative to A; "
+        "steps are matched by user count.</p>"
+    )
+    images = "".join(image_tag(path) for path in charts)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" '
+        f'href="data:,"><title>stairload compare</title><style>{CSS}</style></head><body>'
+        f'<h1>stairload compare</h1>{verdicts}<table id="deltas"><tr>{head}</tr>{body}</table>'
+        f"{images}</body></html>\n"
+    )

@@ -1,0 +1,166 @@
+"""Per-interval totals: from intervals.csv, or derived from Locust's cumulative stats history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reports.errors import ReportError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+INTERVALS_CSV = "intervals.csv"
+HISTORY_CSV = "locust_stats_history.csv"
+TIME_COLUMNS = ("mean_ms", "min_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms")
+_COUNT_COLUMNS = ("time_s", "users", "target_users", "requests", "failures")
+_HISTORY_COLUMNS = (
+    "Timestamp",
+    "User Count",
+    "Name",
+    "Total Request Count",
+    "Total Failure Count",
+    "Total Average Response Time",
+)
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """The run's per-interval totals, one row per interval, sorted by time.
+
+    ``totals`` columns: time_s, duration_s, users, target_users, requests, failures and
+    TIME_COLUMNS (NaN where unknown). ``by_name`` holds one row per request name with
+    requests, failures and mean_ms over the whole run (empty when unknown).
+    """
+
+    totals: pd.DataFrame
+    by_name: pd.DataFrame
+    source: str
+
+    @property
+    def has_percentiles(self) -> bool:
+        """Whether per-interval percentiles exist (only intervals.csv has them)."""
+        return self.source == INTERVALS_CSV
+
+
+def load_intervals(run_dir: Path, started_epoch: float | None) -> Intervals:
+    """Read intervals.csv, or fall back to locust_stats_history.csv when it is missing."""
+    if (run_dir / INTERVALS_CSV).is_file():
+        return _from_intervals(run_dir / INTERVALS_CSV)
+    if (run_dir / HISTORY_CSV).is_file():
+        return _from_history(run_dir / HISTORY_CSV, started_epoch)
+    raise ReportError(
+        f"{INTERVALS_CSV}: not found in {run_dir} (nor {HISTORY_CSV} to fall back on)"
+    )
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ReportError(f"{path.name}: empty file (no header line)") from None
+    except pd.errors.ParserError as exc:
+        raise ReportError(f"{path.name}: not a readable CSV ({str(exc).strip()})") from None
+    except UnicodeDecodeError:
+        raise ReportError(f"{path.name}: not UTF-8 text") from None
+
+
+def _require(frame: pd.DataFrame, columns: tuple[str, ...], filename: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ReportError(f"{filename}: missing column {missing[0]!r}")
+
+
+def _numeric(frame: pd.DataFrame, column: str, filename: str, *, blank_ok: bool) -> pd.Series:
+    """Column as floats; a non-number names the file, CSV line and column."""
+    import pandas as pd
+
+    text = frame[column].str.strip()
+    values = pd.to_numeric(text.replace({"": None, "N/A": None}), errors="coerce")
+    bad = values.isna() & ~(text.isin(["", "N/A"]) if blank_ok else False)
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        raise ReportError(
+            f"{filename}: line {row + 2}: {column}: not a number (got {frame[column].iloc[row]!r})"
+        )
+    return values.astype(float)
+
+
+def _from_intervals(path: Path) -> Intervals:
+    import pandas as pd
+
+    raw = _read_csv(path)
+    _require(raw, ("method", "name", *_COUNT_COLUMNS, *TIME_COLUMNS), path.name)
+    frame = pd.DataFrame({"name": raw["name"], "method": raw["method"]})
+    for column in _COUNT_COLUMNS:
+        frame[column] = _numeric(raw, column, path.name, blank_ok=column == "target_users")
+    for column in TIME_COLUMNS:
+        frame[column] = _numeric(raw, column, path.name, blank_ok=True)
+    is_total = (frame["name"] == "Total") & (frame["method"] == "")
+    totals = frame[is_total].drop(columns=["name", "method"])
+    duplicated = totals["time_s"].duplicated()
+    if duplicated.any():
+        row = int(totals.index[duplicated.to_numpy().nonzero()[0][0]])
+        time_s = totals["time_s"].loc[row]
+        raise ReportError(f"{path.name}: line {row + 2}: second Total row for time_s {time_s:g}")
+    totals = totals.sort_values("time_s").reset_index(drop=True)
+    totals.insert(1, "duration_s", 1.0)
+    return Intervals(totals=totals, by_name=_by_name(frame[~is_total]), source=INTERVALS_CSV)
+
+
+def _by_name(rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.assign(weighted=rows["mean_ms"].fillna(0.0) * rows["requests"])
+    grouped = rows.groupby(["method", "name"], sort=True)[["requests", "failures", "weighted"]]
+    summary = grouped.sum().reset_index()
+    summary["mean_ms"] = summary["weighted"] / summary["requests"].where(summary["requests"] > 0)
+    return summary.drop(columns=["weighted"]).sort_values("requests", ascending=False)
+
+
+def _from_history(path: Path, started_epoch: float | None) -> Intervals:
+    """Per-interval totals from the Aggregated rows' cumulative counts and mean.
+
+    Locust's ``Requests/s`` and percentile columns cover a sliding window, so they are
+    not used; an interval's mean is the delta of (count x cumulative mean) over the
+    delta of count. A count that goes down means the stats were reset.
+    """
+    import pandas as pd
+
+    raw = _read_csv(path)
+    _require(raw, _HISTORY_COLUMNS, path.name)
+    raw = raw[raw["Name"] == "Aggregated"]
+    stamp = _numeric(raw, "Timestamp", path.name, blank_ok=False)
+    users = _numeric(raw, "User Count", path.name, blank_ok=False)
+    count = _numeric(raw, "Total Request Count", path.name, blank_ok=False)
+    failed = _numeric(raw, "Total Failure Count", path.name, blank_ok=False)
+    mean = _numeric(raw, "Total Average Response Time", path.name, blank_ok=True).fillna(0.0)
+    cumulative = pd.DataFrame(
+        {"stamp": stamp, "users": users, "count": count, "failed": failed, "sum": count * mean}
+    )
+    cumulative = cumulative.drop_duplicates("stamp", keep="last").sort_values("stamp")
+    if cumulative.empty:
+        empty = pd.DataFrame(columns=["time_s", "duration_s", *_COUNT_COLUMNS[1:], *TIME_COLUMNS])
+        return Intervals(totals=empty.astype(float), by_name=pd.DataFrame(), source=HISTORY_CSV)
+    origin = started_epoch if started_epoch is not None else float(cumulative["stamp"].iloc[0])
+    previous = cumulative.shift(1)
+    reset = cumulative["count"] < previous["count"]
+    delta = cumulative[["count", "failed", "sum"]] - previous[["count", "failed", "sum"]]
+    delta[reset] = cumulative.loc[reset, ["count", "failed", "sum"]]
+    totals = pd.DataFrame(
+        {
+            "time_s": previous["stamp"] - origin,
+            "duration_s": cumulative["stamp"] - previous["stamp"],
+            "users": cumulative["users"],
+            "target_users": float("nan"),
+            "requests": delta["count"],
+            "failures": delta["failed"],
+            "mean_ms": delta["sum"] / delta["count"].where(delta["count"] > 0),
+        }
+    ).iloc[1:]
+    for column in TIME_COLUMNS[1:]:
+        totals[column] = float("nan")
+    return Intervals(
+        totals=totals.reset_index(drop=True), by_name=pd.DataFrame(), source=HISTORY_CSV
+    )

@@ -1,0 +1,157 @@
+"""The per-step table: each plateau's TPS, MTT, percentiles and errors, ramp excluded.
+
+Step percentiles come from per-second percentiles, which cannot be averaged exactly.
+Each second's response times are modelled as a piecewise-linear distribution through
+its (min, p50, p95, p99, max) and the step's percentile is the percentile of the
+request-weighted mixture of those seconds. It is exact when the seconds share one
+distribution and always lies between the smallest and largest per-second value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reports.rundata import CpuWarning, PlannedStep
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+COMPLETE, PARTIAL, NO_DATA, NOT_REACHED = "complete", "partial", "ramp only", "not reached"
+_KNOTS = (("min_ms", 0.0), ("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99), ("max_ms", 1.0))
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One row of the step table; measured fields are None when the step has no data."""
+
+    step: int
+    users: int
+    start_s: float
+    end_s: float
+    window_start_s: float
+    window_end_s: float
+    status: str
+    seconds: float
+    requests: int
+    failures: int
+    actual_users: float | None
+    tps: float | None
+    mtt_ms: float | None
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    error_rate: float | None
+    cpu_warning: bool
+
+    @property
+    def measured(self) -> bool:
+        """Whether the step has a measurement window with data."""
+        return self.status in (COMPLETE, PARTIAL)
+
+    @property
+    def tps_per_user(self) -> float | None:
+        """Completed requests per second per planned user."""
+        return None if self.tps is None or not self.users else self.tps / self.users
+
+
+def step_results(
+    steps: Sequence[PlannedStep],
+    totals: pd.DataFrame,
+    exclude_seconds: float = 0.0,
+    cpu_warnings: Sequence[CpuWarning] = (),
+) -> list[StepResult]:
+    """One StepResult per planned step, measured from ramp_end_s + exclude_seconds to end_s."""
+    last_s = float((totals["time_s"] + totals["duration_s"]).max()) if len(totals) else -math.inf
+    return [_one_step(step, totals, exclude_seconds, last_s, cpu_warnings) for step in steps]
+
+
+def _one_step(
+    step: PlannedStep,
+    totals: pd.DataFrame,
+    exclude_seconds: float,
+    last_s: float,
+    cpu_warnings: Sequence[CpuWarning],
+) -> StepResult:
+    window_start = min(step.ramp_end_s + exclude_seconds, step.end_s)
+    ends = totals["time_s"] + totals["duration_s"]
+    rows = totals[(totals["time_s"] >= window_start - 1e-9) & (ends <= step.end_s + 1e-9)]
+    if last_s <= step.start_s:
+        status = NOT_REACHED
+    elif rows.empty:
+        status = NO_DATA
+    else:
+        status = COMPLETE if last_s >= step.end_s - 1e-9 else PARTIAL
+    warned = any(step.start_s <= warning.time_s < step.end_s for warning in cpu_warnings)
+    seconds = float(rows["duration_s"].sum())
+    requests = int(rows["requests"].sum())
+    failures = int(rows["failures"].sum())
+    measured = status in (COMPLETE, PARTIAL)
+    served = rows[rows["requests"] > 0]
+    return StepResult(
+        step=step.step,
+        users=step.users,
+        start_s=step.start_s,
+        end_s=step.end_s,
+        window_start_s=window_start,
+        window_end_s=float(ends[rows.index].max()) if measured else step.end_s,
+        status=status,
+        seconds=seconds,
+        requests=requests,
+        failures=failures,
+        actual_users=float(rows["users"].mean()) if measured else None,
+        tps=requests / seconds if measured and seconds else None,
+        mtt_ms=_weighted_mean(served) if requests else None,
+        p50_ms=mixture_quantile(served, 0.50) if requests else None,
+        p95_ms=mixture_quantile(served, 0.95) if requests else None,
+        p99_ms=mixture_quantile(served, 0.99) if requests else None,
+        error_rate=failures / requests if requests else None,
+        cpu_warning=warned,
+    )
+
+
+def _weighted_mean(rows: pd.DataFrame) -> float:
+    return float((rows["mean_ms"] * rows["requests"]).sum() / rows["requests"].sum())
+
+
+def mixture_quantile(rows: pd.DataFrame, q: float) -> float | None:
+    """The q-quantile of the request-weighted mixture of per-interval distributions.
+
+    Returns None when the rows carry no percentiles (Locust's history fallback).
+    """
+    import numpy as np
+
+    knots = rows[[column for column, _ in _KNOTS]].to_numpy(dtype=float)
+    weights = rows["requests"].to_numpy(dtype=float)
+    usable = ~np.isnan(knots).any(axis=1) & (weights > 0)
+    if not usable.any():
+        return None
+    knots = np.maximum.accumulate(knots[usable], axis=1)
+    weights = weights[usable] / weights[usable].sum()
+    low, high = float(knots[:, 0].min()), float(knots[:, -1].max())
+    for _ in range(60):
+        middle = (low + high) / 2.0
+        if _mixture_cdf(knots, weights, middle) < q:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def _mixture_cdf(knots: np.ndarray, weights: np.ndarray, value: float) -> float:
+    import numpy as np
+
+    levels = np.array([level for _, level in _KNOTS])
+    cdf = np.zeros(len(knots))
+    for left in range(len(levels) - 1):
+        lo, hi = knots[:, left], knots[:, left + 1]
+        width = np.where(hi > lo, hi - lo, 1.0)
+        share = np.clip((value - lo) / width, 0.0, 1.0)
+        share = np.where(hi > lo, share, (value >= hi).astype(float))
+        inside = value >= lo
+        part = levels[left] + share * (levels[left + 1] - levels[left])
+        cdf = np.where(inside, part, cdf)
+    return float((cdf * weights).sum())

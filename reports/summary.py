@@ -1,0 +1,102 @@
+"""The machine-readable outputs: summary.json and steps.csv."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reports.steps import StepResult
+from reports.verdict import Verdict
+
+PERCENTILE_METHOD = (
+    "percentile of the request-weighted mixture of per-interval distributions, each "
+    "piecewise-linear through its min, p50, p95, p99 and max"
+)
+STEP_COLUMNS = (
+    "step",
+    "users",
+    "status",
+    "start_s",
+    "end_s",
+    "window_start_s",
+    "window_end_s",
+    "actual_users",
+    "requests",
+    "failures",
+    "tps",
+    "mtt_ms",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "error_rate",
+    "tps_per_user",
+    "cpu_warning",
+)
+
+
+def step_row(step: StepResult) -> dict[str, Any]:
+    """A step as a flat dict of rounded numbers, in STEP_COLUMNS order."""
+    row = {column: getattr(step, column) for column in STEP_COLUMNS}
+    for column, value in row.items():
+        if isinstance(value, float):
+            row[column] = round(value, 6 if column in ("error_rate", "tps_per_user") else 3)
+    return row
+
+
+def summary(
+    run_id: str,
+    verdict: Verdict,
+    steps: Sequence[StepResult],
+    *,
+    source: str,
+    exclude_seconds: float,
+) -> dict[str, Any]:
+    """summary.json's content."""
+    return {
+        "run_id": run_id,
+        "verdict": verdict.verdict,
+        "checks": [
+            {
+                "name": check.name,
+                "measured": _round(check.measured),
+                "limit": check.limit,
+                "passed": check.passed,
+                "gate": check.gate,
+                "rule": check.rule,
+            }
+            for check in verdict.checks
+        ],
+        "steps": [step_row(step) for step in steps],
+        "peak_tps": _round(verdict.peak_tps),
+        "max_users_within_target": verdict.max_users_within_target,
+        "first_breach_step": verdict.first_breach_step,
+        "knee_step": verdict.knee_step,
+        "exit_reason": verdict.exit_reason,
+        "caveats": list(verdict.caveats),
+        "source": source,
+        "exclude_seconds": exclude_seconds,
+        "percentile_method": PERCENTILE_METHOD,
+    }
+
+
+def write_summary(path: Path, content: dict[str, Any]) -> Path:
+    """Write summary.json."""
+    path.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def write_steps_csv(path: Path, steps: Sequence[StepResult]) -> Path:
+    """Write steps.csv, one row per planned step; empty cells where nothing was measured."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=STEP_COLUMNS)
+        writer.writeheader()
+        for step in steps:
+            writer.writerow({k: "" if v is None else v for k, v in step_row(step).items()})
+    return path
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
