@@ -1,0 +1,7 @@
+"""``python -m alarms``."""
+
+import sys
+
+from alarms.cli import main
+
+sys.exit(main())

@@ -1,0 +1,132 @@
+"""Alarms evaluated during a run: per-second samples in, ``alarms.jsonl`` and Slack posts out.
+
+Wiring on the Locust master (three calls)::
+
+    monitor = AlarmMonitor(settings, run_dir, webhook_notifier(settings))
+    monitor.observe(time_s, sample)   # once per second
+    monitor.close()                   # when the run ends
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alarms.config import AlarmRule, AlarmSettings
+from alarms.notifier import Notifier, WebhookNotifier, webhook_url
+from alarms.periods import PeriodAggregator
+from alarms.slack import AlarmMessage, slack_payload
+from alarms.state import AlarmEvaluator, AlarmState, Transition
+from alarms.wording import metric_label, threshold_cause
+
+ALARMS_FILE = "alarms.jsonl"
+
+
+def webhook_notifier(settings: AlarmSettings) -> WebhookNotifier | None:
+    """A notifier posting to the URL in ``settings.webhook_env``; None when it is unset."""
+    url = webhook_url(settings.webhook_env)
+    return WebhookNotifier(url) if url else None
+
+
+class AlarmMonitor:
+    """Evaluates every rule as samples arrive; records and announces each state change.
+
+    ``observe`` does arithmetic and, on a state change, one small file append and a
+    queue put: it never waits for the network. Without a notifier, alarms are still
+    evaluated and written to ``alarms.jsonl``.
+    """
+
+    def __init__(
+        self,
+        settings: AlarmSettings,
+        run_dir: Path,
+        notifier: Notifier | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.path = Path(run_dir) / ALARMS_FILE
+        self._notifier = notifier
+        self._clock = clock
+        self._evaluators = [AlarmEvaluator(rule) for rule in settings.rules]
+        self._aggregators = {
+            seconds: PeriodAggregator(seconds)
+            for seconds in sorted({rule.period_seconds for rule in settings.rules})
+        }
+        self.transitions: list[Transition] = []
+
+    @property
+    def states(self) -> dict[str, AlarmState]:
+        """Each rule's current state, by alarm name."""
+        return {evaluator.rule.name: evaluator.state for evaluator in self._evaluators}
+
+    def observe(self, time_s: float, sample: Mapping[str, float | None]) -> None:
+        """Take the sample of the second starting ``time_s`` seconds into the run."""
+        for seconds, aggregator in self._aggregators.items():
+            for period in aggregator.add(time_s, sample):
+                for evaluator in self._evaluators:
+                    if evaluator.rule.period_seconds != seconds:
+                        continue
+                    value = period.values[evaluator.rule.metric]
+                    transition = evaluator.add(value, period.end_s)
+                    if transition is not None:
+                        self._announce(transition)
+
+    def close(self) -> None:
+        """Post what is still queued (bounded wait). An open, incomplete period is not evaluated."""
+        if self._notifier is not None:
+            self._notifier.close()
+
+    def _announce(self, transition: Transition) -> None:
+        self.transitions.append(transition)
+        changed_at = datetime.fromtimestamp(self._clock(), UTC)
+        self._append(transition, changed_at)
+        if self._notifier is not None:
+            self._notifier.notify(self.payload(transition, changed_at))
+
+    def payload(self, transition: Transition, changed_at: datetime) -> dict[str, object]:
+        """The Slack payload announcing ``transition``."""
+        settings = self.settings
+        message = AlarmMessage(
+            name=transition.rule.name,
+            description=transition.rule.description,
+            cause=_cause(settings, transition.rule, transition.breaching),
+            old_state=transition.old_state.value,
+            new_state=transition.new_state.value,
+            changed_at=changed_at,
+            link=settings.link,
+        )
+        return slack_payload(message, settings.language, settings.time_zone)
+
+    def _append(self, transition: Transition, changed_at: datetime) -> None:
+        rule = transition.rule
+        record = {
+            "time_s": transition.time_s,
+            "timestamp": changed_at.isoformat(),
+            "alarm": rule.name,
+            "old_state": transition.old_state.value,
+            "new_state": transition.new_state.value,
+            "reason": transition.reason,
+            "metric": rule.metric.value,
+            "comparison": rule.comparison.value,
+            "threshold": rule.threshold,
+            "period_seconds": rule.period_seconds,
+            "datapoints": list(transition.datapoints),
+        }
+        with self.path.open("a", encoding="utf-8") as file:
+            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _cause(settings: AlarmSettings, rule: AlarmRule, breaching: int) -> str:
+    return threshold_cause(
+        settings.language,
+        breaching=breaching,
+        periods=rule.evaluation_periods,
+        period_seconds=rule.period_seconds,
+        metric=metric_label(settings.language, rule.metric),
+        symbol=rule.comparison.symbol,
+        threshold=rule.threshold,
+    )

@@ -1,0 +1,83 @@
+"""A real Slack-like webhook: stdlib http.server on a free loopback port, in a thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SECRET_PATH = "/services/T0SECRET/B0SECRET/xoxSecretToken123"
+
+
+class Webhook:
+    """The received posts, and the status the next posts get."""
+
+    def __init__(self) -> None:
+        self.posts: list[dict[str, Any]] = []
+        self.paths: list[str] = []
+        self.status = 200
+        self.url = ""
+        self._changed = threading.Condition()
+
+    def record(self, path: str, body: dict[str, Any]) -> None:
+        with self._changed:
+            self.paths.append(path)
+            self.posts.append(body)
+            self._changed.notify_all()
+
+    def wait_for(self, count: int, timeout_seconds: float = 5.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout_seconds
+        with self._changed:
+            while len(self.posts) < count and time.monotonic() < deadline:
+                self._changed.wait(deadline - time.monotonic())
+            return list(self.posts)
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    """A running webhook server; its URL carries a secret-looking path."""
+    state = Webhook()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if state.status == 200:
+                state.record(self.path, json.loads(body))
+            self.send_response(state.status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}{SECRET_PATH}"
+    yield state
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def dead_url() -> str:
+    """A loopback URL nobody listens on (the port was free a moment ago)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    port = server.server_address[1]
+    server.server_close()
+    return f"http://127.0.0.1:{port}{SECRET_PATH}"
+
+
+@pytest.fixture
+def seed_event() -> dict[str, Any]:
+    """The SNS test event from the source story, as Lambda receives it."""
+    return json.loads((FIXTURES / "seed_sns_event.json").read_text(encoding="utf-8"))
