@@ -1,0 +1,79 @@
+"""Seed the database, then serve the app with granian until SIGTERM or Ctrl-C.
+
+granian (a Rust HTTP server for ASGI apps) did ~1.55x the requests/s of uvicorn with
+uvloop and httptools on one core for the same Starlette app (benchmarks/
+bench_target_servers.py). Its main process owns the socket and forwards SIGTERM to the
+workers, which finish their in-flight requests, run the app's lifespan shutdown (closing
+the database) and exit; the main process then exits with 0.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from granian.constants import Interfaces, Loops
+from granian.log import LogLevels
+from granian.server import Server
+
+from target_app.config import ServerConfig
+from target_app.db import create_database
+
+READY_TIMEOUT_SECONDS = 60.0
+
+
+def serve(config: ServerConfig) -> None:
+    """Create and seed the database, serve until a stop signal, return when all is closed."""
+    started = time.monotonic()
+    create_database(config.db_path, config.users)
+    seeded_seconds = time.monotonic() - started
+    os.environ.update(config.worker_env())
+    server = Server(
+        "target_app.asgi:app_from_env",
+        address=config.host,
+        port=config.port,
+        interface=Interfaces.ASGI,
+        workers=config.workers,
+        factory=True,
+        websockets=False,
+        loop=Loops.auto,
+        backlog=4096,
+        log_level=LogLevels.warning,
+        workers_kill_timeout=30,
+    )
+    threading.Thread(
+        target=_announce_when_ready, args=(config, seeded_seconds), daemon=True
+    ).start()
+    server.serve()
+
+
+def _announce_when_ready(config: ServerConfig, seeded_seconds: float) -> None:
+    """Print the ready line once the server answers /health (200, or 503 warming up)."""
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    base_url = f"http://{host}:{config.port}"
+    probe_host = "127.0.0.1" if config.host in ("0.0.0.0", "") else host
+    probe_host = "[::1]" if config.host == "::" else probe_host
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://{probe_host}:{config.port}/health", timeout=1):
+                break
+        except urllib.error.HTTPError:
+            break  # 503 while warming up: serving, just not healthy yet
+        except OSError:
+            time.sleep(0.05)
+    else:
+        print(f"target_app: no answer on {base_url} after {READY_TIMEOUT_SECONDS} s", flush=True)
+        return
+    gate = ", waiting for POST /warmup/complete" if config.require_warmup else ""
+    print(
+        f"target_app: listening on {base_url} (db {config.db_path}, {config.users} users, "
+        f"{config.workers} worker{'s' if config.workers > 1 else ''}, "
+        f"seeded in {seeded_seconds:.1f} s{gate})",
+        file=sys.stdout,
+        flush=True,
+    )

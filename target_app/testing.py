@@ -1,0 +1,107 @@
+"""Run the target as a real process on a free loopback port, for tests and demos.
+
+with start_target(tmp_path, users=50) as base_url:
+    urllib.request.urlopen(f"{base_url}/health")
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+START_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 30.0
+
+
+@dataclass
+class TargetProcess:
+    """A running ``python -m target_app`` and where it listens and stores its data."""
+
+    base_url: str
+    db_path: Path
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> int:
+        """Send SIGTERM, wait for the exit (kill after STOP_TIMEOUT_SECONDS), return its code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return int(self.process.returncode)
+
+    def log(self) -> str:
+        """Return what the process printed so far (stdout and stderr)."""
+        return self.log_path.read_text(errors="replace")
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def launch_target(
+    directory: Path, users: int = 50, require_warmup: bool = False, workers: int = 1
+) -> TargetProcess:
+    """Start the target with its database and log in directory; return once it answers."""
+    port = free_port()
+    db_path = directory / "target.db"
+    log_path = directory / "target.log"
+    command = [sys.executable, "-m", "target_app", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--db", str(db_path), "--users", str(users), "--workers", str(workers)]
+    if require_warmup:
+        command.append("--require-warmup")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    target = TargetProcess(f"http://127.0.0.1:{port}", db_path, log_path, process)
+    try:
+        _wait_until_answering(target)
+    except BaseException:
+        target.stop()
+        raise
+    return target
+
+
+@contextmanager
+def start_target(
+    directory: Path, users: int = 50, require_warmup: bool = False, workers: int = 1
+) -> Iterator[str]:
+    """Run the target for the duration of the block and yield its base URL."""
+    target = launch_target(directory, users, require_warmup, workers)
+    try:
+        yield target.base_url
+    finally:
+        target.stop()
+
+
+def _wait_until_answering(target: TargetProcess) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if target.process.poll() is not None:
+            raise RuntimeError(
+                f"target_app exited with {target.process.returncode}:\n{target.log()}"
+            )
+        try:
+            with urllib.request.urlopen(f"{target.base_url}/health", timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return  # 503 warming up: it answers
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(
+        f"target_app did not answer within {START_TIMEOUT_SECONDS} s:\n{target.log()}"
+    )
