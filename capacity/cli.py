@@ -1,0 +1,180 @@
+"""``capacity``: the plan table, what-if questions and stair timelines. Parses, calls, formats."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from capacity import render
+from capacity.config import Suite, load_scenarios
+from capacity.errors import CapacityError, UsageError
+from capacity.explain import explain
+from capacity.shapes import stairs_for
+from capacity.whatif import grown_dau, plan_case, what_if
+
+_DEFAULT_SCENARIOS = "scenarios.yaml"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake raises ``UsageError`` (one line, exit 2) instead."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("argument "):
+            raise UsageError(message.removeprefix("argument "))
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in ``argv``; print its output, or ``Error: ...`` and return 2."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        output = args.command(args)
+    except SystemExit as done:  # --help prints and exits 0 through argparse
+        return done.code if isinstance(done.code, int) else 0
+    except CapacityError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return error.exit_code
+    print(output)
+    return 0
+
+
+def _table(args: argparse.Namespace) -> str:
+    suite = load_scenarios(args.scenarios)
+    case_names = [args.case] if args.case else [case.name for case in suite.cases]
+    plans = [plan_case(suite, name, args.scenario) for name in case_names]
+    return render.plans(plans, args.format)
+
+
+def _what_if(args: argparse.Namespace) -> str:
+    if args.explain and args.format not in ("table", "markdown"):
+        raise UsageError(f"--explain: needs --format table or markdown (got {args.format})")
+    suite = load_scenarios(args.scenarios)
+    dau = args.dau if args.dau is not None else grown_dau(suite, args.growth)
+    plan = what_if(
+        suite,
+        dau=dau,
+        peak_rate=args.peak_rate,
+        safety_factor=args.safety_factor,
+        response_time_ms=args.response_ms,
+        scenario_name=args.scenario,
+    )
+    output = render.what_if(plan, args.format)
+    return f"{output}\n\n{explain(plan)}" if args.explain else output
+
+
+def _stairs(args: argparse.Namespace) -> str:
+    suite: Suite = load_scenarios(args.scenarios)
+    stairs = stairs_for(
+        suite,
+        args.scenario,
+        time_scale=args.time_scale,
+        users_scale=args.users_scale,
+        step_users=args.step_users,
+        step_seconds=args.step_seconds,
+        hold_seconds=args.hold_seconds,
+        spawn_rate=args.spawn_rate,
+        start_users=args.start_users,
+        end_users=args.end_users,
+    )
+    return render.stairs_timeline(
+        args.scenario, stairs, time_scale=args.time_scale, users_scale=args.users_scale
+    )
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(
+        prog="capacity",
+        description="From DAU to RPS, virtual users (VUser) and target TPS, and the stair "
+        "a stress run climbs (SPEC sections 3 and 4).",
+    )
+    commands = parser.add_subparsers(title="commands", dest="command_name", required=True)
+
+    table = commands.add_parser(
+        "table", help="the plan of every case and scenario in scenarios.yaml"
+    )
+    table.add_argument("--case", metavar="NAME", help="only this case (default: all)")
+    table.add_argument("--scenario", metavar="NAME", help="only this scenario (default: all)")
+    _add_common(table)
+    table.set_defaults(command=_table)
+
+    question = commands.add_parser("what-if", help="the plan at another DAU or growth")
+    dau = question.add_mutually_exclusive_group(required=True)
+    dau.add_argument("--dau", type=_positive, metavar="N", help="daily active users")
+    dau.add_argument(
+        "--growth",
+        type=_number,
+        metavar="PCT",
+        help="percent change of the start case's DAU (80 means x 1.8)",
+    )
+    question.add_argument("--peak-rate", type=_positive, metavar="X", help="busiest / average")
+    question.add_argument("--safety-factor", type=_positive, metavar="X", help="margin on peak")
+    question.add_argument(
+        "--response-ms", type=_positive, metavar="MS", help="target response time"
+    )
+    question.add_argument("--scenario", metavar="NAME", help="only this scenario (default: all)")
+    question.add_argument(
+        "--explain", action="store_true", help="show every formula with the numbers put in"
+    )
+    _add_common(question)
+    question.set_defaults(command=_what_if)
+
+    stairs = commands.add_parser("stairs", help="the stair timeline of one scenario")
+    stairs.add_argument("scenario", metavar="SCENARIO", help="a scenario in scenarios.yaml")
+    stairs.add_argument("--scenarios", default=_DEFAULT_SCENARIOS, metavar="PATH")
+    for flag, kind, meaning in (
+        ("--time-scale", _positive, "multiply every duration (0.05 for a smoke run)"),
+        ("--users-scale", _positive, "multiply every user count (0.01 for a smoke run)"),
+    ):
+        stairs.add_argument(flag, type=kind, default=1.0, metavar="X", help=meaning)
+    for flag, kind, meaning in (
+        ("--step-users", _whole, "users added per step"),
+        ("--step-seconds", _positive, "length of a step"),
+        ("--hold-seconds", _positive, "hold at the end users"),
+        ("--spawn-rate", _positive, "users started per second while ramping"),
+        ("--start-users", _whole, "first plateau (default: start case's VUser)"),
+        ("--end-users", _whole, "last plateau (default: end case's VUser)"),
+    ):
+        stairs.add_argument(flag, type=kind, metavar="N", help=f"{meaning}; overrides YAML")
+    stairs.set_defaults(command=_stairs)
+    return parser
+
+
+def _add_common(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--scenarios",
+        default=_DEFAULT_SCENARIOS,
+        metavar="PATH",
+        help=f"the scenarios file (default: {_DEFAULT_SCENARIOS})",
+    )
+    command.add_argument("--format", choices=render.FORMATS, default="table")
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number (got {text!r})")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
+    return value
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 (got {text})")
+    return value

@@ -1,0 +1,103 @@
+"""The load shapes a Locust run climbs, built from ``scenarios.yaml`` and the plan.
+
+``stairs_for`` is the stair of SPEC section 4 (start case's VUser up to the end case's);
+``constant_for`` holds one case's VUser. Pass the result to ``stage_at`` every tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from capacity.config import Suite
+from capacity.errors import UsageError
+from capacity.plan import PlanRow, plan_scenario
+from capacity.stairs import Stairs, build_stairs, constant_load
+
+
+def stairs_for(
+    suite: Suite,
+    scenario_name: str,
+    *,
+    time_scale: float = 1.0,
+    users_scale: float = 1.0,
+    step_users: int | None = None,
+    step_seconds: float | None = None,
+    hold_seconds: float | None = None,
+    spawn_rate: float | None = None,
+    start_users: int | None = None,
+    end_users: int | None = None,
+) -> Stairs:
+    """The stair of ``scenario_name``: start case's VUser to end case's, every number overridable.
+
+    Overrides are in real (unscaled) units; a ``step_users`` override also re-rounds the
+    planned start and end VUser to its multiples. Scales shrink the result for smoke runs.
+    """
+    _check_scales(time_scale, users_scale)
+    scenario = suite.scenario(scenario_name)
+    settings = scenario.stairs
+    step = settings.step_users if step_users is None else step_users
+    start = _planned_users(suite, scenario_name, suite.start_case, step).vusers
+    end = _planned_users(suite, scenario_name, suite.end_case, step).vusers
+    start = start if start_users is None else start_users
+    end = end if end_users is None else end_users
+    if end < start:
+        raise UsageError(f"{scenario_name}: end users ({end}) must be >= start users ({start})")
+    stairs = build_stairs(
+        start_users=start,
+        end_users=end,
+        step_users=step,
+        step_seconds=settings.step_seconds if step_seconds is None else step_seconds,
+        hold_seconds=settings.hold_seconds if hold_seconds is None else hold_seconds,
+        spawn_rate=settings.spawn_rate if spawn_rate is None else spawn_rate,
+        time_scale=time_scale,
+        users_scale=users_scale,
+    )
+    _check_ramps(scenario_name, stairs)
+    return stairs
+
+
+def constant_for(
+    suite: Suite,
+    scenario_name: str,
+    case_name: str,
+    duration_seconds: float,
+    *,
+    time_scale: float = 1.0,
+    users_scale: float = 1.0,
+    spawn_rate: float | None = None,
+) -> Stairs:
+    """One plateau: ``case_name``'s planned VUser for ``scenario_name``, for a duration."""
+    _check_scales(time_scale, users_scale)
+    if not duration_seconds > 0:
+        raise UsageError(f"duration_seconds: must be > 0 (got {duration_seconds:g})")
+    settings = suite.scenario(scenario_name).stairs
+    row = _planned_users(suite, scenario_name, case_name, settings.step_users)
+    return constant_load(
+        users=row.vusers,
+        duration_seconds=duration_seconds,
+        spawn_rate=settings.spawn_rate if spawn_rate is None else spawn_rate,
+        time_scale=time_scale,
+        users_scale=users_scale,
+    )
+
+
+def _planned_users(suite: Suite, scenario_name: str, case_name: str, step_users: int) -> PlanRow:
+    load = replace(suite.scenario(scenario_name).load(), step_users=step_users)
+    return plan_scenario(suite.inputs(suite.case(case_name).dau), load)
+
+
+def _check_scales(time_scale: float, users_scale: float) -> None:
+    for name, value in (("time_scale", time_scale), ("users_scale", users_scale)):
+        if not value > 0:
+            raise UsageError(f"{name}: must be > 0 (got {value:g})")
+
+
+def _check_ramps(scenario_name: str, stairs: Stairs) -> None:
+    """Every later step must reach its users before it ends, or the stair never plateaus."""
+    ramp_seconds = stairs.step_users / stairs.spawn_rate
+    if len(stairs.steps) > 1 and ramp_seconds > stairs.step_seconds:
+        raise UsageError(
+            f"{scenario_name}: spawn_rate {stairs.spawn_rate:g}/s is too slow: adding "
+            f"{stairs.step_users} users takes {ramp_seconds:g} s, longer than a "
+            f"{stairs.step_seconds:g} s step"
+        )
