@@ -47,7 +47,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
         summary(run.run_id, verdict, steps, source=source, exclude_seconds=exclude_seconds),
     )
     write_steps_csv(run_dir / "steps.csv", steps)
-    charts = write_charts(run_dir, run, analysis.intervals.totals, steps)
+    charts = write_charts(run_dir, run, analysis.intervals.totals, steps, verdict.knee_step)
     page = render_report(
         run,
         verdict,

@@ -58,7 +58,11 @@ def save(fig: Figure, path: Path) -> Path:
 
 
 def write_charts(
-    run_dir: Path, run: RunInfo, totals: pd.DataFrame, steps: Sequence[StepResult]
+    run_dir: Path,
+    run: RunInfo,
+    totals: pd.DataFrame,
+    steps: Sequence[StepResult],
+    knee_step: int | None = None,
 ) -> dict[str, Path]:
     """Draw every chart into run_dir; return {file name: path} in report order."""
     duration = _duration(run, totals)
@@ -68,7 +72,7 @@ def write_charts(
         "percentiles.png": _percentile_chart(run, totals, steps, duration),
         "errors.png": _error_chart(totals, steps, duration),
         "users.png": _users_chart(run, totals, steps, duration),
-        "throughput_users.png": _throughput_chart(steps),
+        "throughput_users.png": _throughput_chart(steps, run.mtt_ms, knee_step),
     }
     return {name: save(fig, run_dir / name) for name, fig in charts.items() if fig is not None}
 
@@ -183,7 +187,7 @@ def _mtt_chart(
     ax.set_ylim(bottom=0)
     _mark_steps(ax, steps)
     time_axis(ax, duration)
-    ax.legend(loc="upper left", fontsize=9)
+    _below(ax)
     ax.set_title("Mean test time (MTT) over time", pad=16)
     return fig
 
@@ -210,7 +214,7 @@ def _percentile_chart(
     ax.set_ylim(bottom=0)
     _mark_steps(ax, steps)
     time_axis(ax, duration)
-    ax.legend(loc="upper left", fontsize=9, ncols=4)
+    _below(ax)
     ax.set_title("Response-time percentiles per interval", pad=16)
     return fig
 
@@ -259,12 +263,14 @@ def _users_chart(
     ax.set_ylim(bottom=0)
     _mark_steps(ax, steps)
     time_axis(ax, duration)
-    ax.legend(loc="lower right", fontsize=9)
+    _below(ax)
     ax.set_title("Users: planned vs actual", pad=16)
     return fig
 
 
-def _throughput_chart(steps: Sequence[StepResult]) -> Figure | None:
+def _throughput_chart(
+    steps: Sequence[StepResult], mtt_ms: float, knee_step: int | None
+) -> Figure | None:
     points = [step for step in steps if step.tps is not None and step.users > 0]
     if not points:
         return None
@@ -287,6 +293,25 @@ def _throughput_chart(steps: Sequence[StepResult]) -> Figure | None:
         color=_COLORS["tps"],
         label="measured, one point per step",
     )
+    over = [step for step in points if step.mtt_ms is not None and step.mtt_ms > mtt_ms]
+    if over:
+        ax.scatter(
+            [step.users for step in over],
+            [step.tps for step in over],
+            color=_TARGET,
+            zorder=3,
+            label=f"MTT over {mtt_ms:g} ms",
+        )
+    knee = next((step for step in points if step.step == knee_step), None)
+    if knee is not None:
+        ax.annotate(
+            f"knee (S{knee.step})",
+            (knee.users, knee.tps),
+            textcoords="offset points",
+            xytext=(25, 22),
+            arrowprops={"arrowstyle": "->", "color": "#333333"},
+            fontsize=9,
+        )
     for step in points:
         ax.annotate(
             f"S{step.step}",
@@ -308,4 +333,19 @@ def _throughput_chart(steps: Sequence[StepResult]) -> Figure | None:
 def _legend(left: Axes, right: Axes) -> None:
     handles, labels = left.get_legend_handles_labels()
     more_handles, more_labels = right.get_legend_handles_labels()
-    left.legend(handles + more_handles, labels + more_labels, loc="upper left", fontsize=9, ncols=2)
+    _below(left, handles + more_handles, labels + more_labels)
+
+
+def _below(ax: Axes, handles: list[Any] | None = None, labels: list[str] | None = None) -> None:
+    """Legend under the x axis, so it never hides the data."""
+    if handles is None or labels is None:
+        handles, labels = ax.get_legend_handles_labels()
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncols=min(len(labels), 5),
+        fontsize=9,
+        frameon=False,
+    )

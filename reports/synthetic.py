@@ -195,7 +195,7 @@ def closed_model_steps(
 def hour_run() -> SyntheticRun:
     """The benchmark's run: 1 hour, 3,600 intervals, 10 request names, 12 steps of 5 min."""
     users = [1200 + 100 * index for index in range(12)]
-    means = [200.0 + 15.0 * index**2 for index in range(12)]
+    means = [200.0 + 40.0 * max(0, index - 5) ** 2 for index in range(12)]
     names = tuple(f"/api/resource{index}/[id]" for index in range(10))
     return SyntheticRun(
         steps=closed_model_steps(users, means, error_share=0.002),

@@ -1,0 +1,57 @@
+"""Time and peak memory of ``python -m reports build`` on a generated 1-hour run.
+
+Goal: under 5 s and under 500 MB peak RSS. The build runs in a subprocess so its
+peak RSS is read from resource.getrusage(RUSAGE_CHILDREN) (ru_maxrss is in KiB on Linux).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from reports.synthetic import hour_run, write_run
+
+GOAL_SECONDS = 5.0
+GOAL_MB = 500.0
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main() -> int:
+    """Generate the run, build its report in a subprocess, print time and peak RSS."""
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        run_dir = write_run(Path(tmp) / "hour-run", hour_run())
+        rows = sum(1 for _ in (run_dir / "intervals.csv").open()) - 1
+        command = [sys.executable, "-m", "reports", "build", str(run_dir)]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if done.returncode not in (0, 99):
+        print(done.stderr, file=sys.stderr)
+        return 1
+    print(f"input: 3,600 intervals x 10 request names ({rows:,} rows of intervals.csv)")
+    print(f"machine: {_cpu_model()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(f"build wall time: {seconds:.2f} s (goal < {GOAL_SECONDS:g} s)")
+    print(f"build peak RSS: {peak_mb:.0f} MB (goal < {GOAL_MB:g} MB)")
+    ok = seconds < GOAL_SECONDS and peak_mb < GOAL_MB
+    print("within goal" if ok else "OVER GOAL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
