@@ -4,40 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alarms_webhook import SECRET_PATH, Webhook
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SECRET_PATH = "/services/T0SECRET/B0SECRET/xoxSecretToken123"
-
-
-class Webhook:
-    """The received posts, and the status the next posts get."""
-
-    def __init__(self) -> None:
-        self.posts: list[dict[str, Any]] = []
-        self.paths: list[str] = []
-        self.status = 200
-        self.url = ""
-        self._changed = threading.Condition()
-
-    def record(self, path: str, body: dict[str, Any]) -> None:
-        with self._changed:
-            self.paths.append(path)
-            self.posts.append(body)
-            self._changed.notify_all()
-
-    def wait_for(self, count: int, timeout_seconds: float = 5.0) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout_seconds
-        with self._changed:
-            while len(self.posts) < count and time.monotonic() < deadline:
-                self._changed.wait(deadline - time.monotonic())
-            return list(self.posts)
 
 
 @pytest.fixture
@@ -59,7 +34,7 @@ def webhook() -> Iterator[Webhook]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}{SECRET_PATH}"
     yield state
