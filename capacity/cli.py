@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import math
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -16,12 +18,18 @@ from capacity.shapes import stairs_for
 from capacity.whatif import grown_dau, plan_case, what_if
 
 _DEFAULT_SCENARIOS = "scenarios.yaml"
+_INVALID_CHOICE = re.compile(r"invalid choice: '(.*)' \(choose from (.*)\)")
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake raises ``UsageError`` (one line, exit 2) instead."""
 
     def error(self, message: str) -> NoReturn:
+        choice = _INVALID_CHOICE.search(message)
+        if choice:
+            wrong, known = choice[1], re.findall(r"'([^']*)'", choice[2])
+            close = difflib.get_close_matches(wrong, known, n=1)
+            message += f"; did you mean '{close[0]}'?" if close else ""
         if message.startswith("argument "):
             raise UsageError(message.removeprefix("argument "))
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
@@ -91,7 +99,9 @@ def _build_parser() -> _Parser:
         description="From DAU to RPS, virtual users (VUser) and target TPS, and the stair "
         "a stress run climbs (SPEC sections 3 and 4).",
     )
-    commands = parser.add_subparsers(title="commands", dest="command_name", required=True)
+    commands = parser.add_subparsers(
+        title="commands", dest="command_name", metavar="COMMAND", required=True
+    )
 
     table = commands.add_parser(
         "table", help="the plan of every case and scenario in scenarios.yaml"

@@ -102,14 +102,15 @@ class Suite:
         for case in self.cases:
             if case.name == name:
                 return case
-        raise _unknown("case", name, tuple(case.name for case in self.cases))
+        raise _unknown(self.source, "case", name, tuple(case.name for case in self.cases))
 
     def scenario(self, name: str) -> Scenario:
         """The scenario called ``name``; ``UsageError`` naming the known ones if there is none."""
         for scenario in self.scenarios:
             if scenario.name == name:
                 return scenario
-        raise _unknown("scenario", name, tuple(scenario.name for scenario in self.scenarios))
+        known = tuple(scenario.name for scenario in self.scenarios)
+        raise _unknown(self.source, "scenario", name, known)
 
     def inputs(self, dau: float) -> Inputs:
         """The formula inputs for a DAU level, from the service numbers."""
@@ -173,10 +174,10 @@ def parse_suite(source: str, raw: object, known_steps: Collection[str] | None = 
     )
 
 
-def _unknown(kind: str, name: str, known: tuple[str, ...]) -> UsageError:
+def _unknown(source: str, kind: str, name: str, known: tuple[str, ...]) -> UsageError:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    return UsageError(f"unknown {kind} '{name}'; known: {', '.join(known)}{hint}")
+    return UsageError(f"{source}: unknown {kind} '{name}'; known: {', '.join(known)}{hint}")
 
 
 def _service(fields: Fields) -> Service:

@@ -68,6 +68,5 @@ def test_unknown_case_in_constant_for_names_the_known_cases(repo_scenarios: str)
     """An unknown case name is a UsageError listing the cases, with a did-you-mean."""
     with pytest.raises(UsageError) as raised:
         capacity.constant_for(load_scenarios(repo_scenarios), "scenario2", "stres", 60)
-    assert (
-        str(raised.value) == "unknown case 'stres'; known: average, stress; did you mean 'stress'?"
-    )
+    known = "known: average, stress; did you mean 'stress'?"
+    assert str(raised.value) == f"{repo_scenarios}: unknown case 'stres'; {known}"
