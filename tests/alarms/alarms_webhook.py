@@ -16,6 +16,8 @@ class Webhook:
         self.posts: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self.status = 200
+        self.delay_seconds = 0.0
+        self.attempts = 0
         self.url = ""
         self._changed = threading.Condition()
 
