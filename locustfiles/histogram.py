@@ -1,0 +1,206 @@
+"""Exact per-second response-time statistics, mergeable across worker processes.
+
+Each process files every completed request under the whole second (since the run's
+start) it completed in, as a histogram of Locust-rounded response times. Histograms
+add up, so the master merges workers' seconds exactly and every row of
+``intervals.csv`` describes only the responses of its own second.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+COLUMNS = (
+    "time_s",
+    "timestamp",
+    "method",
+    "name",
+    "users",
+    "target_users",
+    "requests",
+    "failures",
+    "mean_ms",
+    "min_ms",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "max_ms",
+)
+
+# Wire format of one bucket: [second, method, name, requests, failures, total_ms,
+# min_ms, max_ms, [[rounded_ms, count], ...]]
+WireBucket = list
+
+
+def round_response_time(response_time_ms: float) -> int:
+    """Locust's rounding: exact below 100 ms, then two significant digits."""
+    value = round(response_time_ms)
+    if value < 100:
+        return value
+    digits = len(str(value)) - 2
+    return round(value, -digits)
+
+
+def percentile(histogram: dict[int, int], count: int, fraction: float) -> int:
+    """The nearest-rank percentile: the smallest value with at least ``fraction`` of counts."""
+    rank = max(1, math.ceil(fraction * count))
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= rank:
+            return value
+    return max(histogram)
+
+
+@dataclass
+class Bucket:
+    """The requests of one name that completed in one second."""
+
+    requests: int = 0
+    failures: int = 0
+    total_ms: float = 0.0
+    min_ms: float = math.inf
+    max_ms: float = 0.0
+    histogram: dict[int, int] = field(default_factory=dict)
+
+    def add(self, response_time_ms: float, failed: bool) -> None:
+        """Count one request."""
+        self.requests += 1
+        self.failures += failed
+        self.total_ms += response_time_ms
+        self.min_ms = min(self.min_ms, response_time_ms)
+        self.max_ms = max(self.max_ms, response_time_ms)
+        key = round_response_time(response_time_ms)
+        self.histogram[key] = self.histogram.get(key, 0) + 1
+
+    def merge(self, other: Bucket) -> None:
+        """Add another bucket of the same second and name."""
+        self.requests += other.requests
+        self.failures += other.failures
+        self.total_ms += other.total_ms
+        self.min_ms = min(self.min_ms, other.min_ms)
+        self.max_ms = max(self.max_ms, other.max_ms)
+        for key, count in other.histogram.items():
+            self.histogram[key] = self.histogram.get(key, 0) + count
+
+
+Key = tuple[int, str, str]  # (second, method, name)
+
+
+class IntervalBook:
+    """Buckets by (second, method, name), plus the users each process ran in each second."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[Key, Bucket] = {}
+        self.users: dict[int, int] = {}
+
+    def add(
+        self, second: int, method: str, name: str, response_time_ms: float, failed: bool
+    ) -> None:
+        """File one completed request."""
+        key = (second, method, name)
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            bucket = self.buckets[key] = Bucket()
+        bucket.add(response_time_ms, failed)
+
+    def take_wire(self) -> tuple[list[WireBucket], list[list[int]]]:
+        """Everything filed so far, as plain lists for the master; the book is emptied."""
+        wire = [
+            [
+                second,
+                method,
+                name,
+                b.requests,
+                b.failures,
+                b.total_ms,
+                b.min_ms,
+                b.max_ms,
+                [[k, v] for k, v in b.histogram.items()],
+            ]
+            for (second, method, name), b in self.buckets.items()
+        ]
+        users = [[second, count] for second, count in self.users.items()]
+        self.buckets, self.users = {}, {}
+        return wire, users
+
+    def merge_wire(self, wire: Iterable[WireBucket], users: Iterable[list[int]]) -> None:
+        """Add a worker's buckets and user counts (counts of one second add up)."""
+        for second, method, name, requests, failures, total, low, high, pairs in wire:
+            incoming = Bucket(
+                requests, failures, total, low, high, {int(k): int(v) for k, v in pairs}
+            )
+            key = (int(second), method, name)
+            if key in self.buckets:
+                self.buckets[key].merge(incoming)
+            else:
+                self.buckets[key] = incoming
+        for second, count in users:
+            self.users[int(second)] = self.users.get(int(second), 0) + int(count)
+
+    def pop_through(self, last_second: int) -> dict[int, dict[tuple[str, str], Bucket]]:
+        """Remove and return the buckets of every second up to ``last_second``, by second."""
+        done: dict[int, dict[tuple[str, str], Bucket]] = {}
+        for key in [key for key in self.buckets if key[0] <= last_second]:
+            second, method, name = key
+            done.setdefault(second, {})[(method, name)] = self.buckets.pop(key)
+        return done
+
+    def pop_users_through(self, last_second: int) -> dict[int, int]:
+        """Remove and return the user counts up to ``last_second``."""
+        done = {s: c for s, c in self.users.items() if s <= last_second}
+        for second in done:
+            del self.users[second]
+        return done
+
+
+def second_rows(
+    time_s: int,
+    timestamp: float,
+    named: dict[tuple[str, str], Bucket],
+    users: int | None,
+    target_users: int | None,
+) -> list[dict[str, object]]:
+    """The rows of one second: one per (method, name), sorted, then ``Total``."""
+    total = Bucket()
+    rows = []
+    for (method, name), bucket in sorted(named.items(), key=lambda item: (item[0][1], item[0][0])):
+        total.merge(bucket)
+        rows.append(_row(time_s, timestamp, method, name, bucket, users, target_users))
+    rows.append(_row(time_s, timestamp, "", "Total", total, users, target_users))
+    return rows
+
+
+def _row(
+    time_s: int,
+    timestamp: float,
+    method: str,
+    name: str,
+    bucket: Bucket,
+    users: int | None,
+    target_users: int | None,
+) -> dict[str, object]:
+    row: dict[str, object] = {
+        "time_s": time_s,
+        "timestamp": round(timestamp, 3),
+        "method": method,
+        "name": name,
+        "users": "" if users is None else users,
+        "target_users": "" if target_users is None else target_users,
+        "requests": bucket.requests,
+        "failures": bucket.failures,
+    }
+    if bucket.requests:
+        row.update(
+            mean_ms=round(bucket.total_ms / bucket.requests, 3),
+            min_ms=round(bucket.min_ms, 3),
+            p50_ms=percentile(bucket.histogram, bucket.requests, 0.50),
+            p95_ms=percentile(bucket.histogram, bucket.requests, 0.95),
+            p99_ms=percentile(bucket.histogram, bucket.requests, 0.99),
+            max_ms=round(bucket.max_ms, 3),
+        )
+    else:
+        row.update(mean_ms="", min_ms="", p50_ms="", p95_ms="", p99_ms="", max_ms="")
+    return row

@@ -1,0 +1,143 @@
+"""The load generator's own health: CPU and memory of every Locust process, lost workers.
+
+A saturated generator measures itself, not the target, so every process samples its CPU
+and memory each second; crossings above 90% CPU are kept as warnings with their time,
+and the master gathers them (and notices workers that stop reporting) for ``run.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import gevent
+import psutil
+from locust.runners import MasterRunner, WorkerRunner
+
+from locustfiles.runtime import runtime
+
+CPU_WARNING_PERCENT = 90.0
+_REPORT_KEY = "stairload_health"
+_log = logging.getLogger("stairload")
+
+
+class _ProcessHealth:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.peak_cpu_percent = 0.0
+        self.peak_rss_mb = 0.0
+        self.warnings: list[dict[str, Any]] = []
+        self._above = False
+
+    def sample(self, time_s: float, cpu_percent: float, rss_mb: float) -> None:
+        self.peak_cpu_percent = max(self.peak_cpu_percent, cpu_percent)
+        self.peak_rss_mb = max(self.peak_rss_mb, rss_mb)
+        above = cpu_percent > CPU_WARNING_PERCENT
+        if above and not self._above:
+            self.warnings.append(
+                {
+                    "time_s": round(time_s, 1),
+                    "process": self.name,
+                    "cpu_percent": round(cpu_percent, 1),
+                }
+            )
+            _log.warning(
+                "%s: CPU %.0f%% > %.0f%%: figures may be bounded by the load "
+                "generator, not the target",
+                self.name,
+                cpu_percent,
+                CPU_WARNING_PERCENT,
+            )
+        self._above = above
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "process": self.name,
+            "peak_cpu_percent": round(self.peak_cpu_percent, 1),
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+        }
+
+
+class LoadGeneratorHealth:
+    """One per Locust process; the master (or the local process) holds the whole picture."""
+
+    def __init__(self, environment: Any) -> None:
+        self.environment = environment
+        runner = environment.runner
+        self._is_master = isinstance(runner, MasterRunner)
+        self._is_worker = isinstance(runner, WorkerRunner)
+        name = "master" if self._is_master else "worker" if self._is_worker else "local"
+        self.own = _ProcessHealth(name)
+        self.workers: dict[str, dict[str, Any]] = {}
+        self.warnings: list[dict[str, Any]] = []
+        self.lost_workers: list[dict[str, Any]] = []
+        self._known_missing: set[str] = set()
+        self._sent_warnings = 0
+        self._greenlet: gevent.Greenlet | None = None
+        if self._is_worker:
+            environment.events.report_to_master.add_listener(self._on_report_to_master)
+        if self._is_master:
+            environment.events.worker_report.add_listener(self._on_worker_report)
+        runtime(environment).on_start.append(self._on_start)
+
+    def _on_start(self, _t0: float) -> None:
+        if self._greenlet is None:
+            self._greenlet = gevent.spawn(self._sample_loop)
+
+    def _sample_loop(self) -> None:
+        process = psutil.Process()
+        process.cpu_percent()
+        while True:
+            gevent.sleep(1.0)
+            elapsed = runtime(self.environment).elapsed()
+            self.own.sample(elapsed, process.cpu_percent(), process.memory_info().rss / 2**20)
+            if self._is_master:
+                self._check_workers(elapsed)
+
+    def _check_workers(self, elapsed: float) -> None:
+        for client in self.environment.runner.clients.all:
+            if client.state == "missing" and client.id not in self._known_missing:
+                self._known_missing.add(client.id)
+                name = self._worker_name(client.id)
+                self.lost_workers.append(
+                    {
+                        "time_s": round(elapsed, 1),
+                        "worker": name,
+                        "reason": "stopped sending heartbeats",
+                    }
+                )
+                _log.error("%s stopped sending heartbeats: its users are lost", name)
+
+    def _worker_name(self, client_id: str) -> str:
+        index = self.environment.runner.get_worker_index(client_id)
+        return f"worker-{index}"
+
+    def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
+        fresh = self.own.warnings[self._sent_warnings :]
+        self._sent_warnings = len(self.own.warnings)
+        data[_REPORT_KEY] = {**self.own.summary(), "warnings": fresh}
+
+    def _on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
+        report = data.get(_REPORT_KEY)
+        if report is None:
+            return
+        name = self._worker_name(client_id)
+        self.workers[name] = {**report, "process": name}
+        self.workers[name].pop("warnings", None)
+        self.warnings.extend({**warning, "process": name} for warning in report["warnings"])
+
+    def stop(self) -> None:
+        """Stop sampling."""
+        if self._greenlet is not None:
+            self._greenlet.kill(block=False)
+
+    def record(self) -> dict[str, Any]:
+        """The ``load_generator`` section of ``run.json``."""
+        warnings = sorted([*self.own.warnings, *self.warnings], key=lambda w: w["time_s"])
+        return {
+            "cpu_warning_percent": CPU_WARNING_PERCENT,
+            "cpu_warnings": warnings,
+            "processes": [self.own.summary(), *self.workers.values()],
+            "saturated": bool(warnings),
+            "lost_workers": self.lost_workers,
+        }

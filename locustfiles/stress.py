@@ -1,0 +1,94 @@
+"""The locustfile of every stairload run: journeys, the stair shape, exact intervals, health.
+
+Run through ``python -m stressrun`` (or ``make stress-scenario2``), which starts the
+target, the workers and the report; or directly, for example:
+
+    locust -f locustfiles/stress.py --headless --host http://127.0.0.1:8080 \\
+        --scenario scenario2 --time-scale 0.05 --users-scale 0.01 --run-dir runs/x Scenario2User
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from locust import events
+from locust.runners import WorkerRunner
+
+from capacity.errors import CapacityError
+from locustfiles.context import add_arguments
+from locustfiles.intervals import IntervalRecorder
+from locustfiles.loadgen import LoadGeneratorHealth
+from locustfiles.run_record import run_record, write_json
+from locustfiles.runtime import run_context, runtime
+from locustfiles.shape import StairShape
+from locustfiles.status import StatusLine
+from locustfiles.users import Scenario1User, Scenario2User, Scenario3User
+
+__all__ = ["Scenario1User", "Scenario2User", "Scenario3User", "StairShape"]
+
+_log = logging.getLogger("stairload")
+
+
+@events.init_command_line_parser.add_listener
+def _on_parser(parser: Any, **_: Any) -> None:
+    add_arguments(parser)
+
+
+@events.init.add_listener
+def _on_init(environment: Any, **_: Any) -> None:
+    if isinstance(environment.runner, WorkerRunner):
+        IntervalRecorder(environment)
+        runtime(environment).extras["health"] = LoadGeneratorHealth(environment)
+        return
+    try:
+        context = run_context(environment)
+    except CapacityError as error:
+        _log.error("%s", error)
+        environment.process_exit_code = 2
+        environment.runner.quit()
+        return
+    if context.run_dir is not None:
+        Path(context.run_dir).mkdir(parents=True, exist_ok=True)
+    recorder = IntervalRecorder(environment)
+    recorder.listeners.append(StatusLine(environment).on_second)
+    health = LoadGeneratorHealth(environment)
+    state = runtime(environment)
+    state.extras.update(recorder=recorder, health=health)
+    state.on_start.append(
+        lambda _t0: _write_record(environment, ended_at=None, exit_reason="running")
+    )
+
+
+@events.quitting.add_listener
+def _on_quitting(environment: Any, **_: Any) -> None:
+    state = runtime(environment)
+    health = state.extras.get("health")
+    if health is not None:
+        health.stop()
+    recorder = state.extras.get("recorder")
+    if recorder is None or state.t0 is None:
+        return
+    recorder.flush()
+    stairs = run_context(environment).stairs
+    finished = state.elapsed() >= stairs.total_seconds - 1.0
+    _write_record(
+        environment, ended_at=time.time(), exit_reason="completed" if finished else "interrupted"
+    )
+
+
+def _write_record(environment: Any, *, ended_at: float | None, exit_reason: str) -> None:
+    context = run_context(environment)
+    if context.run_dir is None:
+        return
+    health = runtime(environment).extras["health"]
+    record = run_record(
+        environment,
+        context,
+        ended_at=ended_at,
+        exit_reason=exit_reason,
+        load_generator=health.record(),
+    )
+    write_json(Path(context.run_dir) / "run.json", record)
