@@ -225,7 +225,9 @@ def _thresholds(fields: Fields) -> Thresholds:
     fields.only(_THRESHOLD_KEYS)
     error_rate = fields.number("error_rate", inclusive=True)
     if error_rate > 1:
-        raise fields.error("error_rate", "must be a fraction between 0 and 1", error_rate)
+        raise fields.error(
+            "error_rate", "must be a fraction between 0 and 1", fields.raw["error_rate"]
+        )
     return Thresholds(fields.number("mtt_ms"), error_rate)
 
 
@@ -245,12 +247,22 @@ def _scenarios(fields: Fields, allowed_steps: tuple[str, ...] | None) -> tuple[S
                 requests_per_user_per_day=scenario.number("requests_per_user_per_day"),
                 journey_seconds=scenario.number("journey_seconds"),
                 steps=scenario.names("steps", allowed_steps),
-                stairs=StairSettings(
-                    step_users=stairs.whole("step_users"),
-                    step_seconds=stairs.number("step_seconds"),
-                    hold_seconds=stairs.number("hold_seconds"),
-                    spawn_rate=stairs.number("spawn_rate"),
-                ),
+                stairs=_stair_settings(stairs),
             )
         )
     return tuple(scenarios)
+
+
+def _stair_settings(fields: Fields) -> StairSettings:
+    settings = StairSettings(
+        step_users=fields.whole("step_users"),
+        step_seconds=fields.number("step_seconds"),
+        hold_seconds=fields.number("hold_seconds"),
+        spawn_rate=fields.number("spawn_rate"),
+    )
+    # Each step's ramp is part of its step_seconds, so it must fit in it.
+    slowest = settings.step_users / settings.step_seconds
+    if settings.spawn_rate < slowest:
+        message = f"must be >= step_users / step_seconds ({slowest:g}), or a step never plateaus"
+        raise fields.error("spawn_rate", message, fields.raw["spawn_rate"])
+    return settings

@@ -41,7 +41,9 @@ def stairs_for(
     start = start if start_users is None else start_users
     end = end if end_users is None else end_users
     if end < start:
-        raise UsageError(f"{scenario_name}: end users ({end}) must be >= start users ({start})")
+        raise UsageError(
+            f"{suite.source}: {scenario_name}: end users ({end}) must be >= start users ({start})"
+        )
     stairs = build_stairs(
         start_users=start,
         end_users=end,
@@ -52,7 +54,7 @@ def stairs_for(
         time_scale=time_scale,
         users_scale=users_scale,
     )
-    _check_ramps(scenario_name, stairs)
+    _check_ramps(f"{suite.source}: {scenario_name}", stairs)
     return stairs
 
 
@@ -92,12 +94,12 @@ def _check_scales(time_scale: float, users_scale: float) -> None:
             raise UsageError(f"{name}: must be > 0 (got {value:g})")
 
 
-def _check_ramps(scenario_name: str, stairs: Stairs) -> None:
+def _check_ramps(where: str, stairs: Stairs) -> None:
     """Every later step must reach its users before it ends, or the stair never plateaus."""
     ramp_seconds = stairs.step_users / stairs.spawn_rate
     if len(stairs.steps) > 1 and ramp_seconds > stairs.step_seconds:
         raise UsageError(
-            f"{scenario_name}: spawn_rate {stairs.spawn_rate:g}/s is too slow: adding "
+            f"{where}: spawn_rate {stairs.spawn_rate:g}/s is too slow: adding "
             f"{stairs.step_users} users takes {ramp_seconds:g} s, longer than a "
             f"{stairs.step_seconds:g} s step"
         )

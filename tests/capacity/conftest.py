@@ -40,6 +40,18 @@ def repo_scenarios() -> str:
 
 
 @pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[[str], str]:
+    """Write ``text`` as scenarios.yaml into tmp_path; return its path."""
+
+    def write(text: str) -> str:
+        path = tmp_path / "scenarios.yaml"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+@pytest.fixture
 def small_yaml(tmp_path: Path) -> Callable[[str, str], str]:
     """Write SMALL_YAML with ``old`` replaced by ``new`` into tmp_path; return its path."""
 
