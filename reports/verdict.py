@@ -123,7 +123,8 @@ def _caveats(run: RunInfo, steps: Sequence[StepResult]) -> tuple[str, ...]:
     caveats = []
     if run.saturated or run.cpu_warnings:
         marked = [str(step.step) for step in steps if step.cpu_warning]
-        where = f" (steps {', '.join(marked)})" if marked else ""
+        label = "step" if len(marked) == 1 else "steps"
+        where = f" ({label} {', '.join(marked)})" if marked else ""
         caveats.append(
             f"The load generator ran hot{where}: {len(run.cpu_warnings)} CPU warning(s)"
             f"{', saturated' if run.saturated else ''}. Figures may be bounded by the "
