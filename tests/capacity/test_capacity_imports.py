@@ -1,0 +1,28 @@
+"""The what-if CLI stays light: no pandas, no matplotlib, whatever else the project uses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+# Runs `python -m capacity ARGS` in this interpreter, then names the heavy modules it loaded.
+_RUNNER = """
+import runpy, sys
+sys.argv = ["capacity", *sys.argv[1:]]
+try:
+    runpy.run_module("capacity", run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    assert done.code in (0, None), done.code
+heavy = sorted(name for name in ("pandas", "matplotlib", "numpy", "locust") if name in sys.modules)
+print("heavy modules:", ", ".join(heavy) or "none")
+"""
+
+
+def test_what_if_imports_neither_pandas_nor_matplotlib(repo_scenarios: str) -> None:
+    """`python -m capacity what-if --dau 45000` loads no pandas, matplotlib, numpy or locust."""
+    args = ["what-if", "--dau", "45000", "--scenarios", repo_scenarios]
+    result = subprocess.run(
+        [sys.executable, "-c", _RUNNER, *args], capture_output=True, text=True, check=True
+    )
+    assert "2,083.3  2,100  4,200" in result.stdout
+    assert result.stdout.splitlines()[-1] == "heavy modules: none"
