@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,13 +58,29 @@ def free_port() -> int:
 
 
 def launch_target(
-    directory: Path, users: int = 50, require_warmup: bool = False, workers: int = 1
+    directory: Path,
+    users: int = 50,
+    require_warmup: bool = False,
+    workers: int = 1,
+    command_prefix: Sequence[str] = (),
 ) -> TargetProcess:
-    """Start the target with its database and log in directory; return once it answers."""
+    """Start the target with its database and log in directory; return once it answers.
+
+    command_prefix runs the server through another command, e.g. ("taskset", "-c", "0").
+    """
     port = free_port()
     db_path = directory / "target.db"
     log_path = directory / "target.log"
-    command = [sys.executable, "-m", "target_app", "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        *command_prefix,
+        sys.executable,
+        "-m",
+        "target_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     command += ["--db", str(db_path), "--users", str(users), "--workers", str(workers)]
     if require_warmup:
         command.append("--require-warmup")
