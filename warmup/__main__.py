@@ -1,0 +1,7 @@
+"""``python -m warmup``."""
+
+import sys
+
+from warmup.cli import main
+
+sys.exit(main())
