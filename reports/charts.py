@@ -129,6 +129,7 @@ def _tps_chart(
     ax.plot(
         totals["time_s"],
         tps,
+        drawstyle="steps-post",
         color=_COLORS["tps"],
         linewidth=0.6 if smooth else 1.2,
         alpha=0.45 if smooth else 1.0,
@@ -138,6 +139,7 @@ def _tps_chart(
         ax.plot(
             totals["time_s"],
             _smooth(tps, len(totals)),
+            drawstyle="steps-post",
             color=_COLORS["tps"],
             linewidth=1.6,
             label="TPS (rolling mean)",
@@ -155,6 +157,7 @@ def _tps_chart(
     right.plot(
         totals["time_s"],
         totals["users"],
+        drawstyle="steps-post",
         color=_COLORS["users"],
         linewidth=1.0,
         label="actual users",
@@ -176,6 +179,7 @@ def _mtt_chart(
     ax.plot(
         totals["time_s"],
         totals["mean_ms"],
+        drawstyle="steps-post",
         color=_COLORS["mtt"],
         linewidth=0.8,
         label="MTT per interval",
@@ -203,6 +207,7 @@ def _percentile_chart(
         ax.plot(
             totals["time_s"],
             totals[column],
+            drawstyle="steps-post",
             color=color,
             linewidth=0.8,
             label=column.replace("_ms", ""),
@@ -255,6 +260,7 @@ def _users_chart(
     ax.plot(
         totals["time_s"],
         totals["users"],
+        drawstyle="steps-post",
         color=_COLORS["users"],
         linewidth=1.2,
         label="actual users",

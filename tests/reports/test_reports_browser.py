@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,19 @@ def test_report_opens_offline_with_every_image_loaded(tmp_path):
     assert verdict == "FAIL"
     assert problems == []
     assert (tmp_path / "report.png").stat().st_size > 0
+
+
+def test_missing_chromium_fails_in_ci(monkeypatch, tmp_path):
+    """With CI=true a missing Chromium is a test failure, not a skip."""
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="not found"):
+        _need_browser()
+
+
+def test_missing_chromium_skips_locally(monkeypatch, tmp_path):
+    """Without CI a missing Chromium skips the browser test, saying why."""
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="make chromium"):
+        _need_browser()
