@@ -3,15 +3,15 @@
 Wiring on the Locust master (three calls)::
 
     monitor = AlarmMonitor(settings, run_dir, webhook_notifier(settings))
-    monitor.observe(time_s, sample)   # once per second
-    monitor.close()                   # when the run ends
+    recorder.listeners.append(monitor.on_second)   # or monitor.observe(time_s, sample) each second
+    monitor.close()                                # when the run ends
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,6 +75,12 @@ class AlarmMonitor:
                     if transition is not None:
                         self._announce(transition)
 
+    def on_second(self, second: int, rows: Sequence[Mapping[str, object]]) -> None:
+        """An ``intervals.csv`` listener: observe the ``Total`` row of each written second."""
+        for row in rows:
+            if row.get("name") == "Total":
+                self.observe(float(second), sample_from_row(row))
+
     def close(self) -> None:
         """Post what is still queued (bounded wait). An open, incomplete period is not evaluated."""
         if self._notifier is not None:
@@ -118,6 +124,26 @@ class AlarmMonitor:
         }
         with self.path.open("a", encoding="utf-8") as file:
             file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def sample_from_row(row: Mapping[str, object]) -> dict[str, float | None]:
+    """The sample of one ``intervals.csv`` row (empty cells are unknown; no target CPU)."""
+    requests = _float(row.get("requests")) or 0.0
+    return {
+        "requests": requests,
+        "failures": _float(row.get("failures")) or 0.0,
+        "mtt_ms": _float(row.get("mean_ms")),
+        "p95_ms": _float(row.get("p95_ms")),
+        "tps": requests,
+        "users": _float(row.get("users")),
+        "target_cpu_percent": None,
+    }
+
+
+def _float(value: object) -> float | None:
+    if value is None or value == "":
+        return None
+    return float(value) if isinstance(value, int | float) else float(str(value))
 
 
 def _cause(settings: AlarmSettings, rule: AlarmRule, breaching: int) -> str:

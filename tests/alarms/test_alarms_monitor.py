@@ -192,3 +192,25 @@ def test_webhook_url_never_reaches_logs_or_run_files(
     shown = caplog.text + written + repr(notifier) + repr(monitor.settings)
     assert "alarm webhook post failed" in caplog.text
     assert SECRET_PATH not in shown and "xoxSecretToken" not in shown
+
+
+def test_intervals_listener_observes_the_total_rows(tmp_path: Path) -> None:
+    """on_second takes intervals.csv rows and feeds only the Total row, empty cells unknown."""
+    monitor = AlarmMonitor(SETTINGS, tmp_path, None)
+    for second in range(5):
+        named = {"name": "/trips", "requests": 1, "failures": 0, "mean_ms": 9000.0}
+        total = {
+            "name": "Total",
+            "users": 5,
+            "requests": 2,
+            "failures": 0,
+            "mean_ms": 700.0,
+            "p95_ms": 900,
+        }
+        monitor.on_second(second, [named, total])
+    monitor.on_second(
+        5,
+        [{"name": "Total", "users": "", "requests": 0, "failures": 0, "mean_ms": "", "p95_ms": ""}],
+    )
+    assert monitor.transitions[0].datapoints == (700.0, 700.0)
+    assert monitor.states == {"MTT over target": "ALARM"}
