@@ -12,6 +12,8 @@ from reports.errors import ReportError
 
 RUN_JSON = "run.json"
 EXIT_REASONS = ("completed", "interrupted", "terminated", "target_unreachable", "error")
+# What run.json says while the run is going; left behind when the runner was killed.
+UNFINISHED_REASONS = ("starting", "running")
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def _run_info(doc: dict[str, Any], run_dir: Path) -> RunInfo:
     if not isinstance(warnings, list):
         raise ReportError(f"{RUN_JSON}: load_generator.cpu_warnings: must be a list")
     exit_reason = doc.get("exit_reason", "completed")
-    if exit_reason not in EXIT_REASONS:
+    if exit_reason not in EXIT_REASONS + UNFINISHED_REASONS:
         raise ReportError(
             f"{RUN_JSON}: exit_reason: must be one of {', '.join(EXIT_REASONS)} "
             f"(got {exit_reason!r})"

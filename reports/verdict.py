@@ -23,6 +23,8 @@ _EXIT_NOTES = {
     "terminated": "The run was terminated (SIGTERM) before the plan finished.",
     "target_unreachable": "The run stopped because the target was unreachable.",
     "error": "The run stopped on an error.",
+    "starting": "run.json still says 'starting': the run never recorded its end (killed?).",
+    "running": "run.json still says 'running': the run never recorded its end (killed?).",
 }
 
 

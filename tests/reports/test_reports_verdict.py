@@ -110,3 +110,9 @@ def test_clean_run_has_no_caveats(make_run):
     """A completed run with a quiet generator carries no caveat and no exit note."""
     verdict = analyse(make_run()).verdict
     assert (verdict.caveats, verdict.exit_note) == ((), None)
+
+
+def test_run_json_left_at_running_is_reported_as_unfinished(make_run):
+    """A runner killed mid-run leaves exit_reason 'running': the report says it never ended."""
+    verdict = analyse(make_run(exit_reason="running")).verdict
+    assert verdict.exit_note.startswith("run.json still says 'running'")
