@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from alarms.config import AlarmRule, AlarmSettings
-from alarms.notifier import Notifier, WebhookNotifier, webhook_url
+from alarms.notifier import LOG, Notifier, WebhookNotifier, webhook_url
 from alarms.periods import PeriodAggregator
 from alarms.slack import AlarmMessage, slack_payload
 from alarms.state import AlarmEvaluator, AlarmState, Transition
@@ -122,8 +122,11 @@ class AlarmMonitor:
             "period_seconds": rule.period_seconds,
             "datapoints": list(transition.datapoints),
         }
-        with self.path.open("a", encoding="utf-8") as file:
-            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        try:
+            with self.path.open("a", encoding="utf-8") as file:
+                file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        except OSError as error:
+            LOG.warning("cannot append to %s: %s", self.path, error.strerror or error)
 
 
 def sample_from_row(row: Mapping[str, object]) -> dict[str, float | None]:

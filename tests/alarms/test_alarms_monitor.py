@@ -214,3 +214,16 @@ def test_intervals_listener_observes_the_total_rows(tmp_path: Path) -> None:
     )
     assert monitor.transitions[0].datapoints == (700.0, 700.0)
     assert monitor.states == {"MTT over target": "ALARM"}
+
+
+def test_unwritable_run_directory_is_logged_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A run directory that cannot be written costs one log line per change, not the run."""
+    monitor = AlarmMonitor(SETTINGS, tmp_path / "missing", None)
+    with caplog.at_level(logging.WARNING, logger="stairload.alarms"):
+        _run(monitor, [600.0] * 5)
+    assert monitor.states == {"MTT over target": "ALARM"}
+    assert [r.getMessage() for r in caplog.records] == [
+        f"cannot append to {tmp_path / 'missing' / 'alarms.jsonl'}: No such file or directory"
+    ]
