@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alarms import AlarmSettings, parse_alarms
 from capacity.config import Scenario, Suite, load_scenarios
 from capacity.shapes import constant_for, stairs_for
 from capacity.stairs import Stairs
@@ -62,6 +63,7 @@ class RunContext:
     stairs: Stairs
     run_dir: Path | None
     seeded_users: int
+    alarms: AlarmSettings
     options: Any
 
     @property
@@ -101,8 +103,14 @@ def context_from_options(options: Any) -> RunContext:
         stairs=_stairs(suite, scenario, case_name, options),
         run_dir=Path(options.run_dir) if options.run_dir else None,
         seeded_users=options.seeded_users,
+        alarms=parse_alarms(suite.alarms_raw, suite.source).with_time_scale(options.time_scale),
         options=options,
     )
+
+
+def user_class_name(scenario_name: str) -> str:
+    """The Locust user class of a scenario: ``scenario2`` runs ``Scenario2User``."""
+    return "".join(part.capitalize() for part in scenario_name.split("_")) + "User"
 
 
 def planned_users(suite: Suite, scenario: Scenario, case_name: str) -> int:

@@ -37,6 +37,7 @@ class IntervalRecorder:
         self.listeners: list[SecondListener] = []
         self._worker_upto: dict[str, int] = {}
         self._written_through = -1
+        self._last_users = 0
         self._file: Any = None
         self._writer: csv.DictWriter[str] | None = None
         self._greenlets: list[gevent.Greenlet] = []
@@ -143,11 +144,14 @@ class IntervalRecorder:
         rows: list[dict[str, object]] = []
         for second in range(self._written_through + 1, last_second + 1):
             stage = stage_at(stairs, second)
+            # A second without a sample (the partial one after the shape ended) keeps the
+            # last count seen, so every row has users.
+            self._last_users = users_by_second.get(second, self._last_users)
             second_rows_ = second_rows(
                 second,
                 (state.t0 or 0.0) + second,
                 named_by_second.get(second, {}),
-                users_by_second.get(second),
+                self._last_users,
                 stage.users if stage else 0,
             )
             rows.extend(second_rows_)

@@ -110,7 +110,7 @@ class LoadGeneratorHealth:
 
     def _worker_name(self, client_id: str) -> str:
         index = self.environment.runner.get_worker_index(client_id)
-        return f"worker-{index}"
+        return f"worker-{index + 1}"  # Locust counts from 0; the log files from 1
 
     def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
         fresh = self.own.warnings[self._sent_warnings :]

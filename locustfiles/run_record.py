@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from locustfiles.context import RunContext, planned_users
-from locustfiles.runtime import runtime
 
 SCHEMA = 1
+EMBEDDED_TARGET_ENV = "STAIRLOAD_EMBEDDED_TARGET"
 
 
 def _version(package: str) -> str:
@@ -30,9 +30,11 @@ def _iso(timestamp: float | None) -> str | None:
 
 
 def run_record(
-    environment: Any,
     context: RunContext,
     *,
+    host: str | None,
+    workers: int,
+    started: float | None,
     ended_at: float | None,
     exit_reason: str,
     load_generator: dict[str, Any],
@@ -40,12 +42,10 @@ def run_record(
     """Everything a reader needs to interpret the run directory."""
     from capacity.plan import plan_scenario
 
-    state = runtime(environment)
     suite, scenario, stairs = context.suite, context.scenario, context.stairs
     plan_case = context.case_name
     plan = plan_scenario(suite.inputs(suite.case(plan_case).dau), scenario.load())
     options = context.options
-    started = state.t0
     run_id = Path(context.run_dir).name if context.run_dir else ""
     return {
         "schema": SCHEMA,
@@ -53,11 +53,9 @@ def run_record(
         "scenario": scenario.name,
         "case": plan_case,
         "shape": context.shape,
-        "host": environment.host,
-        "embedded_target": os.environ.get("STAIRLOAD_EMBEDDED_TARGET") == "1",
-        "workers": int(getattr(options, "expect_workers", 0) or 0)
-        if getattr(options, "master", False)
-        else 0,
+        "host": host,
+        "embedded_target": os.environ.get(EMBEDDED_TARGET_ENV) == "1",
+        "workers": workers,
         "time_scale": options.time_scale,
         "users_scale": options.users_scale,
         "started_at": _iso(started),

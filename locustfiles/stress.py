@@ -17,6 +17,7 @@ from typing import Any
 from locust import events
 from locust.runners import WorkerRunner
 
+from alarms import AlarmMonitor, webhook_notifier
 from capacity.errors import CapacityError
 from locustfiles.context import add_arguments
 from locustfiles.intervals import IntervalRecorder
@@ -57,6 +58,10 @@ def _on_init(environment: Any, **_: Any) -> None:
     health = LoadGeneratorHealth(environment)
     state = runtime(environment)
     state.extras.update(recorder=recorder, health=health)
+    if context.alarms.rules and context.run_dir is not None:
+        monitor = AlarmMonitor(context.alarms, context.run_dir, webhook_notifier(context.alarms))
+        recorder.listeners.append(monitor.on_second)
+        state.extras["alarms"] = monitor
     state.on_start.append(
         lambda _t0: _write_record(environment, ended_at=None, exit_reason="running")
     )
@@ -72,6 +77,9 @@ def _on_quitting(environment: Any, **_: Any) -> None:
     if recorder is None or state.t0 is None:
         return
     recorder.flush()
+    monitor = state.extras.get("alarms")
+    if monitor is not None:
+        monitor.close()
     stairs = run_context(environment).stairs
     finished = state.elapsed() >= stairs.total_seconds - 1.0
     _write_record(
@@ -83,12 +91,16 @@ def _write_record(environment: Any, *, ended_at: float | None, exit_reason: str)
     context = run_context(environment)
     if context.run_dir is None:
         return
-    health = runtime(environment).extras["health"]
+    state = runtime(environment)
+    options = environment.parsed_options
+    workers = int(options.expect_workers or 0) if options.master else 0
     record = run_record(
-        environment,
         context,
+        host=environment.host,
+        workers=workers,
+        started=state.t0,
         ended_at=ended_at,
         exit_reason=exit_reason,
-        load_generator=health.record(),
+        load_generator=state.extras["health"].record(),
     )
     write_json(Path(context.run_dir) / "run.json", record)

@@ -11,6 +11,7 @@ from locust import FastHttpUser, task
 
 from journeys import JourneyState, StepFailed, run_journey
 from journeys.client import BodyCheck, verdict
+from locustfiles.context import user_class_name
 from locustfiles.runtime import run_context
 
 
@@ -114,3 +115,4 @@ class Scenario3User(JourneyUser):
 USER_CLASSES: dict[str, type[JourneyUser]] = {
     cls.scenario_name: cls for cls in (Scenario1User, Scenario2User, Scenario3User)
 }
+assert all(cls.__name__ == user_class_name(name) for name, cls in USER_CLASSES.items())

@@ -1,0 +1,161 @@
+"""``python -m stressrun SCENARIO``: parse, check, run. Exit codes are in ``stressrun.codes``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn
+
+from capacity.errors import CapacityError
+from locustfiles.context import SHAPES, RunContext, context_from_options
+from stressrun import codes
+from stressrun.orchestrate import RunRequest, run
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(codes.USAGE, f"Error: {message} (see --help)\n")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (got {text})")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The options; every stair number is overridable here, in real (unscaled) units."""
+    parser = _Parser(
+        prog="python -m stressrun",
+        description="Run a scenario's stair (or constant) load with Locust against the "
+        "embedded target or HOST, write runs/<id>/ and build the report.",
+    )
+    parser.add_argument("scenario", help="scenario name in the scenarios file, e.g. scenario2")
+    parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default="stairs",
+        help="stairs: start case's VUser up to end case's (default); constant: one case's VUser",
+    )
+    parser.add_argument(
+        "--case",
+        default="",
+        help="case for a constant run (default: the start case); its think time applies",
+    )
+    parser.add_argument(
+        "--host",
+        default="",
+        help="target base URL (default: start the "
+        "embedded target on 127.0.0.1 and stop it afterwards)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_count,
+        default=0,
+        help="0: one Locust process; N: a master and N local workers",
+    )
+    parser.add_argument(
+        "--time-scale",
+        type=_positive,
+        default=1.0,
+        help="multiply every duration (0.05: 60 s steps last 3 s)",
+    )
+    parser.add_argument(
+        "--users-scale",
+        type=_positive,
+        default=1.0,
+        help="multiply every user count (0.01: 1,200 users become 12)",
+    )
+    parser.add_argument("--run-dir", default="", help="default runs/<UTC time>-<scenario>-<case>")
+    parser.add_argument("--scenarios", default="scenarios.yaml", help="scenarios file")
+    for flag, kind, text in (
+        ("--start-users", _count, "first plateau"),
+        ("--end-users", _count, "last plateau"),
+        ("--step-users", _count, "users added per step"),
+        ("--step-seconds", _positive, "step length"),
+        ("--hold-seconds", _positive, "final hold"),
+        ("--spawn-rate", _positive, "users started per second while ramping"),
+        ("--duration-seconds", _positive, "constant run length (default step + hold)"),
+    ):
+        parser.add_argument(flag, type=kind, default=0, help=f"override: {text}")
+    parser.add_argument(
+        "--target-users",
+        type=_count,
+        default=10_000,
+        help="users the embedded target seeds (user1..userN)",
+    )
+    parser.add_argument(
+        "--full-stats",
+        action="store_true",
+        help="also print Locust's full stats table every few seconds",
+    )
+    parser.add_argument("--no-report", action="store_true", help="skip the report step")
+    parser.add_argument(
+        "--fail-exit-code",
+        type=_count,
+        default=codes.VERDICT_FAIL,
+        help=f"exit code when the verdict is FAIL (default {codes.VERDICT_FAIL}; 0 to ignore)",
+    )
+    return parser
+
+
+def _context(args: argparse.Namespace) -> RunContext:
+    options = argparse.Namespace(
+        scenarios=args.scenarios,
+        scenario=args.scenario,
+        case=args.case,
+        shape=args.shape,
+        time_scale=args.time_scale,
+        users_scale=args.users_scale,
+        duration_seconds=args.duration_seconds,
+        start_users=args.start_users,
+        end_users=args.end_users,
+        step_users=args.step_users,
+        step_seconds=args.step_seconds,
+        hold_seconds=args.hold_seconds,
+        stair_spawn_rate=args.spawn_rate,
+        seeded_users=args.target_users or 10_000,
+        run_dir=args.run_dir,
+    )
+    return context_from_options(options)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run and return the exit code; user mistakes print one line and return 2."""
+    args = build_parser().parse_args(argv)
+    if args.host and not args.host.startswith(("http://", "https://")):
+        print(
+            f"Error: --host: must be an http:// or https:// URL (got {args.host!r})",
+            file=sys.stderr,
+        )
+        return codes.USAGE
+    try:
+        context = _context(args)
+    except CapacityError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return codes.USAGE
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")
+    if run_dir.exists() and any(run_dir.iterdir()):
+        print(
+            f"Error: --run-dir: {run_dir} already holds a run; choose another directory",
+            file=sys.stderr,
+        )
+        return codes.USAGE
+    return run(RunRequest(context=context, args=args, run_dir=run_dir))

@@ -1,0 +1,390 @@
+"""Start the target, Locust's master and workers, watch them, stop them all, build the report.
+
+Children run in their own sessions, so Ctrl-C reaches only this process, which then stops
+the run in order: Locust's master first (it writes its HTML, intervals and run.json and
+tells the workers to quit), then stragglers, then the embedded target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import locustfiles
+from locustfiles.context import RunContext, user_class_name
+from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record, write_json
+from stressrun import codes
+from stressrun.preview import draw_stairs
+
+MASTER_STOP_SECONDS = 30.0
+WORKER_STOP_SECONDS = 10.0
+REACH_TIMEOUT_SECONDS = 5.0
+LOCUSTFILE = Path(locustfiles.__file__).parent / "stress.py"
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """A checked run: the context, the raw options, and where the run goes."""
+
+    context: RunContext
+    args: argparse.Namespace
+    run_dir: Path
+
+
+@dataclass
+class _Stop:
+    reason: str = ""
+    signalled_at: float = 0.0
+
+    def handler(self, signum: int, _frame: Any) -> None:
+        if not self.reason:
+            self.reason = "interrupted" if signum == signal.SIGINT else "terminated"
+            self.signalled_at = time.monotonic()
+            print(
+                f"[stairload] {signal.Signals(signum).name}: stopping the run...",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+@dataclass
+class _Children:
+    master: subprocess.Popen[str] | None = None
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    lost: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run(request: RunRequest) -> int:
+    """The whole job; returns the process exit code (see ``stressrun.codes``)."""
+    run_dir, args = request.run_dir, request.args
+    run_dir.mkdir(parents=True, exist_ok=True)
+    stop = _Stop()
+    previous = {sig: signal.signal(sig, stop.handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    host = args.host.rstrip("/")
+    _write(request, host=host or None, exit_reason="starting")
+    _announce(request)
+    target = None
+    children = _Children()
+    started = time.time()
+    try:
+        if not host:
+            target = _start_target(request)
+            if target is None:
+                return _finish(request, None, "target_unreachable", codes.TARGET_UNREACHABLE)
+            host = target.base_url
+        problem = _unreachable(host)
+        if problem:
+            print(f"Error: target {host} is unreachable: {problem}", file=sys.stderr)
+            return _finish(request, host, "target_unreachable", codes.TARGET_UNREACHABLE)
+        if stop.reason:
+            return _finish(request, host, stop.reason, _signal_code(stop.reason))
+        locust_code = _run_locust(request, host, stop, children, embedded=target is not None)
+    finally:
+        _stop_all(children)
+        if target is not None:
+            target.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return _conclude(request, host, stop, children, locust_code, started)
+
+
+def _announce(request: RunRequest) -> None:
+    context = request.context
+    stairs = context.stairs
+    title = (
+        f"{context.scenario.name} ({context.shape}): {stairs.start_users:,} to "
+        f"{stairs.end_users:,} users, {len(stairs.steps)} plateaus, "
+        f"{stairs.total_seconds / 60:.1f} min"
+    )
+    draw_stairs(stairs, title, request.run_dir / "stairs.png")
+    print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
+
+
+def _start_target(request: RunRequest) -> Any:
+    from target_app.testing import launch_target
+
+    directory = request.run_dir / "target"
+    directory.mkdir(exist_ok=True)
+    print(
+        f"[stairload] starting the embedded target ({request.args.target_users:,} seeded users)...",
+        flush=True,
+    )
+    try:
+        target = launch_target(directory, users=request.args.target_users)
+    except Exception as error:  # any start failure (timeout, crash) is reported alike
+        print(
+            f"Error: the embedded target did not start: {error} (see {directory / 'target.log'})",
+            file=sys.stderr,
+        )
+        return None
+    print(f"[stairload] embedded target ready at {target.base_url}", flush=True)
+    return target
+
+
+def _unreachable(host: str) -> str:
+    """Why ``host`` cannot be reached, or "" when it answers HTTP at all."""
+    try:
+        with urllib.request.urlopen(f"{host}/health", timeout=REACH_TIMEOUT_SECONDS):
+            return ""
+    except urllib.error.HTTPError:
+        return ""  # it answered: a 404 or 503 still means the service is there
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        return f"{reason} (is it running?)"
+
+
+def _locust_command(request: RunRequest, host: str, role: list[str]) -> list[str]:
+    context, args = request.context, request.args
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--host",
+        host,
+        "--scenarios",
+        context.suite.source,
+        "--scenario",
+        context.scenario.name,
+        "--shape",
+        context.shape,
+        "--case",
+        context.case_name,
+        "--time-scale",
+        repr(args.time_scale),
+        "--users-scale",
+        repr(args.users_scale),
+        "--run-dir",
+        str(request.run_dir),
+        "--seeded-users",
+        str(args.target_users or 10_000),
+    ]
+    for flag, value in (
+        ("--start-users", args.start_users),
+        ("--end-users", args.end_users),
+        ("--step-users", args.step_users),
+        ("--step-seconds", args.step_seconds),
+        ("--hold-seconds", args.hold_seconds),
+        ("--stair-spawn-rate", args.spawn_rate),
+        ("--duration-seconds", args.duration_seconds),
+    ):
+        if value:
+            command += [flag, repr(value)]
+    return [*command, *role, user_class_name(context.scenario.name)]
+
+
+def _run_locust(
+    request: RunRequest, host: str, stop: _Stop, children: _Children, *, embedded: bool
+) -> int:
+    run_dir, args = request.run_dir, request.args
+    env = {**os.environ, EMBEDDED_TARGET_ENV: "1" if embedded else "0"}
+    prefix = str(run_dir / "locust")
+    role = ["--csv", prefix, "--csv-full-history", "--html", str(run_dir / "locust.html")]
+    if not args.full_stats:
+        role.append("--only-summary")
+    if args.workers:
+        from target_app.testing import free_port
+
+        port = free_port()
+        role += [
+            "--master",
+            "--master-bind-host",
+            "127.0.0.1",
+            "--master-bind-port",
+            str(port),
+            "--expect-workers",
+            str(args.workers),
+        ]
+    children.master = subprocess.Popen(
+        _locust_command(request, host, role),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    log = (run_dir / "locust.log").open("w", encoding="utf-8")
+    tee = threading.Thread(target=_tee, args=(children.master.stdout, log), daemon=True)
+    tee.start()
+    for index in range(1, args.workers + 1):
+        worker_role = ["--worker", "--master-host", "127.0.0.1", "--master-port", str(port)]
+        worker_log = (run_dir / f"worker-{index}.log").open("wb")
+        children.workers.append(
+            subprocess.Popen(
+                _locust_command(request, host, worker_role),
+                stdout=worker_log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        )
+    _watch(children, stop, started=time.time())
+    tee.join(timeout=5)
+    log.close()
+    return int(children.master.returncode)
+
+
+def _tee(stream: TextIO, log: TextIO) -> None:
+    for line in stream:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        log.write(line)
+        log.flush()
+
+
+def _watch(children: _Children, stop: _Stop, started: float) -> None:
+    master = children.master
+    assert master is not None
+    forwarded = False
+    alive = set(range(len(children.workers)))
+    while master.poll() is None:
+        time.sleep(0.2)
+        if stop.reason and not forwarded:
+            master.send_signal(signal.SIGINT)  # Locust saves its HTML report on SIGINT
+            forwarded = True
+        if forwarded and time.monotonic() - stop.signalled_at > MASTER_STOP_SECONDS:
+            master.kill()
+        for index in sorted(alive):
+            code = children.workers[index].poll()
+            if code is None:
+                continue
+            alive.discard(index)
+            # A worker exits 0 when the master tells it to quit at the end; anything
+            # else (a crash, a kill) while the run goes on loses its users.
+            if code != 0 and not stop.reason:
+                name = f"worker-{index + 1}"
+                children.lost.append(
+                    {
+                        "time_s": round(time.time() - started, 1),
+                        "worker": name,
+                        "reason": f"process exited ({code})",
+                    }
+                )
+                print(
+                    f"[stairload] {name} exited with code {code} during the run; its users "
+                    "are lost",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    master.wait()
+
+
+def _stop_all(children: _Children) -> None:
+    processes: list[subprocess.Popen[Any]] = [*children.workers]
+    if children.master is not None:
+        processes.append(children.master)
+    deadline = time.monotonic() + WORKER_STOP_SECONDS
+    for process in processes:
+        if process.poll() is None:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _signal_code(reason: str) -> int:
+    return codes.INTERRUPTED if reason == "interrupted" else codes.TERMINATED
+
+
+def _conclude(
+    request: RunRequest,
+    host: str,
+    stop: _Stop,
+    children: _Children,
+    locust_code: int,
+    started: float,
+) -> int:
+    path = request.run_dir / "run.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record.get("exit_reason") in ("starting", "running"):
+        record["exit_reason"] = stop.reason or "error"
+        record["ended_at"] = record.get("ended_at") or _now_iso()
+    elif stop.reason:
+        record["exit_reason"] = stop.reason
+    lost = record.setdefault("load_generator", {}).setdefault("lost_workers", [])
+    lost.extend(children.lost)
+    record["locust_exit_code"] = locust_code
+    if stop.reason:
+        code = _signal_code(stop.reason)
+    elif record["exit_reason"] != "completed":
+        code = codes.LOCUST_FAILED
+    else:
+        code = codes.OK
+    record["exit_code"] = code
+    write_json(path, record)
+    if record["exit_reason"] == "error":
+        print(
+            f"Error: Locust stopped before the run started (exit {locust_code}); see "
+            f"{request.run_dir / 'locust.log'}",
+            file=sys.stderr,
+        )
+    report_code = _report(request)
+    if code == codes.OK and report_code is not None:
+        code = report_code
+    return code
+
+
+def _report(request: RunRequest) -> int | None:
+    """Build the report; its exit code (0 PASS, --fail-exit-code FAIL), or None if skipped."""
+    if request.args.no_report:
+        return None
+    command = [
+        sys.executable,
+        "-m",
+        "reports",
+        "build",
+        str(request.run_dir),
+        "--fail-exit-code",
+        str(request.args.fail_exit_code),
+    ]
+    result = subprocess.run(command, check=False)
+    if result.returncode == codes.USAGE:
+        print(f"[stairload] the report could not be built from {request.run_dir}", file=sys.stderr)
+        return codes.OK
+    return result.returncode
+
+
+def _finish(request: RunRequest, host: str | None, reason: str, code: int) -> int:
+    record = _write(request, host=host, exit_reason=reason)
+    record["exit_code"] = code
+    write_json(request.run_dir / "run.json", record)
+    return code
+
+
+def _write(request: RunRequest, *, host: str | None, exit_reason: str) -> dict[str, Any]:
+    record = run_record(
+        request.context,
+        host=host,
+        workers=request.args.workers,
+        started=None,
+        ended_at=time.time() if exit_reason != "starting" else None,
+        exit_reason=exit_reason,
+        load_generator={
+            "cpu_warnings": [],
+            "processes": [],
+            "saturated": False,
+            "lost_workers": [],
+        },
+    )
+    write_json(request.run_dir / "run.json", record)
+    return record
+
+
+def _now_iso() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat()

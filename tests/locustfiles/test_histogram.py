@@ -1,0 +1,63 @@
+"""Per-second statistics: Locust's rounding, percentiles, and exact merging across workers."""
+
+from __future__ import annotations
+
+import random
+
+from locustfiles.histogram import IntervalBook, percentile, round_response_time, second_rows
+
+
+def test_rounding_matches_locust() -> None:
+    """Response times round exactly below 100 ms, then to two significant digits."""
+    cases = {0.4: 0, 7.6: 8, 99.4: 99, 123.0: 120, 1_234.0: 1_200, 15_678.0: 16_000}
+    assert {value: round_response_time(value) for value in cases} == cases
+
+
+def test_percentile_is_nearest_rank() -> None:
+    """The p-th percentile is the smallest value reached by p of the requests."""
+    histogram = {10: 50, 20: 45, 300: 5}
+    assert percentile(histogram, 100, 0.50) == 10
+    assert percentile(histogram, 100, 0.95) == 20
+    assert percentile(histogram, 100, 0.96) == 300
+    assert percentile(histogram, 100, 0.99) == 300
+
+
+def test_rows_describe_only_their_second() -> None:
+    """Each second's rows count only the requests that completed in that second."""
+    book = IntervalBook()
+    for _ in range(3):
+        book.add(0, "GET", "/trips", 10.0, failed=False)
+    book.add(1, "GET", "/trips", 400.0, failed=True)
+    seconds = book.pop_through(1)
+    first = second_rows(0, 0.0, seconds[0], users=5, target_users=5)
+    second = second_rows(1, 1.0, seconds[1], users=5, target_users=5)
+    assert (first[-1]["requests"], first[-1]["failures"], first[-1]["mean_ms"]) == (3, 0, 10.0)
+    assert (second[-1]["requests"], second[-1]["failures"], second[-1]["mean_ms"]) == (1, 1, 400.0)
+
+
+def test_empty_second_has_a_total_row_with_blank_times() -> None:
+    """A second with no completed request still gets a Total row, with empty time columns."""
+    rows = second_rows(7, 7.0, {}, users=3, target_users=3)
+    assert len(rows) == 1
+    assert rows[0]["name"] == "Total" and rows[0]["requests"] == 0 and rows[0]["mean_ms"] == ""
+
+
+def test_merged_workers_equal_one_process() -> None:
+    """Splitting requests over two workers and merging on the master changes no number."""
+    rng = random.Random(7)
+    requests = [(rng.randint(0, 4), rng.choice(["/a", "/b"]), rng.uniform(1, 2_000),
+                 rng.random() < 0.1) for _ in range(2_000)]
+    single, worker_a, worker_b, master = IntervalBook(), IntervalBook(), IntervalBook(), \
+        IntervalBook()
+    for index, (second, name, elapsed, failed) in enumerate(requests):
+        single.add(second, "GET", name, elapsed, failed)
+        (worker_a if index % 2 else worker_b).add(second, "GET", name, elapsed, failed)
+    worker_a.users[0], worker_b.users[0] = 4, 6
+    master.merge_wire(*worker_a.take_wire())
+    master.merge_wire(*worker_b.take_wire())
+    expected = single.pop_through(4)
+    merged = master.pop_through(4)
+    for second in range(5):
+        assert second_rows(second, 0.0, merged[second], 10, 10) == \
+            second_rows(second, 0.0, expected[second], 10, 10)
+    assert master.pop_users_through(0) == {0: 10}
