@@ -36,9 +36,13 @@ def _processes_mentioning(text: str) -> list[psutil.Process]:
 def test_sigterm_leaves_a_complete_run_directory_and_no_process(tmp_path: Path) -> None:
     """SIGTERM mid-run stops master, workers and target, exits 143, and keeps every file."""
     run_dir = tmp_path / "run"
-    process = subprocess.Popen(_stressrun(*SMOKE_ARGS, "--workers", "2", "--run-dir",
-                                          str(run_dir)), cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        _stressrun(*SMOKE_ARGS, "--workers", "2", "--run-dir", str(run_dir)),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     intervals = run_dir / "intervals.csv"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -71,13 +75,26 @@ def test_an_unreachable_target_is_one_line_and_exit_3(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     result = subprocess.run(
-        _stressrun(*SMOKE_ARGS, "--host", f"http://127.0.0.1:{port}", "--run-dir",
-                   str(tmp_path / "run"), "--no-report"),
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+        _stressrun(
+            *SMOKE_ARGS,
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--run-dir",
+            str(tmp_path / "run"),
+            "--no-report",
+        ),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 3
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
-    assert errors == [f"Error: target http://127.0.0.1:{port} is unreachable: "
-                      "[Errno 111] Connection refused (is it running?)"]
+    assert errors == [
+        f"Error: target http://127.0.0.1:{port} is unreachable: "
+        "[Errno 111] Connection refused (is it running?)"
+    ]
     assert "Traceback" not in result.stderr
     record = json.loads((tmp_path / "run" / "run.json").read_text())
     assert (record["exit_reason"], record["exit_code"]) == ("target_unreachable", 3)
@@ -87,24 +104,40 @@ def test_an_unreachable_target_is_one_line_and_exit_3(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--time-scale", "0"], "Error: argument --time-scale: must be > 0 (got 0) (see --help)"),
-        (["--workers", "two"],
-         "Error: argument --workers: must be a whole number (got 'two') (see --help)"),
-        (["--host", "127.0.0.1:8080"],
-         "Error: --host: must be an http:// or https:// URL (got '127.0.0.1:8080')"),
+        (
+            ["--workers", "two"],
+            "Error: argument --workers: must be a whole number (got 'two') (see --help)",
+        ),
+        (
+            ["--host", "127.0.0.1:8080"],
+            "Error: --host: must be an http:// or https:// URL (got '127.0.0.1:8080')",
+        ),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(args: list[str], message: str) -> None:
     """A bad option prints one line naming it and what is allowed, exit 2, nothing runs."""
-    result = subprocess.run(_stressrun(*args), cwd=ROOT, capture_output=True, text=True,
-                            timeout=60, check=False,
-                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    result = subprocess.run(
+        _stressrun(*args),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     assert (result.returncode, result.stderr.strip()) == (2, message)
 
 
 def test_an_unknown_scenario_is_one_line_and_exit_2() -> None:
     """An unknown scenario name is named, with the known ones, before anything starts."""
-    result = subprocess.run([sys.executable, "-m", "stressrun", "scenario9"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "stressrun", "scenario9"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("Error: --scenario: unknown scenario 'scenario9'; known: ")
     assert len(result.stderr.strip().splitlines()) == 1

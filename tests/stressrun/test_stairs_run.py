@@ -13,10 +13,23 @@ pytestmark = pytest.mark.integration
 
 
 def _make_stress(run_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    command = ["make", "--no-print-directory", "stress-scenario2", *SMOKE, f"RUN_DIR={run_dir}",
-               *extra]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=240,
-                          check=False, env={**os.environ, "SLACK_WEBHOOK_URL": ""})
+    command = [
+        "make",
+        "--no-print-directory",
+        "stress-scenario2",
+        *SMOKE,
+        f"RUN_DIR={run_dir}",
+        *extra,
+    ]
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+        env={**os.environ, "SLACK_WEBHOOK_URL": ""},
+    )
 
 
 def _check_stairs(run_dir: Path, workers: int) -> None:
