@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help setup test lint bench
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_%-]+:.*## / {printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_%-]+:.*## / {gsub(/%/, "N", $$1); printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the project with its dev tools
 
-test: $(STAMP) ## Run the whole test suite (unit, integration, browser)
+test: $(STAMP) chromium ## Run the whole test suite (unit, integration, browser; installs chromium if missing)
 	$(PY) -m pytest
 
 lint: $(STAMP) ## Check style with ruff
