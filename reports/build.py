@@ -35,6 +35,7 @@ def analyse(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
 
 def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     """Write report.html, summary.json, steps.csv and the charts into run_dir."""
+    from reports.alarm_log import load_alarm_changes
     from reports.charts import write_charts
     from reports.html import render_report
     from reports.summary import summary, write_steps_csv, write_summary
@@ -47,7 +48,8 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
         summary(run.run_id, verdict, steps, source=source, exclude_seconds=exclude_seconds),
     )
     write_steps_csv(run_dir / "steps.csv", steps)
-    charts = write_charts(run_dir, run, analysis.intervals.totals, steps, verdict.knee_step)
+    alarms = load_alarm_changes(run_dir)
+    charts = write_charts(run_dir, run, analysis.intervals.totals, steps, verdict.knee_step, alarms)
     page = render_report(
         run,
         verdict,
@@ -56,6 +58,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
         by_name=analysis.intervals.by_name,
         source=source,
         exclude_seconds=exclude_seconds,
+        alarms=alarms,
     )
     (run_dir / "report.html").write_text(page, encoding="utf-8")
     return analysis

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reports.alarm_log import AlarmChange
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 
@@ -63,12 +64,13 @@ def write_charts(
     totals: pd.DataFrame,
     steps: Sequence[StepResult],
     knee_step: int | None = None,
+    alarms: Sequence[AlarmChange] = (),
 ) -> dict[str, Path]:
     """Draw every chart into run_dir; return {file name: path} in report order."""
     duration = _duration(run, totals)
     charts = {
         "tps.png": _tps_chart(run, totals, steps, duration),
-        "mtt.png": _mtt_chart(run, totals, steps, duration),
+        "mtt.png": _mtt_chart(run, totals, steps, duration, alarms),
         "percentiles.png": _percentile_chart(run, totals, steps, duration),
         "errors.png": _error_chart(totals, steps, duration),
         "users.png": _users_chart(run, totals, steps, duration),
@@ -172,7 +174,11 @@ def _tps_chart(
 
 
 def _mtt_chart(
-    run: RunInfo, totals: pd.DataFrame, steps: Sequence[StepResult], duration: float
+    run: RunInfo,
+    totals: pd.DataFrame,
+    steps: Sequence[StepResult],
+    duration: float,
+    alarms: Sequence[AlarmChange] = (),
 ) -> Figure:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
@@ -190,10 +196,29 @@ def _mtt_chart(
     ax.set_ylabel("MTT, mean response time (ms)")
     ax.set_ylim(bottom=0)
     _mark_steps(ax, steps)
+    _mark_alarms(ax, alarms)
     time_axis(ax, duration)
     _below(ax)
     ax.set_title("Mean test time (MTT) over time", pad=16)
     return fig
+
+
+_ALARM_COLORS = {"ALARM": "#d1242f", "OK": "#1a7f37", "INSUFFICIENT_DATA": "#9a6700"}
+
+
+def _mark_alarms(ax: Axes, alarms: Sequence[AlarmChange]) -> None:
+    """A dotted line per alarm state change, coloured by the new state, labelled once each."""
+    labelled: set[str] = set()
+    for change in alarms:
+        label = None if change.new_state in labelled else f"alarm -> {change.new_state}"
+        labelled.add(change.new_state)
+        ax.axvline(
+            change.time_s,
+            color=_ALARM_COLORS[change.new_state],
+            linestyle=":",
+            linewidth=1.2,
+            label=label,
+        )
 
 
 def _percentile_chart(

@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reports.alarm_log import AlarmChange
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 from reports.summary import PERCENTILE_METHOD
@@ -45,6 +46,7 @@ def render_report(
     by_name: pd.DataFrame,
     source: str,
     exclude_seconds: float,
+    alarms: Sequence[AlarmChange] = (),
 ) -> str:
     """The whole page as a string."""
     parts = [
@@ -62,6 +64,8 @@ def render_report(
     if verdict.caveats:
         items = "".join(f"<li>{escape(caveat)}</li>" for caveat in verdict.caveats)
         parts.append(f'<div class="box caveat" id="caveats"><b>Caveats</b><ul>{items}</ul></div>')
+    if alarms:
+        parts.append("<h2>Alarms</h2>" + _alarm_table(alarms))
     parts.append("<h2>Steps</h2>" + _step_table(steps, run.mtt_ms))
     parts.append(
         '<p class="note">Each step is measured from the end of its ramp plus '
@@ -111,6 +115,19 @@ def _check_row(check: Check) -> str:
     return (
         f'<tr><td class="l">{escape(check.name)}</td><td class="l">{escape(check.rule)}</td>'
         f"<td>{measured}</td><td>{limit}</td><td>{result}</td></tr>"
+    )
+
+
+def _alarm_table(alarms: Sequence[AlarmChange]) -> str:
+    rows = "".join(
+        f'<tr><td>{_clock(change.time_s)}</td><td class="l">{escape(change.alarm)}</td>'
+        f'<td class="l">{escape(change.old_state)} &rarr; <b>{escape(change.new_state)}</b></td>'
+        f'<td class="l">{escape(change.reason)}</td></tr>'
+        for change in alarms
+    )
+    return (
+        '<table id="alarms"><tr><th>time</th><th class="l">alarm</th>'
+        f'<th class="l">state</th><th class="l">cause</th></tr>{rows}</table>'
     )
 
 
