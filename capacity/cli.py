@@ -6,6 +6,7 @@ import argparse
 import difflib
 import math
 import re
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -46,7 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CapacityError as error:
         print(f"Error: {error}", file=sys.stderr)
         return error.exit_code
-    print(output)
+    try:
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `capacity table | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
