@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import math
-import re
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
