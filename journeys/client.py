@@ -47,12 +47,14 @@ def verdict(
     error: str | None = None,
 ) -> str | None:
     """The failure reason for one response, or None when it is what the step expects."""
-    if error:
+    if error and status == 0:
         return f"{method} {name}: {error}"
     if status != expect:
         detail = payload.get("error") if isinstance(payload, dict) else None
         suffix = f" ({detail})" if detail else ""
         return f"{method} {name}: expected {expect}, got {status}{suffix}"
+    if error:
+        return f"{method} {name}: {error}"
     if check is not None:
         reason = check(payload)
         if reason:

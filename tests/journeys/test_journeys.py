@@ -25,9 +25,13 @@ def test_every_step_in_scenarios_yaml_has_an_implementation() -> None:
 
 def test_an_unimplemented_step_is_a_one_line_config_error(tmp_path: Path) -> None:
     """A step with no implementation fails loading, naming file, field and the known steps."""
-    text = (ROOT / "scenarios.yaml").read_text().replace("login, list_trips, get_trip, "
-                                                        "list_plans, get_plan]",
-                                                        "login, list_trips, fly_away]")
+    text = (
+        (ROOT / "scenarios.yaml")
+        .read_text()
+        .replace(
+            "login, list_trips, get_trip, list_plans, get_plan]", "login, list_trips, fly_away]"
+        )
+    )
     path = tmp_path / "scenarios.yaml"
     path.write_text(text)
     with pytest.raises(Exception, match=r"scenarios\.scenario3\.steps\[2\]: unknown step"):
@@ -36,13 +40,21 @@ def test_an_unimplemented_step_is_a_one_line_config_error(tmp_path: Path) -> Non
 
 def test_every_scenario_has_a_locust_user_class() -> None:
     """Each scenario of scenarios.yaml runs as its own FastHttpUser class."""
-    code = ("import sys; from capacity.config import load_scenarios; "
-            "from locustfiles.users import USER_CLASSES; "
-            "names = [s.name for s in load_scenarios('scenarios.yaml').scenarios]; "
-            "missing = [n for n in names if n not in USER_CLASSES]; "
-            "print(missing); sys.exit(1 if missing else 0)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, check=False)
+    code = (
+        "import sys; from capacity.config import load_scenarios; "
+        "from locustfiles.users import USER_CLASSES; "
+        "names = [s.name for s in load_scenarios('scenarios.yaml').scenarios]; "
+        "missing = [n for n in names if n not in USER_CLASSES]; "
+        "print(missing); sys.exit(1 if missing else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -45,10 +45,16 @@ def test_empty_second_has_a_total_row_with_blank_times() -> None:
 def test_merged_workers_equal_one_process() -> None:
     """Splitting requests over two workers and merging on the master changes no number."""
     rng = random.Random(7)
-    requests = [(rng.randint(0, 4), rng.choice(["/a", "/b"]), rng.uniform(1, 2_000),
-                 rng.random() < 0.1) for _ in range(2_000)]
-    single, worker_a, worker_b, master = IntervalBook(), IntervalBook(), IntervalBook(), \
-        IntervalBook()
+    requests = [
+        (rng.randint(0, 4), rng.choice(["/a", "/b"]), rng.uniform(1, 2_000), rng.random() < 0.1)
+        for _ in range(2_000)
+    ]
+    single, worker_a, worker_b, master = (
+        IntervalBook(),
+        IntervalBook(),
+        IntervalBook(),
+        IntervalBook(),
+    )
     for index, (second, name, elapsed, failed) in enumerate(requests):
         single.add(second, "GET", name, elapsed, failed)
         (worker_a if index % 2 else worker_b).add(second, "GET", name, elapsed, failed)
@@ -58,6 +64,7 @@ def test_merged_workers_equal_one_process() -> None:
     expected = single.pop_through(4)
     merged = master.pop_through(4)
     for second in range(5):
-        assert second_rows(second, 0.0, merged[second], 10, 10) == \
-            second_rows(second, 0.0, expected[second], 10, 10)
+        assert second_rows(second, 0.0, merged[second], 10, 10) == second_rows(
+            second, 0.0, expected[second], 10, 10
+        )
     assert master.pop_users_through(0) == {0: 10}
