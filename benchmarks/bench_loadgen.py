@@ -153,7 +153,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15, help="plateau length per run")
     parser.add_argument("--rounds", type=int, default=2, help="runs per class, interleaved")
-    parser.add_argument("--warmup-seconds", type=int, default=5, help="uncounted first run")
+    parser.add_argument("--warmup-seconds", type=int, default=15, help="uncounted first run")
     parser.add_argument("--users", type=int, default=50, help="Locust users per run")
     parser.add_argument("--target-users", type=int, default=2000, help="seeded target users")
     return parser.parse_args(argv)
