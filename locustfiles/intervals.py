@@ -23,6 +23,9 @@ from locustfiles.histogram import COLUMNS, IntervalBook, second_rows
 from locustfiles.runtime import run_context, runtime
 
 _T0_MESSAGE = "stairload_t0"
+# A second counts as complete one second after it ends: under load the greenlets that
+# sample users and fire request events can lag, and a closed second is never reopened.
+_SLACK_SECONDS = 2
 _REPORT_KEY = "stairload_intervals"
 
 SecondListener = Callable[[int, list[dict[str, object]]], None]
@@ -101,7 +104,7 @@ class IntervalRecorder:
         if state.t0 is None:
             return
         wire, users = self.book.take_wire()
-        upto = math.floor(state.elapsed()) - 1
+        upto = math.floor(state.elapsed()) - _SLACK_SECONDS
         data[_REPORT_KEY] = {"buckets": wire, "users": users, "upto": upto}
 
     # The master (or the local process).
@@ -119,7 +122,7 @@ class IntervalRecorder:
         self._worker_upto[client_id] = int(report["upto"])
 
     def _complete_through(self) -> int:
-        now_second = math.floor(runtime(self.environment).elapsed()) - 1
+        now_second = math.floor(runtime(self.environment).elapsed()) - _SLACK_SECONDS
         if not self._is_master:
             return now_second
         live = [
