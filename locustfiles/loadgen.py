@@ -34,6 +34,7 @@ class _ProcessHealth:
         self.peak_rss_mb = max(self.peak_rss_mb, rss_mb)
         above = cpu_percent > CPU_WARNING_PERCENT
         if above and not self._above:
+            first = not self.warnings  # log the first crossing; run.json keeps every one
             self.warnings.append(
                 {
                     "time_s": round(time_s, 1),
@@ -41,13 +42,14 @@ class _ProcessHealth:
                     "cpu_percent": round(cpu_percent, 1),
                 }
             )
-            _log.warning(
-                "%s: CPU %.0f%% > %.0f%%: figures may be bounded by the load "
-                "generator, not the target",
-                self.name,
-                cpu_percent,
-                CPU_WARNING_PERCENT,
-            )
+            if first:
+                _log.warning(
+                    "%s: CPU %.0f%% > %.0f%%: figures may be bounded by the load "
+                    "generator, not the target",
+                    self.name,
+                    cpu_percent,
+                    CPU_WARNING_PERCENT,
+                )
         self._above = above
 
     def summary(self) -> dict[str, Any]:
