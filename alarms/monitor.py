@@ -130,7 +130,7 @@ class AlarmMonitor:
 
 
 def sample_from_row(row: Mapping[str, object]) -> dict[str, float | None]:
-    """The sample of one ``intervals.csv`` row (empty cells are unknown; no target CPU)."""
+    """The sample of one ``intervals.csv`` row (empty cells are unknown)."""
     requests = _float(row.get("requests")) or 0.0
     return {
         "requests": requests,
@@ -139,7 +139,7 @@ def sample_from_row(row: Mapping[str, object]) -> dict[str, float | None]:
         "p95_ms": _float(row.get("p95_ms")),
         "tps": requests,
         "users": _float(row.get("users")),
-        "target_cpu_percent": None,
+        "target_cpu_percent": _float(row.get("target_cpu_percent")),
     }
 
 

@@ -27,6 +27,7 @@ COLUMNS = (
     "p95_ms",
     "p99_ms",
     "max_ms",
+    "target_cpu_percent",
 )
 
 # Wire format of one bucket: [second, method, name, requests, failures, total_ms,
@@ -162,14 +163,19 @@ def second_rows(
     named: dict[tuple[str, str], Bucket],
     users: int | None,
     target_users: int | None,
+    target_cpu_percent: float | None = None,
 ) -> list[dict[str, object]]:
-    """The rows of one second: one per (method, name), sorted, then ``Total``."""
+    """The rows of one second: one per (method, name), sorted, then ``Total``.
+
+    Only the ``Total`` row carries the target's CPU (empty when unknown).
+    """
     total = Bucket()
     rows = []
     for (method, name), bucket in sorted(named.items(), key=lambda item: (item[0][1], item[0][0])):
         total.merge(bucket)
         rows.append(_row(time_s, timestamp, method, name, bucket, users, target_users))
     rows.append(_row(time_s, timestamp, "", "Total", total, users, target_users))
+    rows[-1]["target_cpu_percent"] = "" if target_cpu_percent is None else target_cpu_percent
     return rows
 
 

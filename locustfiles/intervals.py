@@ -40,6 +40,7 @@ class IntervalRecorder:
         self.listeners: list[SecondListener] = []
         self._worker_upto: dict[str, int] = {}
         self._written_through = -1
+        self.target_cpu: dict[int, float] = {}  # filled by TargetCpu for an embedded target
         self._last_users = 0
         self._file: Any = None
         self._writer: csv.DictWriter[str] | None = None
@@ -156,6 +157,7 @@ class IntervalRecorder:
                 named_by_second.get(second, {}),
                 self._last_users,
                 stage.users if stage else 0,
+                self.target_cpu.get(second),
             )
             rows.extend(second_rows_)
             for listener in self.listeners:

@@ -10,6 +10,7 @@ target, the workers and the report; or directly, for example:
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,11 @@ from capacity.errors import CapacityError
 from locustfiles.context import add_arguments
 from locustfiles.intervals import IntervalRecorder
 from locustfiles.loadgen import LoadGeneratorHealth
-from locustfiles.run_record import run_record, write_json
+from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record, write_json
 from locustfiles.runtime import run_context, runtime
 from locustfiles.shape import StairShape
 from locustfiles.status import StatusLine
+from locustfiles.target_cpu import TargetCpu
 from locustfiles.users import Scenario1User, Scenario2User, Scenario3User
 
 __all__ = ["Scenario1User", "Scenario2User", "Scenario3User", "StairShape"]
@@ -58,6 +60,10 @@ def _on_init(environment: Any, **_: Any) -> None:
     health = LoadGeneratorHealth(environment)
     state = runtime(environment)
     state.extras.update(recorder=recorder, health=health)
+    if os.environ.get(EMBEDDED_TARGET_ENV) == "1" and environment.host:
+        target_cpu = TargetCpu(environment, environment.host)
+        recorder.target_cpu = target_cpu.by_second
+        state.extras["target_cpu"] = target_cpu
     if context.alarms.rules and context.run_dir is not None:
         monitor = AlarmMonitor(context.alarms, context.run_dir, webhook_notifier(context.alarms))
         recorder.listeners.append(monitor.on_second)
@@ -70,9 +76,9 @@ def _on_init(environment: Any, **_: Any) -> None:
 @events.quitting.add_listener
 def _on_quitting(environment: Any, **_: Any) -> None:
     state = runtime(environment)
-    health = state.extras.get("health")
-    if health is not None:
-        health.stop()
+    for part in ("health", "target_cpu"):
+        if part in state.extras:
+            state.extras[part].stop()
     recorder = state.extras.get("recorder")
     if recorder is None or state.t0 is None:
         return

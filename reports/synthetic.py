@@ -94,11 +94,13 @@ def write_run(run_dir: Path, run: SyntheticRun) -> Path:
         writer = csv.writer(handle)
         writer.writerow(_HEADER)
         for second in range(end_s):
-            writer.writerows(_rows_for_second(run, second))
+            # the synthetic target's CPU is unknown: an empty last column
+            writer.writerows([*row, ""] for row in _rows_for_second(run, second))
     return run_dir
 
 
 _HEADER = COLUMNS  # the writer's own column list: the contract has one source
+_TIME_COLUMNS = COLUMNS[COLUMNS.index("mean_ms") : COLUMNS.index("max_ms") + 1]
 _EPOCH = 1_795_000_000.0
 
 
@@ -113,7 +115,7 @@ def _rows_for_second(run: SyntheticRun, second: int) -> list[list[Any]]:
     per_name = 0 if idle else spec.requests_per_second // len(run.names)
     failures = 0 if idle else spec.failures_per_second // len(run.names)
     times = spec.times(RAMP_SLOWDOWN if ramping else 1.0)
-    cells = [f"{times[key]:.3f}" for key in _HEADER[8:]]
+    cells = [f"{times[key]:.3f}" for key in _TIME_COLUMNS]
     rows = []
     for name in run.names:
         if per_name:
