@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import math
 import os
 import re
 import sys
@@ -12,6 +11,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from capacity import render
+from capacity.argtypes import number, positive, whole
 from capacity.config import Suite, load_scenarios
 from capacity.errors import CapacityError, UsageError
 from capacity.explain import explain
@@ -19,6 +19,7 @@ from capacity.shapes import stairs_for
 from capacity.whatif import grown_dau, plan_case, what_if
 
 _DEFAULT_SCENARIOS = "scenarios.yaml"
+_whole_users = whole(1)
 _INVALID_CHOICE = re.compile(r"invalid choice: '(.*)' \(choose from (.*)\)")
 
 
@@ -118,18 +119,16 @@ def _build_parser() -> _Parser:
 
     question = commands.add_parser("what-if", help="the plan at another DAU or growth")
     dau = question.add_mutually_exclusive_group(required=True)
-    dau.add_argument("--dau", type=_positive, metavar="N", help="daily active users")
+    dau.add_argument("--dau", type=positive, metavar="N", help="daily active users")
     dau.add_argument(
         "--growth",
-        type=_number,
+        type=number,
         metavar="PCT",
         help="percent change of the start case's DAU (80 means x 1.8)",
     )
-    question.add_argument("--peak-rate", type=_positive, metavar="X", help="busiest / average")
-    question.add_argument("--safety-factor", type=_positive, metavar="X", help="margin on peak")
-    question.add_argument(
-        "--response-ms", type=_positive, metavar="MS", help="target response time"
-    )
+    question.add_argument("--peak-rate", type=positive, metavar="X", help="busiest / average")
+    question.add_argument("--safety-factor", type=positive, metavar="X", help="margin on peak")
+    question.add_argument("--response-ms", type=positive, metavar="MS", help="target response time")
     question.add_argument("--scenario", metavar="NAME", help="only this scenario (default: all)")
     question.add_argument(
         "--explain", action="store_true", help="show every formula with the numbers put in"
@@ -141,17 +140,17 @@ def _build_parser() -> _Parser:
     stairs.add_argument("scenario", metavar="SCENARIO", help="a scenario in scenarios.yaml")
     stairs.add_argument("--scenarios", default=_DEFAULT_SCENARIOS, metavar="PATH")
     for flag, kind, meaning in (
-        ("--time-scale", _positive, "multiply every duration (0.05 for a smoke run)"),
-        ("--users-scale", _positive, "multiply every user count (0.01 for a smoke run)"),
+        ("--time-scale", positive, "multiply every duration (0.05 for a smoke run)"),
+        ("--users-scale", positive, "multiply every user count (0.01 for a smoke run)"),
     ):
         stairs.add_argument(flag, type=kind, default=1.0, metavar="X", help=meaning)
     for flag, kind, meaning in (
-        ("--step-users", _whole, "users added per step"),
-        ("--step-seconds", _positive, "length of a step"),
-        ("--hold-seconds", _positive, "hold at the end users"),
-        ("--spawn-rate", _positive, "users started per second while ramping"),
-        ("--start-users", _whole, "first plateau (default: start case's VUser)"),
-        ("--end-users", _whole, "last plateau (default: end case's VUser)"),
+        ("--step-users", _whole_users, "users added per step"),
+        ("--step-seconds", positive, "length of a step"),
+        ("--hold-seconds", positive, "hold at the end users"),
+        ("--spawn-rate", positive, "users started per second while ramping"),
+        ("--start-users", _whole_users, "first plateau (default: start case's VUser)"),
+        ("--end-users", _whole_users, "last plateau (default: end case's VUser)"),
     ):
         stairs.add_argument(flag, type=kind, metavar="N", help=f"{meaning}; overrides YAML")
     stairs.set_defaults(command=_stairs)
@@ -166,30 +165,3 @@ def _add_common(command: argparse.ArgumentParser) -> None:
         help=f"the scenarios file (default: {_DEFAULT_SCENARIOS})",
     )
     command.add_argument("--format", choices=render.FORMATS, default="table")
-
-
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number (got {text!r})")
-    return value
-
-
-def _positive(text: str) -> float:
-    value = _number(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
-    return value
-
-
-def _whole(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1 (got {text})")
-    return value

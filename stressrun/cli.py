@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from capacity.argtypes import positive, whole
 from capacity.errors import CapacityError
 from locustfiles.context import SHAPES, RunContext, context_from_options
 from stressrun import codes
@@ -19,24 +20,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(codes.USAGE, f"Error: {message} (see --help)\n")
 
 
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0 (got {text})")
-    return value
+_count = whole(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,13 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--time-scale",
-        type=_positive,
+        type=positive,
         default=1.0,
         help="multiply every duration (0.05: 60 s steps last 3 s)",
     )
     parser.add_argument(
         "--users-scale",
-        type=_positive,
+        type=positive,
         default=1.0,
         help="multiply every user count (0.01: 1,200 users become 12)",
     )
@@ -88,10 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
         ("--start-users", _count, "first plateau"),
         ("--end-users", _count, "last plateau"),
         ("--step-users", _count, "users added per step"),
-        ("--step-seconds", _positive, "step length"),
-        ("--hold-seconds", _positive, "final hold"),
-        ("--spawn-rate", _positive, "users started per second while ramping"),
-        ("--duration-seconds", _positive, "constant run length (default step + hold)"),
+        ("--step-seconds", positive, "step length"),
+        ("--hold-seconds", positive, "final hold"),
+        ("--spawn-rate", positive, "users started per second while ramping"),
+        ("--duration-seconds", positive, "constant run length (default step + hold)"),
     ):
         parser.add_argument(flag, type=kind, default=0, help=f"override: {text}")
     parser.add_argument(
