@@ -113,6 +113,27 @@ def _mark_steps(ax: Axes, steps: Sequence[StepResult]) -> None:
             )
 
 
+def _plot_users(ax: Axes, run: RunInfo, totals: pd.DataFrame, linewidth: float) -> None:
+    """Planned users (dashed) and actual users (steps) on ``ax``, from zero."""
+    ax.plot(
+        *_planned_users(run),
+        color=_COLORS["plan"],
+        linestyle="--",
+        linewidth=linewidth + 0.2,
+        label="planned users",
+    )
+    ax.plot(
+        totals["time_s"],
+        totals["users"],
+        drawstyle="steps-post",
+        color=_COLORS["users"],
+        linewidth=linewidth,
+        label="actual users",
+    )
+    ax.set_ylabel("users")
+    ax.set_ylim(bottom=0)
+
+
 def _planned_users(run: RunInfo) -> tuple[list[float], list[float]]:
     times, users = [], []
     for step in run.steps:
@@ -149,23 +170,7 @@ def _tps_chart(
     ax.set_ylabel("TPS (requests/s)")
     ax.set_ylim(bottom=0)
     right = ax.twinx()
-    right.plot(
-        *_planned_users(run),
-        color=_COLORS["plan"],
-        linestyle="--",
-        linewidth=1.2,
-        label="planned users",
-    )
-    right.plot(
-        totals["time_s"],
-        totals["users"],
-        drawstyle="steps-post",
-        color=_COLORS["users"],
-        linewidth=1.0,
-        label="actual users",
-    )
-    right.set_ylabel("users")
-    right.set_ylim(bottom=0)
+    _plot_users(right, run, totals, linewidth=1.0)
     _mark_steps(ax, steps)
     time_axis(ax, duration)
     _legend(ax, right)
@@ -275,23 +280,7 @@ def _users_chart(
 ) -> Figure:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(11, 3.6), layout="constrained")
-    ax.plot(
-        *_planned_users(run),
-        color=_COLORS["plan"],
-        linestyle="--",
-        linewidth=1.4,
-        label="planned users",
-    )
-    ax.plot(
-        totals["time_s"],
-        totals["users"],
-        drawstyle="steps-post",
-        color=_COLORS["users"],
-        linewidth=1.2,
-        label="actual users",
-    )
-    ax.set_ylabel("users")
-    ax.set_ylim(bottom=0)
+    _plot_users(ax, run, totals, linewidth=1.2)
     _mark_steps(ax, steps)
     time_axis(ax, duration)
     _below(ax)
