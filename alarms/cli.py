@@ -1,4 +1,4 @@
-"""``python -m alarms``: format or post a CloudWatch alarm's SNS event; list configured rules.
+"""``python -m alarms``: format or post a CloudWatch alarm's SNS event; list or try rules.
 
 Exit codes: 0 done; 1 the webhook post failed; 2 a user mistake (bad event file, bad
 ``scenarios.yaml``, webhook variable unset). Errors are one line on stderr.
@@ -11,11 +11,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from alarms.cloudwatch import slack_payload_from_event
 from alarms.config import AlarmSettings, Language, parse_alarms
-from alarms.errors import AlarmsError, EventError
+from alarms.errors import AlarmsError, EventError, UsageError
+from alarms.evaluate_cli import add_evaluate_command
 from alarms.notifier import PostError, post_json, require_webhook_url
 from alarms.wording import metric_label, window
 from capacity.errors import CapacityError
@@ -23,10 +24,17 @@ from capacity.errors import CapacityError
 POST_TIMEOUT_SECONDS = 10.0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake raises ``UsageError`` (one line, exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message.removeprefix('argument ')}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return int(args.command(args))
     except (AlarmsError, CapacityError) as error:
         print(f"Error: {error}", file=sys.stderr)
@@ -96,10 +104,11 @@ def _payload(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m alarms", description="CloudWatch alarm -> Slack message, and alarm rules."
+    parser = _Parser(
+        prog="python -m alarms",
+        description="CloudWatch alarm -> Slack message; alarm rules and how they judge data.",
     )
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
     for name, function, text in (
         ("format-sns", _format_sns, "print the Slack payload for an SNS event file"),
         ("post-sns", _post_sns, "post the Slack payload for an SNS event file to the webhook"),
@@ -136,4 +145,5 @@ def _parser() -> argparse.ArgumentParser:
         help="scenario file (default: scenarios.yaml)",
     )
     rules.set_defaults(command=_rules)
+    add_evaluate_command(commands)
     return parser

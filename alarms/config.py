@@ -135,8 +135,15 @@ def parse_alarms(raw: object, source: str) -> AlarmSettings:
     )
 
 
+MAX_EVALUATION_SECONDS = 86_400
+"""CloudWatch's limit: evaluation periods times the period length cannot exceed one day."""
+
+
 def _rule(fields: _Mapping) -> AlarmRule:
-    evaluation_periods = fields.whole("evaluation_periods", 1)
+    period_seconds = fields.whole("period_seconds", 60, maximum=MAX_EVALUATION_SECONDS)
+    evaluation_periods = fields.whole(
+        "evaluation_periods", 1, maximum=MAX_EVALUATION_SECONDS // period_seconds
+    )
     datapoints_to_alarm = fields.whole("datapoints_to_alarm", evaluation_periods)
     if datapoints_to_alarm > evaluation_periods:
         raise fields.error(
@@ -150,7 +157,7 @@ def _rule(fields: _Mapping) -> AlarmRule:
         metric=fields.choice("metric", Metric, None),
         comparison=fields.choice("comparison", Comparison, None),
         threshold=fields.number("threshold"),
-        period_seconds=fields.whole("period_seconds", 60),
+        period_seconds=period_seconds,
         evaluation_periods=evaluation_periods,
         datapoints_to_alarm=datapoints_to_alarm,
         treat_missing_data=fields.choice("treat_missing_data", MissingData, MissingData.MISSING),
@@ -210,12 +217,19 @@ class _Mapping:
             raise self.error(key, "must be a number", value)
         return float(value)
 
-    def whole(self, key: str, default: int) -> int:
+    def whole(self, key: str, default: int, *, maximum: int | None = None) -> int:
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(key, "must be a whole number", value)
         if value < 1:
             raise self.error(key, "must be >= 1", value)
+        if maximum is not None and value > maximum:
+            raise self.error(
+                key,
+                f"must be <= {maximum} (evaluation_periods x period_seconds <= "
+                f"{MAX_EVALUATION_SECONDS} s, CloudWatch's one day)",
+                value,
+            )
         return value
 
     def choice(self, key: str, kind: type[_E], default: _E | None) -> _E:

@@ -19,3 +19,11 @@ class EventError(AlarmsError):
 
 class WebhookMissingError(AlarmsError):
     """Posting was asked for, but the webhook environment variable is empty."""
+
+
+class UsageError(AlarmsError):
+    """A command-line argument is missing, unknown or out of range."""
+
+
+class WebhookUrlError(AlarmsError):
+    """The webhook variable holds something that is not an http(s) URL (never shown)."""

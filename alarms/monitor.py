@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from alarms.config import AlarmRule, AlarmSettings
-from alarms.notifier import LOG, Notifier, WebhookNotifier, webhook_url
+from alarms.notifier import LOG, Notifier, WebhookNotifier, webhook_url, webhook_url_problem
 from alarms.periods import PeriodAggregator
 from alarms.slack import AlarmMessage, slack_payload
 from alarms.state import AlarmEvaluator, AlarmState, Transition
@@ -26,9 +26,20 @@ ALARMS_FILE = "alarms.jsonl"
 
 
 def webhook_notifier(settings: AlarmSettings) -> WebhookNotifier | None:
-    """A notifier posting to the URL in ``settings.webhook_env``; None when it is unset."""
+    """A notifier posting to the URL in ``settings.webhook_env``; None when unset or unusable.
+
+    An unusable URL (not http/https) is logged once, without the URL, and never opened.
+    """
     url = webhook_url(settings.webhook_env)
-    return WebhookNotifier(url) if url else None
+    if url is None:
+        return None
+    problem = webhook_url_problem(url)
+    if problem:
+        LOG.warning(
+            "alarm webhook not used: %s %s; alarms are recorded only", settings.webhook_env, problem
+        )
+        return None
+    return WebhookNotifier(url)
 
 
 class AlarmMonitor:

@@ -16,11 +16,12 @@ import queue
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from alarms.errors import WebhookMissingError
+from alarms.errors import WebhookMissingError, WebhookUrlError
 
 LOG = logging.getLogger("stairload.alarms")
 
@@ -40,7 +41,13 @@ class PostError(Exception):
 
 
 def post_json(url: str, payload: Mapping[str, Any], timeout_seconds: float) -> None:
-    """POST ``payload`` as JSON; raise ``PostError`` (URL-free) on anything but a 2xx."""
+    """POST ``payload`` as JSON; raise ``PostError`` (URL-free) on anything but a 2xx.
+
+    Only http and https URLs are ever opened: anything else fails before any attempt.
+    """
+    problem = webhook_url_problem(url)
+    if problem:
+        raise PostError(f"not attempted: the webhook URL {problem}")
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
@@ -64,11 +71,36 @@ def webhook_url(env_name: str, environ: Mapping[str, str] | None = None) -> str 
 
 
 def require_webhook_url(env_name: str, environ: Mapping[str, str] | None = None) -> str:
-    """Like ``webhook_url``, but a missing variable is a user error."""
+    """Like ``webhook_url``, but a missing or malformed URL is a user error (never shown)."""
     url = webhook_url(env_name, environ)
     if url is None:
         raise WebhookMissingError(f"environment variable {env_name} is not set; nothing was posted")
+    problem = webhook_url_problem(url)
+    if problem:
+        raise WebhookUrlError(f"environment variable {env_name}: {problem}; nothing was posted")
     return url
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as a webhook (http or https with a host), or None.
+
+    The answer never contains the URL or any part of it but the scheme: it is a secret.
+    """
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in url):
+        return "must not contain spaces or control characters"
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https"):
+        if not parts.scheme:
+            return "must be an http:// or https:// URL (no scheme)"
+        scheme = parts.scheme if parts.scheme.isalnum() and len(parts.scheme) <= 16 else "?"
+        return f"must be an http:// or https:// URL (got scheme {scheme!r})"
+    if not parts.hostname:
+        return "must name a host"
+    return None
 
 
 class WebhookNotifier:

@@ -11,6 +11,7 @@ import pytest
 from alarms_webhook import SECRET_PATH, Webhook
 
 from alarms.cli import main
+from alarms.notifier import PostError, post_json
 
 SEED = str(Path(__file__).parent / "fixtures" / "seed_sns_event.json")
 
@@ -117,7 +118,7 @@ def test_rules_lists_the_alarms_of_a_scenarios_file(
 
 def test_every_command_has_help() -> None:
     """Each subcommand answers --help with its description."""
-    for command in ("format-sns", "post-sns", "rules"):
+    for command in ("format-sns", "post-sns", "rules", "evaluate"):
         result = subprocess.run(
             [sys.executable, "-m", "alarms", command, "--help"],
             capture_output=True,
@@ -126,3 +127,95 @@ def test_every_command_has_help() -> None:
             timeout=30,
         )
         assert "usage: python -m alarms" in result.stdout
+
+
+_NOT_HTTP = "must be an http:// or https:// URL"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("file:///etc/hostname", f"{_NOT_HTTP} (got scheme 'file')"),
+        ("ftp://127.0.0.1/hook", f"{_NOT_HTTP} (got scheme 'ftp')"),
+        ("hooks.slack.com/services/T0/B0/secret", f"{_NOT_HTTP} (no scheme)"),
+        ("http://[::1/services/secret", "is not a valid URL"),
+        ("http://127.0.0.1:notaport/services/secret", "is not a valid URL"),
+        ("http:///services/secret", "must name a host"),
+        ("http://127.0.0.1/a b", "must not contain spaces or control characters"),
+    ],
+)
+def test_malformed_webhook_url_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str, problem: str
+) -> None:
+    """post-sns with a webhook URL that is not http(s): one line without the URL, exit 2."""
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", url)
+    assert main(["post-sns", SEED]) == 2
+    out = capsys.readouterr()
+    assert out.err == (
+        f"Error: environment variable SLACK_WEBHOOK_URL: {problem}; nothing was posted\n"
+    )
+    assert out.out == ""
+
+
+def test_a_file_url_is_never_opened(tmp_path: Path) -> None:
+    """post_json refuses a file:// URL before opening it, even when the file exists."""
+    target = tmp_path / "hook"
+    target.write_text("{}", encoding="utf-8")
+    with pytest.raises(PostError, match="not attempted"):
+        post_json(target.as_uri(), {"text": "hi"}, 1.0)
+
+
+_EVALUATE = [
+    "evaluate",
+    "--threshold=500",
+    "--comparison=GreaterThanOrEqualToThreshold",
+    "--evaluation-periods=3",
+]
+
+
+def test_evaluate_explains_each_datapoint(capsys: pytest.CaptureFixture[str]) -> None:
+    """evaluate prints the rule, one judgement per datapoint, why, and the state last."""
+    assert main([*_EVALUATE, "--datapoints=100,612,640.5,-,701.25"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "rule: >= 500 in 3 of 3, missing data: missing, current state: INSUFFICIENT_DATA",
+        "1       100  not breaching, not evaluated (older than the 3 most recent real datapoints)",
+        "2       612  breaching, evaluated",
+        "3     640.5  breaching, evaluated",
+        "4         -  missing, not needed (3 real datapoints in the range)",
+        "5    701.25  breaching, evaluated",
+        "why: 3 of 3 evaluated datapoints breaching, 3 needed for ALARM",
+        "state: ALARM",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--datapoints=1,x"],
+            "--datapoints: datapoint 2 must be a finite number or '-' (got 'x')",
+        ),
+        (
+            ["--datapoints=1,inf"],
+            "--datapoints: datapoint 2 must be a finite number or '-' (got 'inf')",
+        ),
+        (
+            ["--datapoints-to-alarm=4", "--datapoints=1"],
+            "--datapoints-to-alarm: must be <= --evaluation-periods (3) (got 4)",
+        ),
+        (
+            ["--datapoints-to-alarm=0", "--datapoints=1"],
+            "--datapoints-to-alarm: must be between 1 and 10000 (got 0)",
+        ),
+        (
+            ["--state=BAD", "--datapoints=1"],
+            "--state: invalid choice: 'BAD' (choose from 'OK', 'ALARM', 'INSUFFICIENT_DATA')",
+        ),
+    ],
+)
+def test_evaluate_bad_arguments_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    """A bad evaluate argument is 'Error: python -m alarms evaluate: ...' and exit 2."""
+    assert main([*_EVALUATE, *args]) == 2
+    assert capsys.readouterr().err == f"Error: python -m alarms evaluate: {message}\n"

@@ -109,6 +109,21 @@ def test_optional_rule_keys_take_cloudwatch_defaults() -> None:
             _with(period_seconds=1.5),
             "scenarios.yaml: alarms.rules[0].period_seconds: must be a whole number (got 1.5)",
         ),
+        (
+            _with(evaluation_periods=10**30),
+            "scenarios.yaml: alarms.rules[0].evaluation_periods: must be <= 1440 "
+            "(evaluation_periods x period_seconds <= 86400 s, CloudWatch's one day) "
+            "(got 1000000000000000000000000000000)",
+        ),
+        (
+            _with(period_seconds=86_401),
+            "scenarios.yaml: alarms.rules[0].period_seconds: must be <= 86400 "
+            "(evaluation_periods x period_seconds <= 86400 s, CloudWatch's one day) (got 86401)",
+        ),
+        (
+            _with(threshold=float("inf")),
+            "scenarios.yaml: alarms.rules[0].threshold: must be a number (got inf)",
+        ),
         (_with(name=...), "scenarios.yaml: alarms.rules[0].name: is required"),
         (
             {"rules": [RULE, RULE]},

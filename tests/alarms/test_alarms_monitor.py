@@ -100,8 +100,8 @@ def test_every_state_change_is_one_jsonl_line(tmp_path: Path) -> None:
         "alarm": "MTT over target",
         "old_state": "INSUFFICIENT_DATA",
         "new_state": "ALARM",
-        "reason": "2 of the last 2 datapoints [600, 600] were >= 500 (0 missing; 2 of 2 needed "
-        "for ALARM, missing data treated as missing)",
+        "reason": "evaluation range [600, 600] against >= 500: 2 of 2 evaluated datapoints "
+        "breaching, 2 needed for ALARM (missing data treated as missing)",
         "metric": "mtt_ms",
         "comparison": "GreaterThanOrEqualToThreshold",
         "threshold": 500.0,
@@ -226,4 +226,18 @@ def test_unwritable_run_directory_is_logged_not_raised(
     assert monitor.states == {"MTT over target": "ALARM"}
     assert [r.getMessage() for r in caplog.records] == [
         f"cannot append to {tmp_path / 'missing' / 'alarms.jsonl'}: No such file or directory"
+    ]
+
+
+def test_a_file_webhook_url_is_refused_for_the_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file:// webhook gives no notifier and one warning without the URL."""
+    secret = tmp_path / "xoxSecretToken"
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", secret.as_uri())
+    with caplog.at_level(logging.WARNING):
+        assert webhook_notifier(SETTINGS) is None
+    assert caplog.messages == [
+        "alarm webhook not used: SLACK_WEBHOOK_URL must be an http:// or https:// URL "
+        "(got scheme 'file'); alarms are recorded only"
     ]

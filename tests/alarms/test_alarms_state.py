@@ -63,8 +63,8 @@ def test_three_of_three_needs_three_breaching_periods_in_a_row() -> None:
 
 
 def test_m_of_n_alarms_on_m_breaching_among_the_last_n() -> None:
-    """2 of 3 alarms on any two breaching periods among the last three."""
-    assert _states(_rule(n=3, m=2), [X, G, X, G, G]) == [NODATA, NODATA, ALARM, OK, OK]
+    """2 of 3 alarms on any two breaching periods among the last three real ones."""
+    assert _states(_rule(n=3, m=2), [X, G, X, G, G]) == [NODATA, OK, ALARM, OK, OK]
     assert _states(_rule(n=3, m=2), [X, X, G, X, G]) == [NODATA, ALARM, ALARM, ALARM, OK]
 
 
@@ -73,13 +73,14 @@ def test_first_good_period_goes_to_ok_when_alarm_is_out_of_reach() -> None:
     assert _states(_rule(), [G]) == [OK]
 
 
-def test_missing_all_missing_goes_to_insufficient_data() -> None:
-    """With missing, a window of only missing datapoints goes to INSUFFICIENT_DATA."""
-    assert _states(_rule(), [X, X, X, _, _, _]) == [NODATA, NODATA, ALARM, ALARM, ALARM, NODATA]
+def test_missing_keeps_evaluating_old_datapoints_then_insufficient_data() -> None:
+    """With missing, older real datapoints of the range still count; all missing is NODATA."""
+    states = _states(_rule(), [X, X, X, _, _, _, _, _])
+    assert states == [NODATA, NODATA, ALARM, ALARM, ALARM, ALARM, ALARM, NODATA]
 
 
 def test_missing_partial_window_is_decided_by_present_datapoints() -> None:
-    """With missing, ALARM needs M present breaches; OK when M is out of reach."""
+    """With N real datapoints in the range, the N most recent real ones decide."""
     assert _states(_rule(), [X, X, X, _, X, X]) == [NODATA, NODATA, ALARM, ALARM, ALARM, ALARM]
     assert _states(_rule(), [X, X, X, G, _, _]) == [NODATA, NODATA, ALARM, OK, OK, OK]
 
@@ -92,15 +93,15 @@ def test_ignore_keeps_the_state_when_everything_is_missing() -> None:
 
 
 def test_breaching_counts_missing_as_breaching() -> None:
-    """With breaching, missing datapoints inside the run count towards ALARM."""
+    """With breaching, missing datapoints count towards ALARM once no real one is left."""
     rule = _rule(missing=MissingData.BREACHING)
-    assert _states(rule, [G, _, _, _]) == [OK, OK, OK, ALARM]
+    assert _states(rule, [G, _, _, _, _, _]) == [OK] * 5 + [ALARM]
 
 
 def test_not_breaching_counts_missing_as_good() -> None:
-    """With notBreaching, missing datapoints count as within the threshold."""
+    """With notBreaching, missing datapoints filled in count as within the threshold."""
     rule = _rule(missing=MissingData.NOT_BREACHING)
-    assert _states(rule, [X, X, X, _, _, _]) == [NODATA, NODATA, ALARM, OK, OK, OK]
+    assert _states(rule, [X, X, X, _, _, _]) == [NODATA, NODATA, ALARM, ALARM, ALARM, OK]
 
 
 def test_periods_before_the_run_never_breach() -> None:
@@ -124,7 +125,7 @@ def test_steady_alarm_does_not_notify_again() -> None:
     assert sum(t is not None for t in transitions) == 1
 
 
-def test_transition_carries_the_window_and_a_reason() -> None:
+def test_transition_carries_the_range_and_a_reason() -> None:
     """A transition names the period end, the counts, the datapoints and why."""
     evaluator = AlarmEvaluator(_rule())
     for i, value in enumerate([612.0, 640.5]):
@@ -134,8 +135,8 @@ def test_transition_carries_the_window_and_a_reason() -> None:
     assert (transition.time_s, transition.breaching, transition.missing) == (180.0, 3, 0)
     assert transition.datapoints == (612.0, 640.5, 701.25)
     assert transition.reason == (
-        "3 of the last 3 datapoints [612, 640.5, 701.25] were >= 500 (0 missing; "
-        "3 of 3 needed for ALARM, missing data treated as missing)"
+        "evaluation range [612, 640.5, 701.25] against >= 500: 3 of 3 evaluated datapoints "
+        "breaching, 3 needed for ALARM (missing data treated as missing)"
     )
 
 
@@ -144,3 +145,13 @@ def test_evaluate_is_pure() -> None:
     rule = _rule()
     assert evaluate(rule, [X, X, X], OK) == evaluate(rule, [X, X, X], OK)
     assert evaluate(rule, [X, X, X], OK).state is ALARM
+
+
+def test_the_range_is_n_plus_two_periods() -> None:
+    """The evaluator keeps N + 2 periods: a breach six periods back no longer counts."""
+    evaluator = AlarmEvaluator(_rule(n=1, m=1))
+    for i, value in enumerate([X, _, _]):
+        evaluator.add(value, 60.0 * i)
+    assert evaluator.state is ALARM
+    evaluator.add(_, 240.0)
+    assert evaluator.state is NODATA
