@@ -1,0 +1,279 @@
+"""Instances needed at a target CPU, from measured (TPS, CPU) pairs: pure arithmetic.
+
+CPU is in percent of one core (100 = one core busy), as the target CPU sources report it.
+A least-squares line through the plateaus, ``cpu_percent = idle + slope x TPS``, gives
+the CPU-seconds one request costs (``slope / 100``) and its R^2. One instance with
+``cores`` cores at ``target_cpu_percent`` holds
+
+    cpu_tps = (target_cpu_percent x cores - idle) / slope
+
+requests per second, and no more than the fitted USL allows when that fit is trusted:
+its throughput ceiling X(N*) and its throughput at the users where the mean response
+time reaches the target, X(N at 500 ms). The smallest of these is ``per_instance_tps``.
+A case needs ``ceil(required_tps / per_instance_tps)`` instances, where ``required_tps``
+is the case's target TPS from the plan (the closed-model figure the stair is judged on);
+beside it, what the business peak RPS alone would need, so the two are not confused.
+See docs/capacity-model.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_TARGET_CPU_PERCENT = 70.0
+_MIN_CPU_POINTS = 2
+
+
+@dataclass(frozen=True)
+class CpuPoint:
+    """One plateau's measured TPS and mean CPU of the service under test (% of one core)."""
+
+    tps: float
+    cpu_percent: float
+
+
+@dataclass(frozen=True)
+class CpuCost:
+    """The line cpu_percent = idle_percent + slope x TPS, or why there is none."""
+
+    cpu_seconds_per_request: float | None
+    idle_cpu_percent: float | None
+    r2: float | None
+    points: int
+    reason: str
+
+    @property
+    def usable(self) -> bool:
+        """Whether the line gives a positive cost per request."""
+        return self.cpu_seconds_per_request is not None
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One bound on what one instance holds: its name, TPS and how it was derived."""
+
+    name: str
+    tps: float
+    derivation: str
+
+
+@dataclass(frozen=True)
+class CaseInstances:
+    """The instances one case needs, for its target TPS and for its peak RPS alone."""
+
+    case: str
+    required_tps: float
+    instances: int
+    derivation: str
+    peak_rps: float
+    instances_for_peak_rps: int
+    peak_rps_derivation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``average`` / ``stress`` entry of summary.json's ``instances`` object."""
+        return {
+            "case": self.case,
+            "required_tps": round(self.required_tps, 3),
+            "instances": self.instances,
+            "derivation": self.derivation,
+            "peak_rps": round(self.peak_rps, 3),
+            "instances_for_peak_rps": self.instances_for_peak_rps,
+            "peak_rps_derivation": self.peak_rps_derivation,
+        }
+
+
+@dataclass(frozen=True)
+class Instances:
+    """The per-instance capacity and the count each case needs."""
+
+    target_cpu_percent: float
+    cores: float
+    cost: CpuCost
+    limits: tuple[Limit, ...]
+    cases: tuple[CaseInstances, ...]
+    reason: str = ""
+
+    @property
+    def per_instance_tps(self) -> float | None:
+        """The smallest limit: what one instance holds."""
+        return min((limit.tps for limit in self.limits), default=None)
+
+    @property
+    def binding_limit(self) -> Limit | None:
+        """The limit that sets ``per_instance_tps``."""
+        return min(self.limits, key=lambda limit: limit.tps, default=None)
+
+    def case(self, name: str) -> CaseInstances | None:
+        """The count of the case called ``name``, if computed."""
+        return next((case for case in self.cases if case.case == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """summary.json's ``instances`` object."""
+        binding = self.binding_limit
+        result: dict[str, Any] = {
+            "target_cpu_percent": self.target_cpu_percent,
+            "cores": self.cores,
+            "cpu_seconds_per_request": _round(self.cost.cpu_seconds_per_request),
+            "idle_cpu_percent": _round(self.cost.idle_cpu_percent),
+            "cpu_r2": _round(self.cost.r2),
+            "cpu_points": self.cost.points,
+            "per_instance_tps": _round(self.per_instance_tps),
+            "per_instance_limit": None if binding is None else binding.name,
+            "limits": [
+                {"name": limit.name, "tps": _round(limit.tps), "derivation": limit.derivation}
+                for limit in self.limits
+            ],
+            "reason": self.reason,
+        }
+        for case in self.cases:
+            result[case.case] = case.to_dict()
+        return result
+
+
+def cpu_cost(points: Sequence[CpuPoint]) -> CpuCost:
+    """Least-squares line of CPU percent over TPS; its slope / 100 is CPU-seconds per request."""
+    usable = [
+        point
+        for point in points
+        if math.isfinite(point.tps) and math.isfinite(point.cpu_percent) and point.tps >= 0
+    ]
+    if len(usable) < _MIN_CPU_POINTS:
+        return CpuCost(
+            None, None, None, len(usable), f"{len(usable)} plateau(s) with CPU data (need 2)"
+        )
+    count = len(usable)
+    mean_tps = sum(point.tps for point in usable) / count
+    mean_cpu = sum(point.cpu_percent for point in usable) / count
+    spread = sum((point.tps - mean_tps) ** 2 for point in usable)
+    if spread <= 0:
+        return CpuCost(None, None, None, count, "TPS is the same at every plateau")
+    slope = (
+        sum((point.tps - mean_tps) * (point.cpu_percent - mean_cpu) for point in usable) / spread
+    )
+    idle = mean_cpu - slope * mean_tps
+    total = sum((point.cpu_percent - mean_cpu) ** 2 for point in usable)
+    residual = sum((point.cpu_percent - idle - slope * point.tps) ** 2 for point in usable)
+    r2 = 1.0 - residual / total if total > 0 else 0.0
+    if slope <= 0:
+        return CpuCost(
+            None, idle, r2, count, f"CPU does not grow with TPS (slope {slope:.4g} % per TPS)"
+        )
+    return CpuCost(slope / 100.0, idle, r2, count, "")
+
+
+def cpu_limit(cost: CpuCost, target_cpu_percent: float, cores: float) -> Limit | None:
+    """The TPS at which the line reaches ``target_cpu_percent`` of ``cores`` cores."""
+    if cost.cpu_seconds_per_request is None or cost.idle_cpu_percent is None:
+        return None
+    budget = target_cpu_percent * cores
+    slope = cost.cpu_seconds_per_request * 100.0
+    tps = (budget - cost.idle_cpu_percent) / slope
+    if tps <= 0:
+        return None
+    return Limit(
+        "cpu",
+        tps,
+        f"({target_cpu_percent:g}% x {cores:g} core(s) - {cost.idle_cpu_percent:.1f}% idle) "
+        f"/ {slope:.4g}% per TPS = {tps:,.1f} TPS",
+    )
+
+
+def instance_limits(
+    cost: CpuCost,
+    *,
+    target_cpu_percent: float = DEFAULT_TARGET_CPU_PERCENT,
+    cores: float = 1.0,
+    usl_peak_tps: float | None = None,
+    usl_tps_at_target: float | None = None,
+    target_ms: float = 500.0,
+) -> tuple[Limit, ...]:
+    """Every bound on one instance's TPS: CPU, and the trusted USL's ceiling and 500 ms point."""
+    limits: list[Limit] = []
+    by_cpu = cpu_limit(cost, target_cpu_percent, cores)
+    if by_cpu is not None:
+        limits.append(by_cpu)
+    if usl_peak_tps is not None and usl_peak_tps > 0:
+        limits.append(
+            Limit("usl_peak", usl_peak_tps, f"USL ceiling X(N*) = {usl_peak_tps:,.1f} TPS")
+        )
+    if usl_tps_at_target is not None and usl_tps_at_target > 0:
+        limits.append(
+            Limit(
+                "mtt_target",
+                usl_tps_at_target,
+                f"USL X(N) where MTT reaches {target_ms:g} ms = {usl_tps_at_target:,.1f} TPS",
+            )
+        )
+    return tuple(limits)
+
+
+def case_instances(
+    case: str, required_tps: float, peak_rps: float, per_instance_tps: float
+) -> CaseInstances:
+    """ceil(required TPS / per-instance TPS), and the same for the business peak RPS."""
+    return CaseInstances(
+        case=case,
+        required_tps=required_tps,
+        instances=_ceil(required_tps / per_instance_tps),
+        derivation=(
+            f"ceil({required_tps:,.1f} TPS / {per_instance_tps:,.1f} TPS per instance) = "
+            f"{_ceil(required_tps / per_instance_tps)}"
+        ),
+        peak_rps=peak_rps,
+        instances_for_peak_rps=_ceil(peak_rps / per_instance_tps),
+        peak_rps_derivation=(
+            f"ceil({peak_rps:,.3f} RPS / {per_instance_tps:,.1f} TPS per instance) = "
+            f"{_ceil(peak_rps / per_instance_tps)}"
+        ),
+    )
+
+
+def instances_needed(
+    points: Sequence[CpuPoint],
+    cases: Sequence[tuple[str, float, float]],
+    *,
+    target_cpu_percent: float = DEFAULT_TARGET_CPU_PERCENT,
+    cores: float = 1.0,
+    usl_peak_tps: float | None = None,
+    usl_tps_at_target: float | None = None,
+    target_ms: float = 500.0,
+) -> Instances:
+    """Instances for each ``(case, required_tps, peak_rps)`` from the measured CPU points.
+
+    Pass the USL numbers only when that fit is trustworthy. With no usable limit the
+    result has no cases and its cost's reason says why.
+    """
+    cost = cpu_cost(points)
+    limits = instance_limits(
+        cost,
+        target_cpu_percent=target_cpu_percent,
+        cores=cores,
+        usl_peak_tps=usl_peak_tps,
+        usl_tps_at_target=usl_tps_at_target,
+        target_ms=target_ms,
+    )
+    if not cost.usable:
+        return Instances(target_cpu_percent, cores, cost, limits, (), cost.reason)
+    if not any(limit.name == "cpu" for limit in limits):
+        reason = (
+            f"idle CPU {cost.idle_cpu_percent:.1f}% is already at or above the target "
+            f"{target_cpu_percent:g}% x {cores:g} core(s)"
+        )
+        return Instances(target_cpu_percent, cores, cost, limits, (), reason)
+    per_instance = min(limit.tps for limit in limits)
+    counted = tuple(case_instances(name, tps, rps, per_instance) for name, tps, rps in cases)
+    return Instances(target_cpu_percent, cores, cost, limits, counted)
+
+
+def _ceil(value: float) -> int:
+    """Whole instances, at least one; float noise below a millionth does not add one."""
+    return max(1, math.ceil(round(value, 6)))
+
+
+def _round(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return float(f"{value:.6g}")

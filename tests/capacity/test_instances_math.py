@@ -1,0 +1,101 @@
+"""Instances at a target CPU: the CPU line, the per-instance TPS, its bounds and the counts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from capacity.instances import CpuPoint, cpu_cost, instances_needed
+
+# 5% idle plus 0.05% of a core per TPS: 0.5 ms of CPU per request.
+LINE = [CpuPoint(tps, 5.0 + 0.05 * tps) for tps in (100.0, 400.0, 800.0, 1200.0)]
+CASES = [("average", 2400.0, 21.412), ("stress", 4200.0, 38.542)]
+
+
+def test_cpu_seconds_per_request_is_the_slope_over_100() -> None:
+    """A line 5% + 0.05% per TPS costs 0.0005 CPU-seconds per request, R^2 1."""
+    cost = cpu_cost(LINE)
+    assert cost.cpu_seconds_per_request == pytest.approx(0.0005)
+    assert cost.idle_cpu_percent == pytest.approx(5.0)
+    assert cost.r2 == pytest.approx(1.0)
+
+
+def test_per_instance_tps_is_where_the_line_meets_the_target_cpu() -> None:
+    """(70% - 5%) / 0.05% per TPS = 1,300 TPS on one core."""
+    assert instances_needed(LINE, CASES).per_instance_tps == pytest.approx(1300.0)
+
+
+def test_cores_multiply_the_cpu_budget() -> None:
+    """Two cores at 70% hold (140% - 5%) / 0.05% = 2,700 TPS."""
+    assert instances_needed(LINE, CASES, cores=2).per_instance_tps == pytest.approx(2700.0)
+
+
+def test_stress_needs_ceil_of_target_tps_over_per_instance_tps() -> None:
+    """Scenario 2 stress: ceil(4,200 / 1,300) = 4 instances, and 1 for its 38.5 peak RPS."""
+    stress = instances_needed(LINE, CASES).case("stress")
+    assert stress is not None
+    assert (stress.instances, stress.instances_for_peak_rps) == (4, 1)
+    assert stress.derivation == "ceil(4,200.0 TPS / 1,300.0 TPS per instance) = 4"
+
+
+def test_a_trusted_usl_ceiling_below_the_cpu_limit_binds() -> None:
+    """With a USL ceiling of 1,000 TPS, one instance holds 1,000 TPS, not 1,300."""
+    result = instances_needed(LINE, CASES, usl_peak_tps=1000.0, usl_tps_at_target=1100.0)
+    assert result.per_instance_tps == 1000.0
+    assert result.binding_limit is not None and result.binding_limit.name == "usl_peak"
+    assert result.case("average").instances == 3  # type: ignore[union-attr]
+
+
+def test_the_500_ms_point_binds_when_lowest() -> None:
+    """The USL's TPS at 500 ms binds when it is the smallest limit."""
+    result = instances_needed(LINE, CASES, usl_peak_tps=1250.0, usl_tps_at_target=900.0)
+    assert result.binding_limit is not None and result.binding_limit.name == "mtt_target"
+
+
+@pytest.mark.parametrize(
+    ("points", "reason"),
+    [
+        ([], "0 plateau(s) with CPU data (need 2)"),
+        ([CpuPoint(100.0, 10.0)], "1 plateau(s) with CPU data (need 2)"),
+        ([CpuPoint(100.0, 10.0), CpuPoint(100.0, 12.0)], "TPS is the same at every plateau"),
+        ([CpuPoint(100.0, 50.0), CpuPoint(200.0, 40.0)], "CPU does not grow with TPS"),
+        ([CpuPoint(100.0, 80.0), CpuPoint(200.0, 90.0)], "idle CPU 70.0% is already at"),
+    ],
+    ids=["none", "one", "flat tps", "falling cpu", "idle over target"],
+)
+def test_unusable_cpu_data_gives_no_count_and_a_reason(points: list[CpuPoint], reason: str) -> None:
+    """Too few points, flat TPS, CPU not growing or idle over target: no cases, a reason."""
+    result = instances_needed(points, CASES)
+    assert result.cases == ()
+    assert result.reason.startswith(reason)
+
+
+def test_instances_serialize_to_the_summary_fields() -> None:
+    """to_dict() has target_cpu_percent, cpu_seconds_per_request, per_instance_tps and cases."""
+    content = instances_needed(LINE, CASES).to_dict()
+    assert {"target_cpu_percent", "cpu_seconds_per_request", "per_instance_tps"} <= set(content)
+    assert content["stress"]["instances"] == 4
+    assert content["average"]["instances"] == 2
+
+
+@given(
+    st.floats(0.01, 10.0),
+    st.floats(0.0, 30.0),
+    st.floats(40.0, 95.0),
+    st.floats(1.0, 100_000.0),
+)
+def test_count_is_the_fewest_instances_that_hold_the_required_tps(
+    slope: float, idle: float, target: float, required: float
+) -> None:
+    """n instances hold the required TPS and n - 1 do not (n >= 1)."""
+    points = [CpuPoint(tps, idle + slope * tps) for tps in (1.0, 2.0, 3.0)]
+    result = instances_needed(points, [("x", required, 1.0)], target_cpu_percent=target)
+    per_instance = result.per_instance_tps
+    count = result.cases[0].instances
+    assert per_instance is not None
+    assert count * per_instance >= required * (1 - 1e-9)
+    assert count == 1 or (count - 1) * per_instance < required
+    assert math.isclose(per_instance, (target - idle) / slope, rel_tol=1e-6)

@@ -1,0 +1,89 @@
+"""ProcessTreeCpu on real processes: busy and idle, children started later, no gaps, exit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from targetcpu import ProcessTreeCpu, TargetCpuError, mean_cpu
+
+pytestmark = pytest.mark.integration
+
+BUSY = "import time\nend = time.time() + {seconds}\nwhile time.time() < end: pass\n"
+# Sleeps, then starts a busy child, then waits for it: the parent itself stays idle.
+PARENT = (
+    "import subprocess, sys, time\n"
+    "time.sleep({delay})\n"
+    "subprocess.run([sys.executable, '-c', {child!r}])\n"
+)
+
+
+def _python(code: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def _sample(process: subprocess.Popen[bytes], seconds: float) -> dict[int, float]:
+    with ProcessTreeCpu(process.pid) as cpu:
+        time.sleep(seconds)
+    process.kill()
+    process.wait()
+    return cpu.by_second()
+
+
+def test_a_busy_process_reads_far_above_an_idle_one() -> None:
+    """A spinning process reads over 30% of a core per second; a sleeping one under 10%."""
+    busy = _sample(_python(BUSY.format(seconds=10)), 3.2)
+    idle = _sample(_python("import time; time.sleep(10)"), 3.2)
+    assert len(busy) >= 3 and len(idle) >= 3
+    assert min(list(busy.values())[1:]) > 30.0
+    assert max(idle.values()) < 10.0
+
+
+def test_a_child_started_after_sampling_began_is_counted() -> None:
+    """An idle parent whose busy child starts 1.5 s in reads over 30% once the child runs."""
+    parent = _python(PARENT.format(delay=1.5, child=BUSY.format(seconds=10)))
+    samples = _sample(parent, 4.2)
+    seconds = sorted(samples)
+    assert samples[seconds[0]] < 10.0
+    assert samples[seconds[-1]] > 30.0
+
+
+def test_every_second_is_sampled_without_gaps() -> None:
+    """The keys are consecutive unix seconds from the first sample to the last."""
+    samples = _sample(_python("import time; time.sleep(10)"), 4.2)
+    seconds = sorted(samples)
+    assert seconds == list(range(seconds[0], seconds[-1] + 1))
+    assert len(seconds) >= 4
+
+
+def test_sampling_ends_when_the_process_exits() -> None:
+    """Once the process exits the thread stops by itself, keeping what it sampled."""
+    process = _python("import time; time.sleep(1.2)")
+    cpu = ProcessTreeCpu(process.pid)
+    cpu.start()
+    process.wait()
+    deadline = time.monotonic() + 3.0
+    while cpu.running and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not cpu.running
+    assert cpu.by_second()
+    cpu.stop()
+
+
+def test_mean_cpu_averages_the_seconds_of_a_window() -> None:
+    """mean_cpu takes the samples whose second starts inside [start, end)."""
+    samples = {100: 10.0, 101: 20.0, 102: 60.0}
+    assert mean_cpu(samples, 100, 102) == 15.0
+    assert mean_cpu(samples, 200, 300) is None
+
+
+def test_a_missing_process_is_a_one_line_error() -> None:
+    """A pid that does not exist raises TargetCpuError naming the option and the value."""
+    process = _python("pass")
+    process.wait()
+    message = rf"^--target-pid: no such process \(got {process.pid}\)$"
+    with pytest.raises(TargetCpuError, match=message):
+        ProcessTreeCpu(process.pid)
