@@ -88,6 +88,20 @@ class Fields:
             raise self.error(key, f"must be >= {minimum}", value)
         return value
 
+    def increasing_wholes(self, key: str) -> tuple[int, ...]:
+        """An optional list of whole numbers >= 1, strictly increasing (empty when absent)."""
+        value = self.raw.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.error(key, "must be a list of whole numbers", value)
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, int) or item < 1:
+                raise self.error(f"{key}[{index}]", "must be a whole number >= 1", item)
+            if index and item <= value[index - 1]:
+                raise self.error(f"{key}[{index}]", "must be above the one before it", item)
+        return tuple(value)
+
     def text(self, key: str, *, default: str | None = None) -> str:
         """A non-empty string."""
         if default is not None and self.raw.get(key) is None:

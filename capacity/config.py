@@ -20,7 +20,14 @@ _CASE_KEYS = ("dau", "think_time_seconds", "description")
 _THINK_KEYS = ("min", "max")
 _THRESHOLD_KEYS = ("mtt_ms", "error_rate")
 _SCENARIO_KEYS = ("description", "requests_per_user_per_day", "journey_seconds", "steps", "stairs")
-_STAIR_KEYS = ("step_users", "step_seconds", "hold_seconds", "spawn_rate")
+_STAIR_KEYS = (
+    "step_users",
+    "step_seconds",
+    "hold_seconds",
+    "spawn_rate",
+    "probe_users",
+    "probe_seconds",
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,8 @@ class StairSettings:
     step_seconds: float
     hold_seconds: float
     spawn_rate: float
+    probe_users: tuple[int, ...] = ()
+    probe_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +268,10 @@ def _stair_settings(fields: Fields) -> StairSettings:
         step_seconds=fields.number("step_seconds"),
         hold_seconds=fields.number("hold_seconds"),
         spawn_rate=fields.number("spawn_rate"),
+        probe_users=fields.increasing_wholes("probe_users"),
+        probe_seconds=(
+            None if fields.raw.get("probe_seconds") is None else fields.number("probe_seconds")
+        ),
     )
     # Each step's ramp is part of its step_seconds, so it must fit in it.
     slowest = settings.step_users / settings.step_seconds

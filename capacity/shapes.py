@@ -53,7 +53,15 @@ def stairs_for(
         spawn_rate=settings.spawn_rate if spawn_rate is None else spawn_rate,
         time_scale=time_scale,
         users_scale=users_scale,
+        probe_users=settings.probe_users,
+        probe_seconds=settings.probe_seconds,
     )
+    for probe in settings.probe_users:
+        if probe >= start:
+            raise UsageError(
+                f"{suite.source}: scenarios.{scenario_name}.stairs.probe_users: must be below "
+                f"the stair's start users {start} (got {probe})"
+            )
     _check_ramps(f"{suite.source}: {scenario_name}", stairs)
     return stairs
 
