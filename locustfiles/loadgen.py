@@ -1,8 +1,10 @@
 """The load generator's own health: CPU and memory of every Locust process, lost workers.
 
 A saturated generator measures itself, not the target, so every process samples its CPU
-and memory each second; crossings above 90% CPU are kept as warnings with their time,
-and the master gathers them (and notices workers that stop reporting) for ``run.json``.
+and memory each second; the master gathers every process's seconds (``seconds`` in
+``run.json``'s ``load_generator``, from which the report decides which steps are valid),
+keeps crossings above 90% CPU as warnings with their time, and notices workers that stop
+reporting.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ class _ProcessHealth:
         self.peak_cpu_percent = 0.0
         self.peak_rss_mb = 0.0
         self.warnings: list[dict[str, Any]] = []
+        self.seconds: list[list[float]] = []  # [time_s, cpu_percent, rss_mb]
         self._above = False
 
     def sample(self, time_s: float, cpu_percent: float, rss_mb: float) -> None:
+        self.seconds.append([round(time_s, 1), round(cpu_percent, 1), round(rss_mb, 1)])
         self.peak_cpu_percent = max(self.peak_cpu_percent, cpu_percent)
         self.peak_rss_mb = max(self.peak_rss_mb, rss_mb)
         above = cpu_percent > CPU_WARNING_PERCENT
@@ -75,6 +79,8 @@ class LoadGeneratorHealth:
         self.lost_workers: list[dict[str, Any]] = []
         self._known_missing: set[str] = set()
         self._sent_warnings = 0
+        self._sent_seconds = 0
+        self.worker_seconds: dict[str, list[list[float]]] = {}
         self._greenlet: gevent.Greenlet | None = None
         if self._is_worker:
             environment.events.report_to_master.add_listener(self._on_report_to_master)
@@ -117,7 +123,9 @@ class LoadGeneratorHealth:
     def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
         fresh = self.own.warnings[self._sent_warnings :]
         self._sent_warnings = len(self.own.warnings)
-        data[_REPORT_KEY] = {**self.own.summary(), "warnings": fresh}
+        seconds = self.own.seconds[self._sent_seconds :]
+        self._sent_seconds = len(self.own.seconds)
+        data[_REPORT_KEY] = {**self.own.summary(), "warnings": fresh, "seconds": seconds}
 
     def _on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
         report = data.get(_REPORT_KEY)
@@ -126,6 +134,8 @@ class LoadGeneratorHealth:
         name = self._worker_name(client_id)
         self.workers[name] = {**report, "process": name}
         self.workers[name].pop("warnings", None)
+        self.workers[name].pop("seconds", None)
+        self.worker_seconds.setdefault(name, []).extend(report.get("seconds", []))
         self.warnings.extend({**warning, "process": name} for warning in report["warnings"])
 
     def stop(self) -> None:
@@ -142,4 +152,5 @@ class LoadGeneratorHealth:
             "processes": [self.own.summary(), *self.workers.values()],
             "saturated": bool(warnings),
             "lost_workers": self.lost_workers,
+            "seconds": {self.own.name: self.own.seconds, **self.worker_seconds},
         }

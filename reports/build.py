@@ -29,7 +29,16 @@ def analyse(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     """Read run.json and the interval data, compute the step table and the verdict."""
     run = load_run(run_dir)
     intervals = load_intervals(run_dir, run.started_epoch)
-    steps = tuple(step_results(run.steps, intervals.totals, exclude_seconds, run.cpu_warnings))
+    steps = tuple(
+        step_results(
+            run.steps,
+            intervals.totals,
+            exclude_seconds,
+            run.cpu_warnings,
+            generator_seconds=run.generator_seconds,
+            cpu_limit_percent=run.cpu_limit_percent,
+        )
+    )
     return Analysis(run_dir, run, intervals, steps, judge(run, steps), exclude_seconds)
 
 

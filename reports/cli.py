@@ -1,7 +1,8 @@
 """``python -m reports``: parse the arguments, call build or compare, format the result.
 
 Exit codes: 0 PASS; ``--fail-exit-code`` (default 99, like k6's threshold failure) on
-FAIL; 2 for a run directory the report cannot read (one ``Error:`` line, no traceback).
+FAIL; 98 INCONCLUSIVE (the stress step measured a saturated load generator); 2 for
+a run directory the report cannot read (one ``Error:`` line, no traceback).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reports.errors import ReportError
+from reports.verdict import INCONCLUSIVE, INCONCLUSIVE_EXIT_CODE, PASS
 
 DEFAULT_FAIL_EXIT_CODE = 99
 
@@ -95,20 +97,27 @@ def _build(run_dir: Path, exclude_seconds: float, fail_exit_code: int) -> int:
     verdict = analysis.verdict
     if verdict.exit_note:
         print(f"note: {verdict.exit_note}")
-    print(f"verdict: {verdict.verdict}")
+    print(f"verdict: {verdict.verdict} ({verdict.reason})")
     for check in verdict.checks:
         result = ("PASS" if check.passed else "FAIL") if check.gate else "info"
+        if check.invalid_reason:
+            result = "n/a"
         print(
-            f"  {result:4}  {check.name:22} {_value(check.measured)} (limit {_value(check.limit)})"
+            f"  {result:4}  {check.name:22} {_value(check.measured)} "
+            f"({check.reference} {_value(check.limit)})"
         )
     for caveat in verdict.caveats:
         print(f"caveat: {caveat}")
+    for advice in verdict.advice:
+        print(f"advice: {advice}")
     print(
         f"max users within target: {_value(verdict.max_users_within_target)}; "
         f"knee: {_value(verdict.knee_step, 'step ')}; peak TPS: {_value(verdict.peak_tps)}"
     )
     print(f"report: {run_dir / 'report.html'}")
-    return 0 if verdict.verdict == "PASS" else fail_exit_code
+    if verdict.verdict == INCONCLUSIVE:
+        return INCONCLUSIVE_EXIT_CODE
+    return 0 if verdict.verdict == PASS else fail_exit_code
 
 
 def _compare(run_a: Path, run_b: Path, out: Path | None, exclude_seconds: float) -> int:

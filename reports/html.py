@@ -24,6 +24,7 @@ h1{font-size:1.5em;margin-bottom:4px}h2{font-size:1.15em;margin-top:28px}
 .meta{color:#555;font-size:.9em}
 .box{border-radius:6px;padding:10px 14px;margin:12px 0}
 .pass{background:#e6f4ea;border:2px solid #2e7d32}.fail{background:#fdecea;border:2px solid #c62828}
+.inconclusive{background:#eceff1;border:2px solid #546e7a}
 .exit{background:#fff3e0;border:2px solid #ef6c00;font-weight:600}
 .caveat{background:#fffde7;border:1px solid #f9a825}
 .verdict{font-size:1.6em;font-weight:700}
@@ -86,8 +87,9 @@ def render_report(
 
 
 def _verdict_box(verdict: Verdict, run: RunInfo) -> str:
-    kind = "pass" if verdict.verdict == "PASS" else "fail"
+    kind = verdict.verdict.lower()
     rows = "".join(_check_row(check) for check in verdict.checks)
+    advice = "".join(f"<li>{escape(line)}</li>" for line in verdict.advice)
     facts = [
         ("max users within target", _users(verdict.max_users_within_target)),
         ("first step over target", _step_name(verdict.first_breach_step)),
@@ -98,9 +100,12 @@ def _verdict_box(verdict: Verdict, run: RunInfo) -> str:
     fact_rows = "".join(f'<tr><th class="l">{k}</th><td>{escape(v)}</td></tr>' for k, v in facts)
     return (
         f'<div class="box {kind}" id="verdict"><span class="verdict">{verdict.verdict}</span>'
+        f' <span id="verdict-reason">{escape(verdict.reason)}</span>'
         '<table><tr><th class="l">check</th><th class="l">rule</th><th>measured</th>'
-        f"<th>limit</th><th>result</th></tr>{rows}</table>"
-        f"<table>{fact_rows}</table></div>"
+        f"<th>limit or plan</th><th>result</th></tr>{rows}</table>"
+        f"<table>{fact_rows}</table>"
+        + (f'<div id="advice"><b>What to change</b><ul>{advice}</ul></div>' if advice else "")
+        + "</div>"
     )
 
 
@@ -108,7 +113,10 @@ def _check_row(check: Check) -> str:
     is_rate = check.name == "error_rate"
     measured = _pct(check.measured) if is_rate else _num(check.measured, 1)
     limit = _pct(check.limit) if is_rate else _num(check.limit, 1)
-    if not check.gate:
+    limit = f"{check.reference} {limit}"
+    if check.invalid_reason:
+        result = '<span class="info">n/a (invalid: generator saturated)</span>'
+    elif not check.gate:
         result = f'<span class="info">{"met" if check.passed else "not met"} (info)</span>'
     else:
         result = '<span class="ok">PASS</span>' if check.passed else '<span class="bad">FAIL</span>'
@@ -140,11 +148,13 @@ def _step_table(steps: Sequence[StepResult], mtt_ms: float) -> str:
     rows = []
     for step in steps:
         notes = []
-        if step.cpu_warning:
-            notes.append("&#9888; load generator CPU warning")
+        if step.invalid_reason:
+            notes.append(f"&#9888; invalid: {escape(step.invalid_reason)}")
+        elif step.cpu_warning:
+            notes.append("load generator crossed its CPU limit briefly")
         if step.mtt_ms is not None and step.mtt_ms > mtt_ms:
             notes.append("over target")
-        css = "dim" if not step.measured else ("warn" if step.cpu_warning else "")
+        css = "dim" if not step.measured else ("warn" if not step.valid else "")
         rows.append(
             f'<tr class="{css}"><td>{step.step}</td><td>{step.users}</td>'
             f'<td class="l">{step.status}</td><td>{_clock(step.start_s)}</td>'

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from reports.errors import ReportError
+from reports.generator import GeneratorSecond
 
 RUN_JSON = "run.json"
 EXIT_REASONS = ("completed", "interrupted", "terminated", "target_unreachable", "error")
@@ -55,6 +56,10 @@ class RunInfo:
     cpu_warnings: tuple[CpuWarning, ...]
     saturated: bool
     lost_workers: int
+    cpu_limit_percent: float = 90.0
+    generator_seconds: dict[str, tuple[GeneratorSecond, ...]] = field(default_factory=dict)
+    end_users: int = 0
+    workers: int = 0
 
 
 def load_run(run_dir: Path) -> RunInfo:
@@ -116,7 +121,40 @@ def _run_info(doc: dict[str, Any], run_dir: Path) -> RunInfo:
         ),
         saturated=bool(generator.get("saturated", False)),
         lost_workers=len(generator.get("lost_workers") or []),
+        cpu_limit_percent=(
+            _number(generator, "cpu_warning_percent", "load_generator", positive=True)
+            if "cpu_warning_percent" in generator
+            else 90.0
+        ),
+        generator_seconds=_generator_seconds(generator.get("seconds") or {}),
+        end_users=max(step.users for step in steps),
+        workers=doc["workers"] if isinstance(doc.get("workers"), int) else 0,
     )
+
+
+def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
+    """``load_generator.seconds``: {process: [[time_s, cpu_percent, rss_mb], ...]}."""
+    where = "load_generator.seconds"
+    if not isinstance(raw, dict):
+        raise ReportError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
+    out = {}
+    for process, rows in raw.items():
+        if not isinstance(rows, list):
+            raise ReportError(f"{RUN_JSON}: {where}.{process}: must be a list (got {rows!r})")
+        samples = []
+        for index, row in enumerate(rows):
+            ok = isinstance(row, list) and len(row) == 3
+            if ok:
+                ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in row[:2])
+                ok = ok and (row[2] is None or isinstance(row[2], int | float))
+            if not ok:
+                raise ReportError(
+                    f"{RUN_JSON}: {where}.{process}[{index}]: must be "
+                    f"[time_s, cpu_percent, rss_mb] (got {row!r})"
+                )
+            samples.append(GeneratorSecond(float(row[0]), float(row[1]), row[2]))
+        out[str(process)] = tuple(samples)
+    return out
 
 
 def _step(raw: Any, where: str) -> PlannedStep:

@@ -9,11 +9,13 @@ distribution and always lies between the smallest and largest per-second value.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reports.generator import GeneratorLoad, GeneratorSecond, window_load
 from reports.rundata import CpuWarning, PlannedStep
 
 if TYPE_CHECKING:
@@ -46,11 +48,32 @@ class StepResult:
     p99_ms: float | None
     error_rate: float | None
     cpu_warning: bool
+    generator: GeneratorLoad | None = None
 
     @property
     def measured(self) -> bool:
         """Whether the step has a measurement window with data."""
         return self.status in (COMPLETE, PARTIAL)
+
+    @property
+    def valid(self) -> bool:
+        """Measured, by a load generator that was not saturated during the step."""
+        return self.measured and not (self.generator is not None and self.generator.saturated)
+
+    @property
+    def invalid_reason(self) -> str | None:
+        """Why a measured step's figures describe the generator, or None when they do not."""
+        if not self.measured or self.valid or self.generator is None:
+            return None
+        load = self.generator
+        if not load.seconds:
+            return "load generator CPU above its limit (no per-second samples to say how long)"
+        hottest = max(load.processes, key=lambda p: p.peak_cpu_percent)
+        return (
+            f"load generator above its CPU limit in {load.hot_seconds} of {load.seconds} s "
+            f"({100 * (load.hot_share or 0):.0f}%; {hottest.process} peaked at "
+            f"{hottest.peak_cpu_percent:.0f}%)"
+        )
 
     @property
     def tps_per_user(self) -> float | None:
@@ -63,10 +86,37 @@ def step_results(
     totals: pd.DataFrame,
     exclude_seconds: float = 0.0,
     cpu_warnings: Sequence[CpuWarning] = (),
+    generator_seconds: Mapping[str, Sequence[GeneratorSecond]] | None = None,
+    cpu_limit_percent: float = 90.0,
 ) -> list[StepResult]:
-    """One StepResult per planned step, measured from ramp_end_s + exclude_seconds to end_s."""
+    """One StepResult per planned step, measured from ramp_end_s + exclude_seconds to end_s.
+
+    Each step also carries its load generator's load over the same window, from which
+    its validity follows (see ``reports.generator``).
+    """
     last_s = float((totals["time_s"] + totals["duration_s"]).max()) if len(totals) else -math.inf
-    return [_one_step(step, totals, exclude_seconds, last_s, cpu_warnings) for step in steps]
+    results = []
+    for step in steps:
+        result = _one_step(step, totals, exclude_seconds, last_s, cpu_warnings)
+        if result.measured:
+            load = window_load(
+                generator_seconds or {},
+                result.window_start_s,
+                result.window_end_s,
+                cpu_limit_percent,
+                [w.time_s for w in cpu_warnings],
+            )
+            if not load.seconds:  # no samples: the crossings over the whole step decide
+                load = window_load(
+                    {},
+                    step.start_s,
+                    step.end_s,
+                    cpu_limit_percent,
+                    [w.time_s for w in cpu_warnings],
+                )
+            result = dataclasses.replace(result, generator=load)
+        results.append(result)
+    return results
 
 
 def _one_step(

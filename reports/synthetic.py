@@ -62,6 +62,9 @@ class SyntheticRun:
     idle_seconds: Sequence[int] = ()
     cpu_warnings: Sequence[dict[str, Any]] = ()
     saturated: bool = False
+    # per step, the one generator process's CPU % in every second (None: no samples)
+    generator_cpu_percent: Sequence[float] | None = None
+    workers: int = 0
     shape: str = "stairs"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -138,7 +141,7 @@ def _run_json(run_dir: Path, run: SyntheticRun, end_s: int) -> dict[str, Any]:
         "shape": run.shape,
         "host": "http://127.0.0.1:8080",
         "embedded_target": True,
-        "workers": 0,
+        "workers": run.workers,
         "time_scale": 1.0,
         "users_scale": 1.0,
         "started_at": "2026-11-17T08:53:20+00:00",
@@ -165,9 +168,21 @@ def _run_json(run_dir: Path, run: SyntheticRun, end_s: int) -> dict[str, Any]:
             "processes": [],
             "saturated": run.saturated,
             "lost_workers": [],
+            "cpu_warning_percent": 90.0,
+            **({"seconds": _generator_seconds(run, end_s)} if run.generator_cpu_percent else {}),
         },
         **run.extra,
     }
+
+
+def _generator_seconds(run: SyntheticRun, end_s: int) -> dict[str, list[list[float]]]:
+    """One process, "local", sampled at the end of every second: [time_s, cpu %, rss MB]."""
+    cpu = run.generator_cpu_percent or ()
+    rows = []
+    for second in range(1, end_s + 1):
+        index = min((second - 1) // run.step_seconds, len(cpu) - 1)
+        rows.append([float(second), float(cpu[index]), 120.0 + index])
+    return {"local": rows}
 
 
 def closed_model_steps(

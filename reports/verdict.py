@@ -3,9 +3,16 @@
 Gate checks decide PASS/FAIL: MTT at the stress (last planned) step <= thresholds.mtt_ms,
 and the whole run's error rate <= thresholds.error_rate. A stress step that was never
 measured fails its check: a run cannot pass a level it did not reach. TPS at the stress
-step vs plan.target_tps is informational: in a closed model with zero think time
-TPS = users / MTT, so it restates the MTT check, and with think time the plan's target
-is not reachable by design.
+step vs plan.target_tps is informational, shown against "plan", not as a limit: in a
+closed model with zero think time TPS = users / MTT, so it restates the MTT check.
+
+A step measured while the load generator was saturated is invalid (``reports.generator``):
+its figures describe the generator. When the stress step is invalid the verdict is
+INCONCLUSIVE, never PASS or FAIL, except that an error rate over the threshold is FAIL
+whatever the generator did: a saturated generator only sends less load than planned, so
+the failures it saw are real and would not be fewer at the planned load. The knee, the
+peak TPS and "max users within target" use valid steps only; a step is within target when
+its MTT and its error rate are both within the thresholds.
 """
 
 from __future__ import annotations
@@ -14,10 +21,12 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reports.generator import Capacity, capacity_needed
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 
-PASS, FAIL = "PASS", "FAIL"
+PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"
+INCONCLUSIVE_EXIT_CODE = 98  # stairload.exitcodes.INCONCLUSIVE
 _EXIT_NOTES = {
     "interrupted": "The run was interrupted (Ctrl-C) before the plan finished.",
     "terminated": "The run was terminated (SIGTERM) before the plan finished.",
@@ -30,7 +39,7 @@ _EXIT_NOTES = {
 
 @dataclass(frozen=True)
 class Check:
-    """One comparison of a measured value with its limit."""
+    """One comparison of a measured value with its limit (or, informational, the plan)."""
 
     name: str
     measured: float | None
@@ -38,6 +47,8 @@ class Check:
     passed: bool
     gate: bool
     rule: str
+    reference: str = "limit"  # what `limit` is: "limit" for a gate, "plan" for the TPS row
+    invalid_reason: str | None = None  # set when the measured value is not valid
 
 
 @dataclass(frozen=True)
@@ -53,54 +64,104 @@ class Verdict:
     exit_reason: str
     exit_note: str | None
     caveats: tuple[str, ...]
+    reason: str = ""
+    invalid_steps: tuple[int, ...] = ()
+    advice: tuple[str, ...] = ()
+    capacity: Capacity | None = None
+
+
+def within_target(step: StepResult, run: RunInfo) -> bool:
+    """A valid step whose MTT and error rate are both within the run's thresholds."""
+    return (
+        step.valid
+        and step.mtt_ms is not None
+        and step.mtt_ms <= run.mtt_ms
+        and step.error_rate is not None
+        and step.error_rate <= run.error_rate
+    )
 
 
 def judge(run: RunInfo, steps: Sequence[StepResult]) -> Verdict:
     """Compare the measured steps with the run's thresholds and plan."""
     stress = steps[-1]
-    requests = sum(step.requests for step in steps if step.measured)
-    failures = sum(step.failures for step in steps if step.measured)
-    run_error_rate = failures / requests if requests else None
-    checks = (
-        Check(
-            "mtt_at_stress_step_ms",
-            stress.mtt_ms,
-            run.mtt_ms,
-            stress.mtt_ms is not None and stress.mtt_ms <= run.mtt_ms,
-            True,
-            f"MTT at the stress step ({stress.users} users) <= {run.mtt_ms:g} ms",
-        ),
-        Check(
-            "error_rate",
-            run_error_rate,
-            run.error_rate,
-            run_error_rate is not None and run_error_rate <= run.error_rate,
-            True,
-            f"failed / all requests in the measured steps <= {run.error_rate:.2%}",
-        ),
-        Check(
-            "tps_at_stress_step",
-            stress.tps,
-            run.target_tps,
-            stress.tps is not None and run.target_tps is not None and stress.tps >= run.target_tps,
-            False,
-            "informational: TPS at the stress step >= plan.target_tps",
-        ),
-    )
     measured = [step for step in steps if step.measured]
-    within = [step for step in measured if step.mtt_ms is not None and step.mtt_ms <= run.mtt_ms]
-    breach = [step for step in measured if step not in within]
-    passed = all(check.passed for check in checks if check.gate)
+    valid = [step for step in measured if step.valid]
+    requests = sum(step.requests for step in measured)
+    failures = sum(step.failures for step in measured)
+    run_error_rate = failures / requests if requests else None
+    stress_invalid = stress.invalid_reason
+    mtt = Check(
+        "mtt_at_stress_step_ms",
+        stress.mtt_ms,
+        run.mtt_ms,
+        stress.valid and stress.mtt_ms is not None and stress.mtt_ms <= run.mtt_ms,
+        True,
+        f"MTT at the stress step ({stress.users:,} users) <= {run.mtt_ms:g} ms",
+        invalid_reason=stress_invalid,
+    )
+    errors = Check(
+        "error_rate",
+        run_error_rate,
+        run.error_rate,
+        run_error_rate is not None and run_error_rate <= run.error_rate,
+        True,
+        f"failed / all requests in the measured steps <= {run.error_rate:.2%}",
+    )
+    tps = Check(
+        "tps_at_stress_step",
+        stress.tps,
+        run.target_tps,
+        stress.tps is not None and run.target_tps is not None and stress.tps >= run.target_tps,
+        False,
+        "informational: TPS at the stress step vs the plan's target TPS",
+        reference="plan",
+        invalid_reason=stress_invalid,
+    )
+    outcome, reason = _outcome(run, stress, mtt, errors)
+    within = [step for step in valid if within_target(step, run)]
+    breach = [step for step in valid if not within_target(step, run)]
+    invalid = tuple(step.step for step in measured if not step.valid)
+    capacity = _capacity(run, measured) if invalid else None
     return Verdict(
-        verdict=PASS if passed else FAIL,
-        checks=checks,
-        peak_tps=max((step.tps for step in measured if step.tps is not None), default=None),
+        verdict=outcome,
+        checks=(mtt, errors, tps),
+        peak_tps=max((step.tps for step in valid if step.tps is not None), default=None),
         max_users_within_target=within[-1].users if within else None,
         first_breach_step=breach[0].step if breach else None,
-        knee_step=knee(measured),
+        knee_step=knee(valid),
         exit_reason=run.exit_reason,
         exit_note=_EXIT_NOTES.get(run.exit_reason),
         caveats=_caveats(run, steps),
+        reason=reason,
+        invalid_steps=invalid,
+        advice=_advice(run, capacity) if invalid else (),
+        capacity=capacity,
+    )
+
+
+def _outcome(run: RunInfo, stress: StepResult, mtt: Check, errors: Check) -> tuple[str, str]:
+    if errors.measured is not None and not errors.passed:
+        return FAIL, (
+            f"{errors.measured:.2%} of the requests failed, over the {run.error_rate:.2%} threshold"
+        )
+    if not stress.measured:
+        return FAIL, f"the stress step ({stress.users:,} users) was never measured"
+    if stress.invalid_reason:
+        return INCONCLUSIVE, (
+            f"the stress step ({stress.users:,} users) is not a valid measurement: "
+            f"{stress.invalid_reason}"
+        )
+    if errors.measured is None:
+        return FAIL, "no request completed in the measured steps"
+    if not mtt.passed:
+        return FAIL, (
+            f"MTT at the stress step ({stress.users:,} users) is {stress.mtt_ms:,.1f} ms, "
+            f"over the {run.mtt_ms:g} ms target"
+        )
+    return PASS, (
+        f"MTT at the stress step ({stress.users:,} users) is {stress.mtt_ms:,.1f} ms "
+        f"<= {run.mtt_ms:g} ms and {errors.measured:.2%} of the requests failed "
+        f"<= {run.error_rate:.2%}"
     )
 
 
@@ -121,16 +182,58 @@ def knee(steps: Sequence[StepResult]) -> int | None:
     return None
 
 
+def _capacity(run: RunInfo, measured: Sequence[StepResult]) -> Capacity | None:
+    sampled = [step for step in measured if step.generator and step.generator.seconds]
+    requests = sum(step.requests for step in sampled)
+    cpu_seconds = sum(step.generator.cpu_seconds for step in sampled if step.generator)
+    return capacity_needed(
+        requests, cpu_seconds, run.target_tps or 0.0, run.end_users, run.cpu_limit_percent
+    )
+
+
+def _advice(run: RunInfo, capacity: Capacity | None) -> tuple[str, ...]:
+    processes_now = max(1, run.workers)
+    limit = f"{run.cpu_limit_percent:g}%"
+    if capacity is None:
+        wanted = processes_now + 1
+        return (
+            f"Give the load generator more CPU: rerun with WORKERS={wanted} (Locust processes "
+            f"on this machine, each under {limit} of a core) if the machine has {wanted} free "
+            "cores besides the target's; otherwise run workers on more machines "
+            "(README: distributed runs) or lower the users per worker.",
+        )
+    wanted = max(capacity.processes_needed, processes_now + 1)
+    users_each = -(-run.end_users // wanted)
+    return (
+        f"The generator sent {capacity.requests_per_cpu_second:,.0f} requests per CPU-second: "
+        f"the plan's {run.target_tps or 0:,.0f} TPS / {capacity.requests_per_cpu_second:,.0f}"
+        f" = {capacity.cores_needed:.2f} generator cores, so at least {wanted} Locust "
+        f"processes under {limit} of a core each ({users_each:,} of the "
+        f"{run.end_users:,} users per process).",
+        f"Rerun with WORKERS={wanted} if this machine has {wanted} free cores besides the "
+        "target's; otherwise run the workers on more machines (README: distributed runs), "
+        "or lower the users per worker.",
+    )
+
+
 def _caveats(run: RunInfo, steps: Sequence[StepResult]) -> tuple[str, ...]:
     caveats = []
-    if run.saturated or run.cpu_warnings:
-        marked = [str(step.step) for step in steps if step.cpu_warning]
-        label = "step" if len(marked) == 1 else "steps"
-        where = f" ({label} {', '.join(marked)})" if marked else ""
+    invalid = [step for step in steps if step.measured and not step.valid]
+    if invalid:
+        label = "Step" if len(invalid) == 1 else "Steps"
+        numbers = ", ".join(str(step.step) for step in invalid)
         caveats.append(
-            f"The load generator ran hot{where}: {len(run.cpu_warnings)} CPU warning(s)"
-            f"{', saturated' if run.saturated else ''}. Figures may be bounded by the "
-            "generator, not the target."
+            f"{label} {numbers} measured the load generator, not the target: it was saturated "
+            f"(above {run.cpu_limit_percent:g}% CPU for more than a tenth of the step; "
+            f"{invalid[-1].invalid_reason}). Their figures are shown but not used for the "
+            "verdict, the knee, the peak TPS or the max users within target."
+        )
+    hot_but_valid = [step for step in steps if step.valid and step.cpu_warning]
+    if hot_but_valid:
+        numbers = ", ".join(str(step.step) for step in hot_but_valid)
+        caveats.append(
+            f"The load generator crossed {run.cpu_limit_percent:g}% CPU briefly in steps "
+            f"{numbers}, for at most a tenth of their seconds; their figures are kept."
         )
     if run.lost_workers:
         caveats.append(f"{run.lost_workers} worker(s) were lost during the run.")

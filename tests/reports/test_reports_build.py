@@ -57,7 +57,8 @@ def test_summary_json_follows_the_contract(built):
     step = summary["steps"][0]
     assert {"step", "users", "tps", "mtt_ms", "p95_ms", "error_rate"} <= set(step)
     assert (step["tps"], step["mtt_ms"], step["p95_ms"]) == (1000.0, 100.0, 160.0)
-    assert (summary["peak_tps"], summary["max_users_within_target"]) == (1600.0, 200)
+    # step 2's CPU warning (no per-second samples) makes it invalid: it counts for nothing
+    assert (summary["peak_tps"], summary["max_users_within_target"]) == (1200.0, 100)
     assert summary["exit_reason"] == "interrupted"
 
 
@@ -79,11 +80,11 @@ def test_report_is_self_contained(built):
 
 
 def test_report_shows_exit_reason_caveat_and_warned_step(built):
-    """The interruption banner, the generator caveat and the warned step are visible."""
+    """The interruption banner, the generator caveat and the invalid step's note are visible."""
     page = (built / "report.html").read_text()
     assert 'id="exit-reason"' in page and "interrupted" in page
-    assert "bounded by the generator" in page
-    assert "load generator CPU warning" in page
+    assert "measured the load generator, not the target" in page
+    assert "invalid: load generator CPU above its limit" in page
 
 
 def test_empty_intervals_still_build_a_report(tmp_path):

@@ -17,8 +17,11 @@ def test_build_prints_the_verdict_and_where_the_report_is(make_run, capsys):
     run_dir = make_run()
     assert main(["build", str(run_dir)]) == 99
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "verdict: FAIL"
+    assert out[0] == (
+        "verdict: FAIL (MTT at the stress step (300 users) is 250.0 ms, over the 200 ms target)"
+    )
     assert "  FAIL  mtt_at_stress_step_ms  250 (limit 200)" in out
+    assert "  info  tps_at_stress_step     1200 (plan 1500)" in out
     assert "max users within target: 200; knee: step 3; peak TPS: 1600" in out
     assert out[-1] == f"report: {run_dir / 'report.html'}"
 

@@ -92,18 +92,12 @@ def test_constant_load_run_has_one_step_and_no_knee(make_run):
     assert analysis.verdict.verdict == "PASS"
 
 
-def test_cpu_warnings_add_a_caveat_and_mark_their_steps(make_run):
-    """A CPU warning at 25.5 s marks step 2 only and puts a generator caveat on the verdict."""
+def test_cpu_warning_without_samples_invalidates_its_step(make_run):
+    """A run without per-second samples: a CPU warning at 25.5 s makes step 2 invalid."""
     warning = {"time_s": 25.5, "process": "master", "cpu_percent": 97.0}
     analysis = analyse(make_run(cpu_warnings=(warning,)))
-    assert [step.cpu_warning for step in analysis.steps] == [False, True, False]
-    assert any("bounded by the generator" in c for c in analysis.verdict.caveats)
-
-
-def test_saturated_generator_adds_a_caveat(make_run):
-    """load_generator.saturated alone is enough for the caveat."""
-    caveats = analyse(make_run(saturated=True)).verdict.caveats
-    assert any("saturated" in caveat for caveat in caveats)
+    assert [step.valid for step in analysis.steps] == [True, False, True]
+    assert any("Step 2 measured the load generator" in c for c in analysis.verdict.caveats)
 
 
 def test_clean_run_has_no_caveats(make_run):

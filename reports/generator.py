@@ -1,0 +1,124 @@
+"""The load generator's own load, per step: was it saturated, and what did it cost?
+
+A Locust process is one Python thread: above ``cpu_limit_percent`` of a core it delays
+its own users and its clocks, so the response times and TPS it reports describe itself,
+not the target. Each process samples its CPU and memory once a second (run.json's
+``load_generator.seconds``); a step is saturated when, in more than
+``SATURATED_SHARE`` of its measured seconds, any process was above the limit.
+Runs recorded before the per-second samples existed only have the crossings above the
+limit (``cpu_warnings``); a step with such a crossing is then taken as saturated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+SATURATED_SHARE = 0.10  # more than 10% of a step's seconds above the limit: saturated
+
+
+@dataclass(frozen=True)
+class GeneratorSecond:
+    """One process's sample for the second ending at ``time_s`` (seconds since the start)."""
+
+    time_s: float
+    cpu_percent: float
+    rss_mb: float | None
+
+
+@dataclass(frozen=True)
+class ProcessLoad:
+    """One process over one window: mean and peak CPU (% of one core), peak memory."""
+
+    process: str
+    seconds: int
+    mean_cpu_percent: float
+    peak_cpu_percent: float
+    peak_rss_mb: float | None
+
+
+@dataclass(frozen=True)
+class GeneratorLoad:
+    """All processes over one step's window, and whether they were saturated."""
+
+    seconds: int
+    hot_seconds: int
+    cpu_seconds: float
+    processes: tuple[ProcessLoad, ...]
+    warned: bool
+
+    @property
+    def hot_share(self) -> float | None:
+        """Share of the window's seconds in which some process was above the limit."""
+        return self.hot_seconds / self.seconds if self.seconds else None
+
+    @property
+    def saturated(self) -> bool:
+        """Above the limit for more than SATURATED_SHARE of the seconds (or warned, unsampled)."""
+        if not self.seconds:
+            return self.warned
+        return self.hot_seconds > SATURATED_SHARE * self.seconds
+
+
+def window_load(
+    samples: Mapping[str, Sequence[GeneratorSecond]],
+    start_s: float,
+    end_s: float,
+    cpu_limit_percent: float,
+    warning_times: Sequence[float] = (),
+) -> GeneratorLoad:
+    """The generator's load in the seconds ending in (start_s, end_s]."""
+    hot: set[int] = set()
+    sampled: set[int] = set()
+    processes = []
+    cpu_seconds = 0.0
+    for name, seconds in samples.items():
+        inside = [s for s in seconds if start_s < s.time_s <= end_s + 1e-9]
+        if not inside:
+            continue
+        sampled.update(math.ceil(s.time_s - 1e-9) for s in inside)
+        hot.update(math.ceil(s.time_s - 1e-9) for s in inside if s.cpu_percent > cpu_limit_percent)
+        cpu_seconds += sum(s.cpu_percent for s in inside) / 100.0
+        memory = [s.rss_mb for s in inside if s.rss_mb is not None]
+        processes.append(
+            ProcessLoad(
+                process=name,
+                seconds=len(inside),
+                mean_cpu_percent=sum(s.cpu_percent for s in inside) / len(inside),
+                peak_cpu_percent=max(s.cpu_percent for s in inside),
+                peak_rss_mb=max(memory) if memory else None,
+            )
+        )
+    warned = any(start_s <= time_s < end_s for time_s in warning_times)
+    return GeneratorLoad(len(sampled), len(hot), cpu_seconds, tuple(processes), warned)
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """What the generator managed, and what the plan would need."""
+
+    requests_per_cpu_second: float
+    cores_needed: float
+    processes_needed: int
+    users_per_process: int
+
+
+def capacity_needed(
+    requests: int,
+    cpu_seconds: float,
+    planned_tps: float,
+    planned_users: int,
+    cpu_limit_percent: float,
+) -> Capacity | None:
+    """From requests per generator CPU-second, the cores and processes the plan's TPS needs.
+
+    One Locust process uses at most one core, and should stay under the limit, so the
+    processes needed are the cores needed divided by (limit / 100), rounded up.
+    """
+    if requests <= 0 or cpu_seconds <= 0 or planned_tps <= 0:
+        return None
+    rate = requests / cpu_seconds
+    cores = planned_tps / rate
+    processes = max(1, math.ceil(cores / (cpu_limit_percent / 100.0)))
+    return Capacity(rate, cores, processes, math.ceil(planned_users / processes))
