@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv and install the project with its dev tools
 
-test: $(STAMP) chromium ## Run the whole test suite (unit, integration, browser; installs chromium if missing)
+test: $(STAMP) chromium netns-tools ## Run the whole test suite (unit, integration, browser, network namespaces; installs chromium and iproute2 if missing)
 	$(PY) -m pytest
 
 lint: $(STAMP) ## Check style with ruff
