@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from journeys.client import BodyCheck, StepFailed, verdict
+from journeys.runner import Judge
 
 # Called once per request with (method, name, elapsed_ms, failure reason or None).
 OnRequest = Callable[[str, str, float, "str | None"], None]
@@ -61,6 +62,35 @@ class BlockingClient:
             raise StepFailed(reason)
         return payload
 
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        name: str,
+        headers: dict[str, str],
+        body: Any,
+        judge: Judge,
+    ) -> str | None:
+        """Send one request of a ``journeys.runner`` journey; see ``journeys.runner.Client``."""
+        sent = {"Accept": "application/json", **headers}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent.setdefault("Content-Type", "application/json")
+        started = time.perf_counter()
+        status, raw, error = self._exchange(method, self._prefix + path, data, sent)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        reason = judge(status, raw, error)
+        if self._on_request is not None:
+            self._on_request(method, name, elapsed_ms, reason)
+        return reason
+
+    def record_failure(self, method: str, name: str, reason: str) -> None:
+        """Record a step that failed before it was sent (0 ms)."""
+        if self._on_request is not None:
+            self._on_request(method, name, 0.0, reason)
+
     def close(self) -> None:
         """Close the connection, if open."""
         if self._connection is not None:
@@ -70,6 +100,17 @@ class BlockingClient:
     def _send(
         self, method: str, path: str, data: bytes | None, headers: dict[str, str]
     ) -> tuple[int, Any, str | None]:
+        status, raw, error = self._exchange(method, path, data, headers)
+        if error is not None or not raw:
+            return status, None, error
+        try:
+            return status, json.loads(raw), None
+        except ValueError:
+            return status, None, "body is not JSON"
+
+    def _exchange(
+        self, method: str, path: str, data: bytes | None, headers: dict[str, str]
+    ) -> tuple[int, bytes | None, str | None]:
         try:
             connection = self._connect()
             connection.request(method, path, body=data, headers=headers)
@@ -80,12 +121,7 @@ class BlockingClient:
             return 0, None, f"connection error: {error.__class__.__name__}: {error}"
         if response.getheader("Connection", "").lower() == "close":
             self.close()
-        if not raw:
-            return response.status, None, None
-        try:
-            return response.status, json.loads(raw), None
-        except ValueError:
-            return response.status, None, "body is not JSON"
+        return response.status, raw, None
 
     def _connect(self) -> http.client.HTTPConnection:
         if self._connection is None:
