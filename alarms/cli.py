@@ -8,40 +8,32 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from alarms.cloudwatch import slack_payload_from_event
+from alarms.cloudwatch import EventError, slack_payload_from_event
 from alarms.config import AlarmSettings, Language, parse_alarms
-from alarms.errors import AlarmsError, EventError, UsageError
 from alarms.evaluate_cli import add_evaluate_command
 from alarms.notifier import PostError, post_json, require_webhook_url
 from alarms.wording import metric_label, window
-from capacity.errors import CapacityError
+from stairload.cli import Parser, run_cli
+from stairload.errors import StairloadError
 
 POST_TIMEOUT_SECONDS = 10.0
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake raises ``UsageError`` (one line, exit 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message.removeprefix('argument ')}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
+    return run_cli(_run, argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
     try:
-        args = _parser().parse_args(argv)
         return int(args.command(args))
-    except (AlarmsError, CapacityError) as error:
-        print(f"Error: {error}", file=sys.stderr)
-        return error.exit_code
     except PostError as error:
-        print(f"Error: webhook post failed: {error}", file=sys.stderr)
-        return 1
+        raise StairloadError(f"webhook post failed: {error}") from None
 
 
 def _format_sns(args: argparse.Namespace) -> int:
@@ -103,12 +95,12 @@ def _payload(args: argparse.Namespace) -> dict[str, Any]:
         raise EventError(f"{path}: {error}") from None
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+def _parser() -> Parser:
+    parser = Parser(
         prog="python -m alarms",
         description="CloudWatch alarm -> Slack message; alarm rules and how they judge data.",
     )
-    commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=Parser)
     for name, function, text in (
         ("format-sns", _format_sns, "print the Slack payload for an SNS event file"),
         ("post-sns", _post_sns, "post the Slack payload for an SNS event file to the webhook"),

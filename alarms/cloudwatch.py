@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alarms.config import Comparison, Language
-from alarms.errors import EventError
 from alarms.slack import STATES, AlarmMessage, slack_payload
 from alarms.wording import band_cause, threshold_cause
+from stairload.errors import InputError
 
 _BAND = re.compile(r"ANOMALY_DETECTION_BAND\(\s*(\w+)\s*(?:,\s*([0-9.]+)\s*)?\)")
 _ARN_REGION = re.compile(r"^arn:[\w-]+:cloudwatch:([a-z0-9-]+):")
@@ -44,6 +44,10 @@ _REGION_NAMES = {
     "South America (Sao Paulo)": "sa-east-1",
 }
 _OPERATORS = {member.value: member.symbol for member in Comparison}
+
+
+class EventError(InputError):
+    """An SNS event or CloudWatch alarm message is not what CloudWatch sends."""
 
 
 def alarm_from_event(event: object) -> Mapping[str, Any]:

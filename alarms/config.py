@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from capacity.errors import ConfigError
+from stairload.errors import ConfigError
 
 _E = TypeVar("_E", bound=StrEnum)
 

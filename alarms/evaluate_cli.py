@@ -9,13 +9,13 @@ against CloudWatch's published tables.
 from __future__ import annotations
 
 import argparse
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from alarms.config import Comparison, MissingData
-from alarms.errors import UsageError
 from alarms.state import AlarmState, evaluate
+from stairload.argtypes import number
+from stairload.errors import UsageError
 
 MAX_DATAPOINTS = 10_000
 
@@ -33,7 +33,7 @@ def add_evaluate_command(commands: Any) -> None:
     """Add ``evaluate`` to the ``python -m alarms`` sub-commands."""
     text = "judge a series of datapoints with one rule (CloudWatch's evaluation range)"
     command = commands.add_parser("evaluate", help=text, description=text)
-    command.add_argument("--threshold", type=_finite, required=True, help="the rule's threshold")
+    command.add_argument("--threshold", type=number, required=True, help="the rule's threshold")
     command.add_argument(
         "--comparison",
         choices=[member.value for member in Comparison],
@@ -68,10 +68,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     n = args.evaluation_periods
     m = n if args.datapoints_to_alarm is None else args.datapoints_to_alarm
     if m > n:
-        raise UsageError(
-            f"python -m alarms evaluate: --datapoints-to-alarm: must be <= "
-            f"--evaluation-periods ({n}) (got {m})"
-        )
+        raise UsageError(f"--datapoints-to-alarm: must be <= --evaluation-periods ({n}) (got {m})")
     criteria = _Criteria(
         Comparison(args.comparison),
         args.threshold,
@@ -99,16 +96,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _finite(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number (got {text!r})")
-    return value
-
-
 def _whole(text: str) -> int:
     try:
         value = int(text)
@@ -129,7 +116,7 @@ def _datapoints(text: str) -> list[float | None]:
             values.append(None)
             continue
         try:
-            values.append(_finite(item))
+            values.append(number(item))
         except argparse.ArgumentTypeError:
             raise argparse.ArgumentTypeError(
                 f"datapoint {position} must be a finite number or '-' (got {item!r})"

@@ -13,8 +13,8 @@ from typing import Any
 
 from alarms.cloudwatch import slack_payload_from_event
 from alarms.config import Language
-from alarms.errors import AlarmsError
 from alarms.notifier import post_json, require_webhook_url
+from stairload.errors import UsageError
 
 WEBHOOK_ENV = "SLACK_WEBHOOK_URL"
 POST_TIMEOUT_SECONDS = 10.0
@@ -24,7 +24,7 @@ def handler(event: object, context: object = None) -> dict[str, Any]:
     """Format the event's alarm and post it; returns what was posted (title and state)."""
     language_name = os.environ.get("ALARM_LANGUAGE", Language.KO.value)
     if language_name not in {member.value for member in Language}:
-        raise AlarmsError(f"ALARM_LANGUAGE must be ko or en (got {language_name!r})")
+        raise UsageError(f"ALARM_LANGUAGE must be ko or en (got {language_name!r})")
     payload = slack_payload_from_event(
         event, Language(language_name), os.environ.get("ALARM_TIME_ZONE", "Asia/Seoul")
     )

@@ -21,7 +21,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from alarms.errors import WebhookMissingError, WebhookUrlError
+from stairload.errors import UsageError
 
 LOG = logging.getLogger("stairload.alarms")
 
@@ -34,6 +34,14 @@ class Notifier(Protocol):
     def notify(self, payload: Mapping[str, Any]) -> None: ...
 
     def close(self) -> None: ...
+
+
+class WebhookMissingError(UsageError):
+    """Posting was asked for, but the webhook environment variable is empty."""
+
+
+class WebhookUrlError(UsageError):
+    """The webhook variable holds something that is not an http(s) URL (never shown)."""
 
 
 class PostError(Exception):

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from capacity.errors import ConfigError
+from stairload.errors import ConfigError
 
 
 class Fields:

@@ -3,56 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import difflib
-import os
-import re
-import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from capacity import render
-from capacity.argtypes import number, positive, whole
 from capacity.config import Suite, load_scenarios
-from capacity.errors import CapacityError, UsageError
 from capacity.explain import explain
 from capacity.shapes import stairs_for
 from capacity.whatif import grown_dau, plan_case, what_if
+from stairload.argtypes import number, positive, whole
+from stairload.cli import Parser, run_cli
+from stairload.errors import UsageError
 
 _DEFAULT_SCENARIOS = "scenarios.yaml"
 _whole_users = whole(1)
-_INVALID_CHOICE = re.compile(r"invalid choice: '(.*)' \(choose from (.*)\)")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake raises ``UsageError`` (one line, exit 2) instead."""
-
-    def error(self, message: str) -> NoReturn:
-        choice = _INVALID_CHOICE.search(message)
-        if choice:
-            wrong, known = choice[1], re.findall(r"'([^']*)'", choice[2])
-            close = difflib.get_close_matches(wrong, known, n=1)
-            message += f"; did you mean '{close[0]}'?" if close else ""
-        if message.startswith("argument "):
-            raise UsageError(message.removeprefix("argument "))
-        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command in ``argv``; print its output, or ``Error: ...`` and return 2."""
-    parser = _build_parser()
-    try:
-        args = parser.parse_args(argv)
-        output = args.command(args)
-    except SystemExit as done:  # --help prints and exits 0 through argparse
-        return done.code if isinstance(done.code, int) else 0
-    except CapacityError as error:
-        print(f"Error: {error}", file=sys.stderr)
-        return error.exit_code
-    try:
-        print(output)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `capacity table | head`: the reader left; not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return run_cli(_run, argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    args = _build_parser().parse_args(argv)
+    print(args.command(args))
     return 0
 
 
@@ -99,11 +72,11 @@ def _stairs(args: argparse.Namespace) -> str:
     )
 
 
-def _build_parser() -> _Parser:
-    parser = _Parser(
+def _build_parser() -> Parser:
+    parser = Parser(
         prog="capacity",
         description="From DAU to RPS, virtual users (VUser) and target TPS, and the stair "
-        "a stress run climbs (SPEC sections 3 and 4).",
+        "a stress run climbs.",
     )
     commands = parser.add_subparsers(
         title="commands", dest="command_name", metavar="COMMAND", required=True

@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 from capacity._fields import Fields
-from capacity.errors import ConfigError, UsageError
 from capacity.plan import Inputs, ScenarioLoad
+from stairload.errors import ConfigError, UsageError
 
 _TOP_KEYS = ("service", "load", "cases", "thresholds", "scenarios", "alarms")
 _SERVICE_KEYS = ("name", "response_time_ms", "peak_rate", "safety_factor", "seconds_per_day")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from capacity.config import Suite
-from capacity.errors import UsageError
 from capacity.plan import PlanRow, plan_scenario
 from capacity.stairs import Stairs, build_stairs, constant_load
+from stairload.errors import UsageError
 
 
 def stairs_for(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from capacity.config import Suite
-from capacity.errors import UsageError
 from capacity.plan import Inputs, PlanRow, ScenarioLoad, plan_all
+from stairload.errors import UsageError
 
 # --growth is a percentage change: -100 would mean no users at all.
 GROWTH_FLOOR_PERCENT = -100.0

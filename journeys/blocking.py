@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from journeys.client import BodyCheck, StepFailed, verdict
 from journeys.runner import Judge
+from stairload.argtypes import url_problem
 
 # Called once per request with (method, name, elapsed_ms, failure reason or None).
 OnRequest = Callable[[str, str, float, "str | None"], None]
@@ -22,9 +23,10 @@ class BlockingClient:
     def __init__(
         self, base_url: str, timeout_seconds: float = 10.0, on_request: OnRequest | None = None
     ) -> None:
+        problem = url_problem(base_url)
+        if problem:
+            raise ValueError(f"base_url: {problem}")
         parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {base_url!r}")
         self._scheme = parts.scheme
         self._host = parts.hostname
         self._port = parts.port

@@ -21,7 +21,6 @@ from jmespath import functions
 from jmespath.exceptions import JMESPathError
 from pydantic import BaseModel, ValidationError
 
-from capacity.errors import ConfigError
 from journeys.data import DataError, read_data_file
 from journeys.journey import Capture, Check, DataFile, Journey, RenderJson, Step
 from journeys.spec import JOURNEY_KEYS, JourneyModel, StepModel
@@ -32,6 +31,7 @@ from journeys.template import (
     compile_template,
     unknown_variable,
 )
+from stairload.errors import ConfigError
 
 __all__ = ["JOURNEY_KEYS", "parse_journey"]
 

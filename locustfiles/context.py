@@ -75,7 +75,7 @@ class RunContext:
 
 def context_from_options(options: Any) -> RunContext:
     """Load and check everything the options name; raises capacity's errors."""
-    from capacity.errors import UsageError
+    from stairload.errors import UsageError
 
     suite = load_scenarios(options.scenarios, known_steps=STEPS)
     names = [scenario.name for scenario in suite.scenarios]

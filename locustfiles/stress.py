@@ -19,7 +19,6 @@ from locust import events
 from locust.runners import WorkerRunner
 
 from alarms import AlarmMonitor, webhook_notifier
-from capacity.errors import CapacityError
 from locustfiles.context import add_arguments
 from locustfiles.intervals import IntervalRecorder
 from locustfiles.loadgen import LoadGeneratorHealth
@@ -29,6 +28,7 @@ from locustfiles.shape import StairShape
 from locustfiles.status import StatusLine
 from locustfiles.target_cpu import TargetCpu
 from locustfiles.users import Scenario1User, Scenario2User, Scenario3User
+from stairload.errors import StairloadError
 
 __all__ = ["Scenario1User", "Scenario2User", "Scenario3User", "StairShape"]
 
@@ -48,9 +48,9 @@ def _on_init(environment: Any, **_: Any) -> None:
         return
     try:
         context = run_context(environment)
-    except CapacityError as error:
+    except StairloadError as error:
         _log.error("%s", error)
-        environment.process_exit_code = 2
+        environment.process_exit_code = error.exit_code
         environment.runner.quit()
         return
     if context.run_dir is not None:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports.errors import ReportError
+from stairload.errors import InputError
 
 STATES = ("OK", "ALARM", "INSUFFICIENT_DATA")
 
@@ -41,12 +41,12 @@ def load_alarm_changes(run_dir: Path) -> tuple[AlarmChange, ...]:
                 str(raw.get("reason", "")),
             )
         except (ValueError, KeyError, TypeError) as error:
-            raise ReportError(
+            raise InputError(
                 f"alarms.jsonl: line {number}: not an alarm change "
                 f"({error.__class__.__name__}: {error})"
             ) from None
         if change.new_state not in STATES:
-            raise ReportError(
+            raise InputError(
                 f"alarms.jsonl: line {number}: new_state: must be one of "
                 f"{', '.join(STATES)} (got {change.new_state!r})"
             )

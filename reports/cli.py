@@ -8,18 +8,17 @@ a run directory the report cannot read (one ``Error:`` line, no traceback).
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reports.errors import ReportError
-from reports.verdict import INCONCLUSIVE, INCONCLUSIVE_EXIT_CODE, PASS
+from reports.verdict import INCONCLUSIVE, PASS
+from stairload import exitcodes
+from stairload.cli import Parser, run_cli
+from stairload.errors import InputError, UsageError
 
-DEFAULT_FAIL_EXIT_CODE = 99
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser() -> Parser:
+    parser = Parser(
         prog="python -m reports",
         description="Read a stairload run directory: step table, charts, verdict, HTML report.",
     )
@@ -35,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--fail-exit-code",
         type=int,
-        default=DEFAULT_FAIL_EXIT_CODE,
+        default=exitcodes.VERDICT_FAIL,
         metavar="N",
         help="exit code when the verdict is FAIL (default %(default)s; 0 disables)",
     )
@@ -69,24 +68,24 @@ def _exclude_option(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
+    return run_cli(_run, argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if args.exclude_seconds < 0:
+        raise UsageError(f"--exclude-seconds: must be >= 0 (got {args.exclude_seconds:g})")
     try:
-        if args.exclude_seconds < 0:
-            raise ReportError(f"--exclude-seconds: must be >= 0 (got {args.exclude_seconds:g})")
         if args.command == "build":
             return _build(args.run_dir, args.exclude_seconds, args.fail_exit_code)
         return _compare(args.run_a, args.run_b, args.out, args.exclude_seconds)
-    except ReportError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return exc.exit_code
     except OSError as exc:
-        print(f"Error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return ReportError.exit_code
+        raise InputError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
 
 
 def _require_dir(path: Path) -> None:
     if not path.is_dir():
-        raise ReportError(f"{path}: not a directory")
+        raise InputError(f"{path}: not a directory")
 
 
 def _build(run_dir: Path, exclude_seconds: float, fail_exit_code: int) -> int:
@@ -116,7 +115,7 @@ def _build(run_dir: Path, exclude_seconds: float, fail_exit_code: int) -> int:
     )
     print(f"report: {run_dir / 'report.html'}")
     if verdict.verdict == INCONCLUSIVE:
-        return INCONCLUSIVE_EXIT_CODE
+        return exitcodes.INCONCLUSIVE
     return 0 if verdict.verdict == PASS else fail_exit_code
 
 

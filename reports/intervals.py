@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reports.errors import ReportError
+from stairload.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,9 +50,7 @@ def load_intervals(run_dir: Path, started_epoch: float | None) -> Intervals:
         return _from_intervals(run_dir / INTERVALS_CSV)
     if (run_dir / HISTORY_CSV).is_file():
         return _from_history(run_dir / HISTORY_CSV, started_epoch)
-    raise ReportError(
-        f"{INTERVALS_CSV}: not found in {run_dir} (nor {HISTORY_CSV} to fall back on)"
-    )
+    raise InputError(f"{INTERVALS_CSV}: not found in {run_dir} (nor {HISTORY_CSV} to fall back on)")
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -61,17 +59,17 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
-        raise ReportError(f"{path.name}: empty file (no header line)") from None
+        raise InputError(f"{path.name}: empty file (no header line)") from None
     except pd.errors.ParserError as exc:
-        raise ReportError(f"{path.name}: not a readable CSV ({str(exc).strip()})") from None
+        raise InputError(f"{path.name}: not a readable CSV ({str(exc).strip()})") from None
     except UnicodeDecodeError:
-        raise ReportError(f"{path.name}: not UTF-8 text") from None
+        raise InputError(f"{path.name}: not UTF-8 text") from None
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], filename: str) -> None:
     missing = [column for column in columns if column not in frame.columns]
     if missing:
-        raise ReportError(f"{filename}: missing column {missing[0]!r}")
+        raise InputError(f"{filename}: missing column {missing[0]!r}")
 
 
 def _numeric(frame: pd.DataFrame, column: str, filename: str, *, blank_ok: bool) -> pd.Series:
@@ -83,7 +81,7 @@ def _numeric(frame: pd.DataFrame, column: str, filename: str, *, blank_ok: bool)
     bad = values.isna() & ~(text.isin(["", "N/A"]) if blank_ok else False)
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
-        raise ReportError(
+        raise InputError(
             f"{filename}: line {row + 2}: {column}: not a number (got {frame[column].iloc[row]!r})"
         )
     return values.astype(float)
@@ -105,7 +103,7 @@ def _from_intervals(path: Path) -> Intervals:
     if duplicated.any():
         row = int(totals.index[duplicated.to_numpy().nonzero()[0][0]])
         time_s = totals["time_s"].loc[row]
-        raise ReportError(f"{path.name}: line {row + 2}: second Total row for time_s {time_s:g}")
+        raise InputError(f"{path.name}: line {row + 2}: second Total row for time_s {time_s:g}")
     totals = totals.sort_values("time_s").reset_index(drop=True)
     totals.insert(1, "duration_s", 1.0)
     return Intervals(totals=totals, by_name=_by_name(frame[~is_total]), source=INTERVALS_CSV)

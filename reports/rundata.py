@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reports.errors import ReportError
 from reports.generator import GeneratorSecond
+from stairload.errors import InputError
 
 RUN_JSON = "run.json"
 EXIT_REASONS = ("completed", "interrupted", "terminated", "target_unreachable", "error")
@@ -63,22 +63,22 @@ class RunInfo:
 
 
 def load_run(run_dir: Path) -> RunInfo:
-    """Read and validate ``run_dir/run.json``; raise ReportError naming the field."""
+    """Read and validate ``run_dir/run.json``; raise InputError naming the field."""
     path = run_dir / RUN_JSON
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ReportError(f"{RUN_JSON}: not found in {run_dir}") from None
+        raise InputError(f"{RUN_JSON}: not found in {run_dir}") from None
     except OSError as exc:
-        raise ReportError(f"{RUN_JSON}: cannot read ({exc.strerror})") from None
+        raise InputError(f"{RUN_JSON}: cannot read ({exc.strerror})") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReportError(
+        raise InputError(
             f"{RUN_JSON}: line {exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno})"
         ) from None
     if not isinstance(doc, dict):
-        raise ReportError(f"{RUN_JSON}: must be a JSON object (got {type(doc).__name__})")
+        raise InputError(f"{RUN_JSON}: must be a JSON object (got {type(doc).__name__})")
     return _run_info(doc, run_dir)
 
 
@@ -86,19 +86,19 @@ def _run_info(doc: dict[str, Any], run_dir: Path) -> RunInfo:
     stairs = _get(doc, "stairs", dict)
     raw_steps = _get(stairs, "steps", list, "stairs")
     if not raw_steps:
-        raise ReportError(f"{RUN_JSON}: stairs.steps: must list at least one step (got [])")
+        raise InputError(f"{RUN_JSON}: stairs.steps: must list at least one step (got [])")
     steps = tuple(_step(raw, f"stairs.steps[{i}]") for i, raw in enumerate(raw_steps))
     thresholds = _get(doc, "thresholds", dict)
     plan = doc.get("plan") if isinstance(doc.get("plan"), dict) else {}
     generator = doc.get("load_generator") or {}
     if not isinstance(generator, dict):
-        raise ReportError(f"{RUN_JSON}: load_generator: must be an object (got {generator!r})")
+        raise InputError(f"{RUN_JSON}: load_generator: must be an object (got {generator!r})")
     warnings = generator.get("cpu_warnings") or []
     if not isinstance(warnings, list):
-        raise ReportError(f"{RUN_JSON}: load_generator.cpu_warnings: must be a list")
+        raise InputError(f"{RUN_JSON}: load_generator.cpu_warnings: must be a list")
     exit_reason = doc.get("exit_reason", "completed")
     if exit_reason not in EXIT_REASONS + UNFINISHED_REASONS:
-        raise ReportError(
+        raise InputError(
             f"{RUN_JSON}: exit_reason: must be one of {', '.join(EXIT_REASONS)} "
             f"(got {exit_reason!r})"
         )
@@ -136,11 +136,11 @@ def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
     """``load_generator.seconds``: {process: [[time_s, cpu_percent, rss_mb], ...]}."""
     where = "load_generator.seconds"
     if not isinstance(raw, dict):
-        raise ReportError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
+        raise InputError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
     out = {}
     for process, rows in raw.items():
         if not isinstance(rows, list):
-            raise ReportError(f"{RUN_JSON}: {where}.{process}: must be a list (got {rows!r})")
+            raise InputError(f"{RUN_JSON}: {where}.{process}: must be a list (got {rows!r})")
         samples = []
         for index, row in enumerate(rows):
             ok = isinstance(row, list) and len(row) == 3
@@ -148,7 +148,7 @@ def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
                 ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in row[:2])
                 ok = ok and (row[2] is None or isinstance(row[2], int | float))
             if not ok:
-                raise ReportError(
+                raise InputError(
                     f"{RUN_JSON}: {where}.{process}[{index}]: must be "
                     f"[time_s, cpu_percent, rss_mb] (got {row!r})"
                 )
@@ -159,12 +159,12 @@ def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
 
 def _step(raw: Any, where: str) -> PlannedStep:
     if not isinstance(raw, dict):
-        raise ReportError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
+        raise InputError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
     start_s = _number(raw, "start_s", where)
     ramp_end_s = _number(raw, "ramp_end_s", where) if "ramp_end_s" in raw else start_s
     end_s = _number(raw, "end_s", where)
     if not start_s <= ramp_end_s <= end_s:
-        raise ReportError(
+        raise InputError(
             f"{RUN_JSON}: {where}: needs start_s <= ramp_end_s <= end_s "
             f"(got {start_s}, {ramp_end_s}, {end_s})"
         )
@@ -179,7 +179,7 @@ def _step(raw: Any, where: str) -> PlannedStep:
 
 def _cpu_warning(raw: Any, where: str) -> CpuWarning:
     if not isinstance(raw, dict):
-        raise ReportError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
+        raise InputError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
     cpu = raw.get("cpu_percent")
     return CpuWarning(
         time_s=_number(raw, "time_s", where),
@@ -191,22 +191,22 @@ def _cpu_warning(raw: Any, where: str) -> CpuWarning:
 def _get(doc: dict[str, Any], key: str, kind: type, parent: str = "") -> Any:
     field = f"{parent}.{key}" if parent else key
     if key not in doc:
-        raise ReportError(f"{RUN_JSON}: {field}: missing")
+        raise InputError(f"{RUN_JSON}: {field}: missing")
     value = doc[key]
     if not isinstance(value, kind):
-        raise ReportError(f"{RUN_JSON}: {field}: must be a JSON {kind.__name__} (got {value!r})")
+        raise InputError(f"{RUN_JSON}: {field}: must be a JSON {kind.__name__} (got {value!r})")
     return value
 
 
 def _number(doc: dict[str, Any], key: str, parent: str, positive: bool = False) -> float:
     field = f"{parent}.{key}" if parent else key
     if key not in doc:
-        raise ReportError(f"{RUN_JSON}: {field}: missing")
+        raise InputError(f"{RUN_JSON}: {field}: missing")
     value = doc[key]
     ok = isinstance(value, int | float) and not isinstance(value, bool) and value == value
     if not ok or (positive and value <= 0) or (not positive and value < 0):
         rule = "a number > 0" if positive else "a number >= 0"
-        raise ReportError(f"{RUN_JSON}: {field}: must be {rule} (got {value!r})")
+        raise InputError(f"{RUN_JSON}: {field}: must be {rule} (got {value!r})")
     return float(value)
 
 
@@ -221,4 +221,4 @@ def _epoch(value: Any) -> float | None:
     try:
         return datetime.fromisoformat(value).timestamp()
     except ValueError:
-        raise ReportError(f"{RUN_JSON}: started_at: not an ISO 8601 time (got {value!r})") from None
+        raise InputError(f"{RUN_JSON}: started_at: not an ISO 8601 time (got {value!r})") from None

@@ -26,7 +26,6 @@ from reports.rundata import RunInfo
 from reports.steps import StepResult
 
 PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"
-INCONCLUSIVE_EXIT_CODE = 98  # stairload.exitcodes.INCONCLUSIVE
 _EXIT_NOTES = {
     "interrupted": "The run was interrupted (Ctrl-C) before the plan finished.",
     "terminated": "The run was terminated (SIGTERM) before the plan finished.",

@@ -1,31 +1,25 @@
-"""``python -m stressrun SCENARIO``: parse, check, run. Exit codes are in ``stressrun.codes``."""
+"""``python -m stressrun SCENARIO``: parse, check, run (exit codes: ``stairload.exitcodes``)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
 
-from capacity.argtypes import positive, whole
-from capacity.errors import CapacityError
 from locustfiles.context import SHAPES, RunContext, context_from_options
-from stressrun import codes
+from stairload import exitcodes
+from stairload.argtypes import base_url, positive, whole
+from stairload.cli import Parser, run_cli
+from stairload.errors import UsageError
 from stressrun.orchestrate import RunRequest, run
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(codes.USAGE, f"Error: {message} (see --help)\n")
-
 
 _count = whole(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The options; every stair number is overridable here, in real (unscaled) units."""
-    parser = _Parser(
+    parser = Parser(
         prog="python -m stressrun",
         description="Run a scenario's stair (or constant) load with Locust against the "
         "embedded target or HOST, write runs/<id>/ and build the report.",
@@ -44,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--host",
-        default="",
+        type=base_url,
+        default=None,
         help="target base URL (default: start the "
         "embedded target on 127.0.0.1 and stop it afterwards)",
     )
@@ -93,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--fail-exit-code",
         type=_count,
-        default=codes.VERDICT_FAIL,
-        help=f"exit code when the verdict is FAIL (default {codes.VERDICT_FAIL}; 0 to ignore)",
+        default=exitcodes.VERDICT_FAIL,
+        help=f"exit code when the verdict is FAIL (default {exitcodes.VERDICT_FAIL}; 0 to ignore)",
     )
     return parser
 
@@ -120,26 +115,16 @@ def _context(args: argparse.Namespace) -> RunContext:
     return context_from_options(options)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run and return the exit code; user mistakes print one line and return 2."""
+    return run_cli(_run, argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if args.host and not args.host.startswith(("http://", "https://")):
-        print(
-            f"Error: --host: must be an http:// or https:// URL (got {args.host!r})",
-            file=sys.stderr,
-        )
-        return codes.USAGE
-    try:
-        context = _context(args)
-    except CapacityError as error:
-        print(f"Error: {error}", file=sys.stderr)
-        return codes.USAGE
+    context = _context(args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")
     if run_dir.exists() and any(run_dir.iterdir()):
-        print(
-            f"Error: --run-dir: {run_dir} already holds a run; choose another directory",
-            file=sys.stderr,
-        )
-        return codes.USAGE
+        raise UsageError(f"--run-dir: {run_dir} already holds a run; choose another directory")
     return run(RunRequest(context=context, args=args, run_dir=run_dir))

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 import locustfiles
 from locustfiles.context import RunContext, user_class_name
 from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record, write_json
-from stressrun import codes
+from stairload import exitcodes
 from stressrun.preview import draw_stairs
 
 MASTER_STOP_SECONDS = 30.0
@@ -66,12 +66,12 @@ class _Children:
 
 
 def run(request: RunRequest) -> int:
-    """The whole job; returns the process exit code (see ``stressrun.codes``)."""
+    """The whole job; returns the process exit code (see ``stairload.exitcodes``)."""
     run_dir, args = request.run_dir, request.args
     run_dir.mkdir(parents=True, exist_ok=True)
     stop = _Stop()
     previous = {sig: signal.signal(sig, stop.handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    host = args.host.rstrip("/")
+    host = args.host or ""
     _write(request, host=host or None, exit_reason="starting")
     _announce(request)
     target = None
@@ -81,12 +81,12 @@ def run(request: RunRequest) -> int:
         if not host:
             target = _start_target(request)
             if target is None:
-                return _finish(request, None, "target_unreachable", codes.TARGET_UNREACHABLE)
+                return _finish(request, None, "target_unreachable", exitcodes.TARGET_UNREACHABLE)
             host = target.base_url
         problem = _unreachable(host)
         if problem:
             print(f"Error: target {host} is unreachable: {problem}", file=sys.stderr)
-            return _finish(request, host, "target_unreachable", codes.TARGET_UNREACHABLE)
+            return _finish(request, host, "target_unreachable", exitcodes.TARGET_UNREACHABLE)
         if stop.reason:
             return _finish(request, host, stop.reason, _signal_code(stop.reason))
         locust_code = _run_locust(request, host, stop, children, embedded=target is not None)
@@ -297,7 +297,7 @@ def _stop_all(children: _Children) -> None:
 
 
 def _signal_code(reason: str) -> int:
-    return codes.INTERRUPTED if reason == "interrupted" else codes.TERMINATED
+    return exitcodes.INTERRUPTED if reason == "interrupted" else exitcodes.TERMINATED
 
 
 def _conclude(
@@ -321,9 +321,9 @@ def _conclude(
     if stop.reason:
         code = _signal_code(stop.reason)
     elif record["exit_reason"] != "completed":
-        code = codes.LOCUST_FAILED
+        code = exitcodes.LOCUST_FAILED
     else:
-        code = codes.OK
+        code = exitcodes.OK
     record["exit_code"] = code
     write_json(path, record)
     if record["exit_reason"] == "error":
@@ -333,7 +333,7 @@ def _conclude(
             file=sys.stderr,
         )
     report_code = _report(request)
-    if code == codes.OK and report_code is not None:
+    if code == exitcodes.OK and report_code is not None:
         code = report_code
     return code
 
@@ -352,9 +352,9 @@ def _report(request: RunRequest) -> int | None:
         str(request.args.fail_exit_code),
     ]
     result = subprocess.run(command, check=False)
-    if result.returncode == codes.USAGE:
+    if result.returncode == exitcodes.USAGE:
         print(f"[stairload] the report could not be built from {request.run_dir}", file=sys.stderr)
-        return codes.OK
+        return exitcodes.OK
     return result.returncode
 
 

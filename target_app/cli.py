@@ -8,34 +8,15 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
+from stairload.argtypes import whole_in
+from stairload.cli import Parser, run_cli
 from target_app.config import DEFAULT_DB, ServerConfig
-from target_app.errors import TargetAppError, UsageError
 
 MAX_USERS = 1_000_000
 MAX_WORKERS = 16
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message.removeprefix("argument "))
-
-
-def _bounded_int(option: str, low: int, high: int) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            value = low - 1
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be an integer in {low}..{high} (got {raw!r})")
-        return value
-
-    parse.__name__ = option
-    return parse
 
 
 def _host(raw: str) -> str:
@@ -57,13 +38,13 @@ def _db_path(raw: str) -> Path:
     return path
 
 
-def _parser() -> _Parser:
-    parser = _Parser(
+def _parser() -> Parser:
+    parser = Parser(
         prog="python -m target_app",
         description="Serve the embedded travel-planner target (docs/target-api.md).",
     )
     parser.add_argument("--host", type=_host, default="127.0.0.1", help="address to bind")
-    parser.add_argument("--port", type=_bounded_int("--port", 1, 65535), default=8080)
+    parser.add_argument("--port", type=whole_in(1, 65535), default=8080)
     parser.add_argument(
         "--db",
         type=_db_path,
@@ -72,13 +53,13 @@ def _parser() -> _Parser:
     )
     parser.add_argument(
         "--users",
-        type=_bounded_int("--users", 1, MAX_USERS),
+        type=whole_in(1, MAX_USERS),
         default=10_000,
         help="seeded users user1..userN (default 10000)",
     )
     parser.add_argument(
         "--workers",
-        type=_bounded_int("--workers", 1, MAX_WORKERS),
+        type=whole_in(1, MAX_WORKERS),
         default=1,
         help="worker processes (default 1)",
     )
@@ -91,7 +72,7 @@ def _parser() -> _Parser:
 
 
 def parse_config(argv: Sequence[str]) -> ServerConfig:
-    """Turn command-line arguments into a ServerConfig, or raise UsageError."""
+    """Turn command-line arguments into a ServerConfig, or raise ``stairload``'s UsageError."""
     args = _parser().parse_args(argv)
     return ServerConfig(
         host=args.host,
@@ -105,12 +86,12 @@ def parse_config(argv: Sequence[str]) -> ServerConfig:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the target; return the exit code (0 after a clean stop)."""
-    try:
-        config = parse_config(sys.argv[1:] if argv is None else argv)
-        from target_app.server import serve  # imports granian: keep --help and errors fast
+    return run_cli(_run, argv)
 
-        serve(config)
-    except TargetAppError as error:
-        print(f"target_app: error: {error}", file=sys.stderr)
-        return error.exit_code
+
+def _run(argv: Sequence[str] | None) -> int:
+    config = parse_config(sys.argv[1:] if argv is None else argv)
+    from target_app.server import serve  # imports granian: keep --help and errors fast
+
+    serve(config)
     return 0

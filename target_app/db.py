@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from stairload.errors import StairloadError
 from target_app.auth import hash_password
-from target_app.errors import TargetAppError
 
 BUSY_TIMEOUT_MS = 5000
 SEED = 20261124
@@ -79,7 +79,7 @@ def create_database(path: Path, users: int) -> None:
             stale.unlink(missing_ok=True)
         connection = connect(path)
     except (OSError, sqlite3.Error) as error:
-        raise TargetAppError(f"--db: cannot create a database at {path} ({error})") from error
+        raise StairloadError(f"--db: cannot create a database at {path} ({error})") from error
     try:
         connection.executescript(_SCHEMA)
         connection.execute("BEGIN")

@@ -1,18 +1,6 @@
-"""The one exception family of target_app: user mistakes become a line and an exit code."""
+"""The service's refusal of a request (command-line mistakes are ``stairload.errors``)."""
 
 from __future__ import annotations
-
-
-class TargetAppError(Exception):
-    """A mistake the user can fix (bad option, unusable path); the CLI prints it on one line."""
-
-    exit_code = 1
-
-
-class UsageError(TargetAppError):
-    """A bad command-line option or value."""
-
-    exit_code = 2
 
 
 class ApiError(Exception):

@@ -9,29 +9,41 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
-from urllib.parse import urlsplit
 
-from capacity.errors import CapacityError
-from warmup.errors import CompletionFailed, TooManyErrors, UsageError, WarmupError
+from stairload import exitcodes
+from stairload.argtypes import base_url, bounded
+from stairload.cli import Parser, run_cli
+from stairload.errors import Interrupted, StairloadError
 from warmup.health import status_of, wait_until_up
 from warmup.progress import Progress
 from warmup.replay import ReplayResult, replay
 
 
+class TooManyErrors(StairloadError):
+    """The replay's error rate went past the limit; the host was not marked warm."""
+
+    exit_code = exitcodes.WARMUP_TOO_MANY_ERRORS
+
+
+class CompletionFailed(StairloadError):
+    """The completion call did not answer 200, so the host does not know it is warm."""
+
+    exit_code = exitcodes.WARMUP_COMPLETION_FAILED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the warm-up; return its exit code."""
+    return run_cli(_run, argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
     try:
-        args = _parser().parse_args(argv)
         return _warm_up(args)
-    except (WarmupError, CapacityError) as error:
-        print(f"Error: {error}", file=sys.stderr)
-        return error.exit_code
     except KeyboardInterrupt:
-        print("Error: interrupted; the host was not marked warm", file=sys.stderr)
-        return 130
+        raise Interrupted("interrupted; the host was not marked warm") from None
 
 
 def _warm_up(args: argparse.Namespace) -> int:
@@ -89,46 +101,14 @@ def _scenario_steps(path: Path, name: str) -> tuple[str, ...]:
     return load_scenarios(path, known_steps=STEPS).scenario(name).steps
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message.removeprefix("argument "))
-
-
-def _ranged(kind: Callable[[str], float], low: float, high: float) -> Callable[[str], float]:
-    def parse(raw: str) -> float:
-        try:
-            value = kind(raw)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a number (got {raw!r})") from None
-        if not low <= value <= high:
-            span = f"{_number(low)}..{_number(high)}"
-            raise argparse.ArgumentTypeError(f"must be in {span} (got {raw!r})")
-        return value
-
-    return parse
-
-
-def _number(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
-
-
-def _base_url(raw: str) -> str:
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise argparse.ArgumentTypeError(
-            f"must be an http(s) URL such as http://127.0.0.1:8080 (got {raw!r})"
-        )
-    return raw.rstrip("/")
-
-
 def _path(raw: str) -> str:
     if not raw.startswith("/"):
         raise argparse.ArgumentTypeError(f"must start with / (got {raw!r})")
     return raw
 
 
-def _parser() -> _Parser:
-    parser = _Parser(
+def _parser() -> Parser:
+    parser = Parser(
         prog="python -m warmup",
         description="Wait for a host, replay a scenario's real journeys against it, "
         "then call its warm-up completion path.",
@@ -136,7 +116,7 @@ def _parser() -> _Parser:
     add = parser.add_argument
     add(
         "--host",
-        type=_base_url,
+        type=base_url,
         default="http://127.0.0.1:8080",
         help="base URL of the host to warm up (default http://127.0.0.1:8080)",
     )
@@ -150,31 +130,31 @@ def _parser() -> _Parser:
     add("--health-path", type=_path, default="/health", help="health path (default /health)")
     add(
         "--health-timeout",
-        type=_ranged(float, 0.1, 86_400),
+        type=bounded(float, 0.1, 86_400),
         default=60.0,
         help="seconds to wait for health to answer 200 or 503 (default 60)",
     )
     add(
         "--requests",
-        type=_ranged(int, 1, 10_000_000),
+        type=bounded(int, 1, 10_000_000),
         default=10_000,
         help="requests to replay (default 10000, as in the source story)",
     )
     add(
         "--concurrency",
-        type=_ranged(int, 1, 1_000),
+        type=bounded(int, 1, 1_000),
         default=20,
         help="threads, each with its own keep-alive connection (default 20)",
     )
     add(
         "--users",
-        type=_ranged(int, 1, 1_000_000),
+        type=bounded(int, 1, 1_000_000),
         default=100,
         help="cycle through seeded users user1..userN (default 100)",
     )
     add(
         "--max-error-rate",
-        type=_ranged(float, 0.0, 1.0),
+        type=bounded(float, 0.0, 1.0),
         default=0.01,
         help="fail (exit 4) above this share of failed requests (default 0.01)",
     )
@@ -186,7 +166,7 @@ def _parser() -> _Parser:
     )
     add(
         "--timeout",
-        type=_ranged(float, 0.1, 600),
+        type=bounded(float, 0.1, 600),
         default=10.0,
         help="seconds per request (default 10)",
     )

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from warmup.errors import HealthTimeout
+from stairload.errors import TargetUnreachable
 
 UP_STATUSES = (200, 503)
 
@@ -47,7 +47,7 @@ def wait_until_up(
 ) -> tuple[int, float]:
     """Poll health until it answers 200 or 503; return (status, seconds waited).
 
-    Raises ``HealthTimeout`` after ``timeout_seconds`` without such an answer.
+    Raises ``TargetUnreachable`` after ``timeout_seconds`` without such an answer.
     """
     started = clock()
     last: int | None = None
@@ -58,7 +58,7 @@ def wait_until_up(
             return last, waited
         if waited >= timeout_seconds:
             seen = "no answer" if last is None else f"last status {last}"
-            raise HealthTimeout(
+            raise TargetUnreachable(
                 f"{base_url}{health_path} did not answer 200 or 503 within "
                 f"{timeout_seconds:g} s ({seen})"
             )

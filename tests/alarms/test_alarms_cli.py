@@ -188,16 +188,19 @@ def test_evaluate_explains_each_datapoint(capsys: pytest.CaptureFixture[str]) ->
     ]
 
 
+_EVALUATE_HELP = " (see 'python -m alarms evaluate --help')"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (
             ["--datapoints=1,x"],
-            "--datapoints: datapoint 2 must be a finite number or '-' (got 'x')",
+            "--datapoints: datapoint 2 must be a finite number or '-' (got 'x')" + _EVALUATE_HELP,
         ),
         (
             ["--datapoints=1,inf"],
-            "--datapoints: datapoint 2 must be a finite number or '-' (got 'inf')",
+            "--datapoints: datapoint 2 must be a finite number or '-' (got 'inf')" + _EVALUATE_HELP,
         ),
         (
             ["--datapoints-to-alarm=4", "--datapoints=1"],
@@ -205,17 +208,18 @@ def test_evaluate_explains_each_datapoint(capsys: pytest.CaptureFixture[str]) ->
         ),
         (
             ["--datapoints-to-alarm=0", "--datapoints=1"],
-            "--datapoints-to-alarm: must be between 1 and 10000 (got 0)",
+            "--datapoints-to-alarm: must be between 1 and 10000 (got 0)" + _EVALUATE_HELP,
         ),
         (
             ["--state=BAD", "--datapoints=1"],
-            "--state: invalid choice: 'BAD' (choose from 'OK', 'ALARM', 'INSUFFICIENT_DATA')",
+            "--state: invalid choice: 'BAD' (choose from 'OK', 'ALARM', 'INSUFFICIENT_DATA')"
+            + _EVALUATE_HELP,
         ),
     ],
 )
 def test_evaluate_bad_arguments_are_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
-    """A bad evaluate argument is 'Error: python -m alarms evaluate: ...' and exit 2."""
+    """A bad evaluate argument is one line 'Error: --OPTION: ...' and exit 2."""
     assert main([*_EVALUATE, *args]) == 2
-    assert capsys.readouterr().err == f"Error: python -m alarms evaluate: {message}\n"
+    assert capsys.readouterr().err == f"Error: {message}\n"

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from alarms.cloudwatch import console_link, region_of, slack_payload_from_event
+from alarms.cloudwatch import EventError, console_link, region_of, slack_payload_from_event
 from alarms.config import Language
-from alarms.errors import EventError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from alarms.config import AlarmSettings, Comparison, Language, Metric, MissingData, parse_alarms
-from capacity.errors import ConfigError
+from stairload.errors import ConfigError
 
 RULE = {
     "name": "MTT over target",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from alarms_webhook import Webhook
 
-from alarms.errors import EventError
+from alarms.cloudwatch import EventError
 from alarms.lambda_handler import handler
 
 

@@ -12,6 +12,11 @@ from capacity.cli import main
 _SCENARIO_KEYS = "description, requests_per_user_per_day, journey_seconds, steps, stairs"
 _TOP_KEYS = "service, load, cases, thresholds, scenarios, alarms"
 
+# a mistake the parser finds ends by pointing at the help of the command it was in
+_TOP_HELP = " (see 'capacity --help')"
+_WHAT_IF_HELP = " (see 'capacity what-if --help')"
+_STAIRS_HELP = " (see 'capacity stairs --help')"
+
 _EMPTY = "is empty; expected a mapping with service, cases, thresholds and scenarios"
 
 # (test id, the whole file, expected message after "{path}: ")
@@ -58,22 +63,26 @@ BAD_YAML = [
 
 # (test id, arguments with {path} for the scenarios file, expected message)
 BAD_ARGUMENTS = [
-    ("negative DAU", ["what-if", "--dau", "-5"], "--dau: must be > 0 (got -5)"),
-    ("zero DAU", ["what-if", "--dau", "0"], "--dau: must be > 0 (got 0)"),
-    ("text DAU", ["what-if", "--dau", "abc"], "--dau: must be a number (got 'abc')"),
-    ("infinite DAU", ["what-if", "--dau", "inf"], "--dau: must be a finite number (got 'inf')"),
-    ("text growth", ["what-if", "--growth", "abc"], "--growth: must be a number (got 'abc')"),
+    ("negative DAU", ["what-if", "--dau", "-5"], "--dau: must be > 0 (got -5)" + _WHAT_IF_HELP),
+    ("zero DAU", ["what-if", "--dau", "0"], "--dau: must be > 0 (got 0)" + _WHAT_IF_HELP),
+    ("text DAU", ["what-if", "--dau", "abc"],
+     "--dau: must be a number (got 'abc')" + _WHAT_IF_HELP),
+    ("infinite DAU", ["what-if", "--dau", "inf"],
+     "--dau: must be a finite number (got 'inf')" + _WHAT_IF_HELP),
+    ("text growth", ["what-if", "--growth", "abc"],
+     "--growth: must be a number (got 'abc')" + _WHAT_IF_HELP),
     ("growth to no users", ["what-if", "--growth", "-100"], "--growth: must be > -100 (got -100)"),
     ("negative peak rate", ["what-if", "--dau", "1", "--peak-rate", "-2"],
-     "--peak-rate: must be > 0 (got -2)"),
+     "--peak-rate: must be > 0 (got -2)" + _WHAT_IF_HELP),
     ("zero response time", ["what-if", "--dau", "1", "--response-ms", "0"],
-     "--response-ms: must be > 0 (got 0)"),
+     "--response-ms: must be > 0 (got 0)" + _WHAT_IF_HELP),
     ("neither DAU nor growth", ["what-if"], "capacity what-if: one of the arguments --dau "
      "--growth is required (see 'capacity what-if --help')"),
     ("both DAU and growth", ["what-if", "--dau", "1", "--growth", "2"],
-     "--growth: not allowed with argument --dau"),
+     "--growth: not allowed with argument --dau" + _WHAT_IF_HELP),
     ("unknown format", ["what-if", "--dau", "1", "--format", "jsn"], "--format: invalid "
-     "choice: 'jsn' (choose from 'table', 'json', 'csv', 'markdown'); did you mean 'json'?"),
+     "choice: 'jsn' (choose from 'table', 'json', 'csv', 'markdown'); did you mean 'json'?"
+     + _WHAT_IF_HELP),
     ("explain as JSON", ["what-if", "--dau", "1", "--format", "json", "--explain"],
      "--explain: needs --format table or markdown (got json)"),
     ("unknown option", ["what-if", "--dau", "1", "--bogus"],
@@ -85,11 +94,11 @@ BAD_ARGUMENTS = [
     ("unknown stairs scenario", ["stairs", "checkout"],
      "{path}: unknown scenario 'checkout'; known: scenario2"),
     ("zero time scale", ["stairs", "scenario2", "--time-scale", "0"],
-     "--time-scale: must be > 0 (got 0)"),
+     "--time-scale: must be > 0 (got 0)" + _STAIRS_HELP),
     ("fractional step", ["stairs", "scenario2", "--step-users", "2.5"],
-     "--step-users: must be a whole number (got '2.5')"),
+     "--step-users: must be a whole number (got '2.5')" + _STAIRS_HELP),
     ("zero step", ["stairs", "scenario2", "--step-users", "0"],
-     "--step-users: must be >= 1 (got 0)"),
+     "--step-users: must be >= 1 (got 0)" + _STAIRS_HELP),
     ("stair going down", ["stairs", "scenario2", "--start-users", "3000"],
      "{path}: scenario2: end users (2100) must be >= start users (3000)"),
     ("spawn rate too slow", ["stairs", "scenario2", "--spawn-rate", "1"],
@@ -104,7 +113,7 @@ BAD_COMMANDS = [
     ("no command", [], "capacity: the following arguments are required: COMMAND "
      "(see 'capacity --help')"),
     ("unknown command", ["tabel"], "COMMAND: invalid choice: 'tabel' "
-     "(choose from 'table', 'what-if', 'stairs'); did you mean 'table'?"),
+     "(choose from 'table', 'what-if', 'stairs'); did you mean 'table'?" + _TOP_HELP),
 ]  # fmt: skip
 
 

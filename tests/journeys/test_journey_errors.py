@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from capacity.errors import ConfigError
 from journeys.load import parse_journey
+from stairload.errors import ConfigError
 
 OK = {"request": "GET /notes"}
 S = "scenarios.yaml: scenarios.notes"

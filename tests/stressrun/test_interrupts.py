@@ -100,17 +100,21 @@ def test_an_unreachable_target_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert (record["exit_reason"], record["exit_code"]) == ("target_unreachable", 3)
 
 
+_HELP = " (see 'python -m stressrun --help')"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--time-scale", "0"], "Error: argument --time-scale: must be > 0 (got 0) (see --help)"),
+        (["--time-scale", "0"], "Error: --time-scale: must be > 0 (got 0)" + _HELP),
         (
             ["--workers", "two"],
-            "Error: argument --workers: must be a whole number (got 'two') (see --help)",
+            "Error: --workers: must be a whole number (got 'two')" + _HELP,
         ),
         (
             ["--host", "127.0.0.1:8080"],
-            "Error: --host: must be an http:// or https:// URL (got '127.0.0.1:8080')",
+            "Error: --host: must be an http(s) URL such as http://127.0.0.1:8080 "
+            "(got '127.0.0.1:8080')" + _HELP,
         ),
     ],
 )

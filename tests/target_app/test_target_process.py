@@ -76,29 +76,32 @@ def test_sigterm_under_load_exits_0_with_a_consistent_database(tmp_path: Path) -
     assert "Traceback" not in target.log()
 
 
+_HELP = " (see 'python -m target_app --help')"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (
             ["--port", "abc"],
-            "target_app: error: --port: must be an integer in 1..65535 (got 'abc')",
+            "Error: --port: must be an integer in 1..65535 (got 'abc')" + _HELP,
         ),
         (
             ["--port", "70000"],
-            "target_app: error: --port: must be an integer in 1..65535 (got '70000')",
+            "Error: --port: must be an integer in 1..65535 (got '70000')" + _HELP,
         ),
         (
             ["--users", "0"],
-            "target_app: error: --users: must be an integer in 1..1000000 (got '0')",
+            "Error: --users: must be an integer in 1..1000000 (got '0')" + _HELP,
         ),
-        (["--workers", "x"], "target_app: error: --workers: must be an integer in 1..16 (got 'x')"),
+        (["--workers", "x"], "Error: --workers: must be an integer in 1..16 (got 'x')" + _HELP),
         (
             ["--host", "example.com"],
-            "target_app: error: --host: must be an IP address such as 127.0.0.1 or localhost"
-            " (got 'example.com')",
+            "Error: --host: must be an IP address such as 127.0.0.1 or localhost"
+            " (got 'example.com')" + _HELP,
         ),
-        (["--db", "."], "target_app: error: --db: must be a file path, not a folder (got '.')"),
-        (["--bogus"], "target_app: error: unrecognized arguments: --bogus"),
+        (["--db", "."], "Error: --db: must be a file path, not a folder (got '.')" + _HELP),
+        (["--bogus"], "Error: python -m target_app: unrecognized arguments: --bogus" + _HELP),
     ],
 )
 def test_bad_options_print_one_line_and_exit_2(args: list[str], message: str) -> None:
@@ -120,7 +123,5 @@ def test_an_unusable_db_path_is_one_line_exit_1(tmp_path: Path) -> None:
         timeout=30,
     )
     assert result.returncode == 1
-    assert result.stderr.startswith(
-        f"target_app: error: --db: cannot create a database at {blocker / 'x.db'}"
-    )
+    assert result.stderr.startswith(f"Error: --db: cannot create a database at {blocker / 'x.db'}")
     assert result.stderr.count("\n") == 1

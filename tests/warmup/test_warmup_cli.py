@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from stairload.errors import TargetUnreachable
 from warmup.cli import main
-from warmup.errors import HealthTimeout
 from warmup.health import wait_until_up
 from warmup.replay import ReplayResult
 
+_HELP = " (see 'python -m warmup --help')"
 SCENARIOS = str(Path(__file__).parents[2] / "scenarios.yaml")
 
 
@@ -30,12 +31,12 @@ def _free_url() -> str:
     [
         (
             ["--host", "ftp://x"],
-            "--host: must be an http(s) URL such as http://127.0.0.1:8080 (got 'ftp://x')",
+            "--host: must be an http(s) URL such as http://127.0.0.1:8080 (got 'ftp://x')" + _HELP,
         ),
-        (["--requests", "0"], "--requests: must be in 1..10,000,000 (got '0')"),
-        (["--concurrency", "many"], "--concurrency: must be a number (got 'many')"),
-        (["--max-error-rate", "2"], "--max-error-rate: must be in 0..1 (got '2')"),
-        (["--health-path", "health"], "--health-path: must start with / (got 'health')"),
+        (["--requests", "0"], "--requests: must be in 1..10,000,000 (got '0')" + _HELP),
+        (["--concurrency", "many"], "--concurrency: must be a number (got 'many')" + _HELP),
+        (["--max-error-rate", "2"], "--max-error-rate: must be in 0..1 (got '2')" + _HELP),
+        (["--health-path", "health"], "--health-path: must start with / (got 'health')" + _HELP),
         (
             ["--scenario", "scenario9"],
             f"{SCENARIOS}: unknown scenario 'scenario9'; known: "
@@ -72,7 +73,7 @@ def test_health_that_never_answers_exits_3(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_only_200_and_503_count_as_up() -> None:
-    """A health answering 404 is not up; the wait ends in HealthTimeout with the status."""
+    """A health answering 404 is not up; the wait ends in TargetUnreachable with the status."""
 
     class NotFound(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -88,7 +89,7 @@ def test_only_200_and_503_count_as_up() -> None:
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        with pytest.raises(HealthTimeout, match=r"within 0.2 s \(last status 404\)$"):
+        with pytest.raises(TargetUnreachable, match=r"within 0.2 s \(last status 404\)$"):
             wait_until_up(url, "/health", 0.2, poll_seconds=0.05)
     finally:
         server.shutdown()
