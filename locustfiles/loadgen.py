@@ -16,7 +16,8 @@ import gevent
 import psutil
 from locust.runners import MasterRunner, WorkerRunner
 
-from locustfiles.runtime import runtime
+from capacity.stairs import stage_at
+from locustfiles.runtime import run_context, runtime
 
 CPU_WARNING_PERCENT = 90.0
 _REPORT_KEY = "stairload_health"
@@ -24,8 +25,9 @@ _log = logging.getLogger("stairload")
 
 
 class _ProcessHealth:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, limit_percent: float) -> None:
         self.name = name
+        self.limit_percent = limit_percent
         self.peak_cpu_percent = 0.0
         self.peak_rss_mb = 0.0
         self.warnings: list[dict[str, Any]] = []
@@ -36,9 +38,8 @@ class _ProcessHealth:
         self.seconds.append([round(time_s, 1), round(cpu_percent, 1), round(rss_mb, 1)])
         self.peak_cpu_percent = max(self.peak_cpu_percent, cpu_percent)
         self.peak_rss_mb = max(self.peak_rss_mb, rss_mb)
-        above = cpu_percent > CPU_WARNING_PERCENT
-        if above and not self._above:
-            first = not self.warnings  # log the first crossing; run.json keeps every one
+        above = cpu_percent > self.limit_percent
+        if above and not self._above:  # run.json keeps every crossing
             self.warnings.append(
                 {
                     "time_s": round(time_s, 1),
@@ -46,14 +47,6 @@ class _ProcessHealth:
                     "cpu_percent": round(cpu_percent, 1),
                 }
             )
-            if first:
-                _log.warning(
-                    "%s: CPU %.0f%% > %.0f%%: figures may be bounded by the load "
-                    "generator, not the target",
-                    self.name,
-                    cpu_percent,
-                    CPU_WARNING_PERCENT,
-                )
         self._above = above
 
     def summary(self) -> dict[str, Any]:
@@ -67,13 +60,16 @@ class _ProcessHealth:
 class LoadGeneratorHealth:
     """One per Locust process; the master (or the local process) holds the whole picture."""
 
-    def __init__(self, environment: Any) -> None:
+    def __init__(self, environment: Any, cpu_limit_percent: float = CPU_WARNING_PERCENT) -> None:
         self.environment = environment
         runner = environment.runner
         self._is_master = isinstance(runner, MasterRunner)
         self._is_worker = isinstance(runner, WorkerRunner)
         name = "master" if self._is_master else "worker" if self._is_worker else "local"
-        self.own = _ProcessHealth(name)
+        self.limit_percent = cpu_limit_percent
+        self.own = _ProcessHealth(name, cpu_limit_percent)
+        self._announced: set[tuple[str, int]] = set()
+        self._latest: dict[str, float] = {}
         self.workers: dict[str, dict[str, Any]] = {}
         self.warnings: list[dict[str, Any]] = []
         self.lost_workers: list[dict[str, Any]] = []
@@ -99,8 +95,40 @@ class LoadGeneratorHealth:
             gevent.sleep(1.0)
             elapsed = runtime(self.environment).elapsed()
             self.own.sample(elapsed, process.cpu_percent(), process.memory_info().rss / 2**20)
+            if not self._is_worker:
+                self._watch(self.own.name, self.own.seconds[-1:])
             if self._is_master:
                 self._check_workers(elapsed)
+
+    def _watch(self, process: str, seconds: list[list[float]]) -> None:
+        """Log the first second above the limit of each process in each step, once."""
+        stairs = run_context(self.environment).stairs
+        for time_s, cpu_percent, _rss in seconds:
+            self._latest[process] = cpu_percent
+            stage = stage_at(stairs, max(0.0, time_s - 0.5))
+            if cpu_percent <= self.limit_percent or stage is None:
+                continue
+            key = (process, stage.step)
+            if key in self._announced:
+                continue
+            self._announced.add(key)
+            _log.warning(
+                "load generator %s: CPU %.0f%% > %.0f%% at t=%.0fs in step %d: if this lasts "
+                "more than a tenth of the step, the step measures the generator, not the "
+                "target (the report then says INCONCLUSIVE and how many workers to use)",
+                process,
+                cpu_percent,
+                self.limit_percent,
+                time_s,
+                stage.step,
+            )
+
+    def latest_cpu(self) -> str:
+        """The busiest process's last CPU sample, e.g. '97% (worker-2)'; '' before any."""
+        if not self._latest:
+            return ""
+        process = max(self._latest, key=lambda name: self._latest[name])
+        return f"{self._latest[process]:.0f}% ({process})"
 
     def _check_workers(self, elapsed: float) -> None:
         for client in self.environment.runner.clients.all:
@@ -135,7 +163,9 @@ class LoadGeneratorHealth:
         self.workers[name] = {**report, "process": name}
         self.workers[name].pop("warnings", None)
         self.workers[name].pop("seconds", None)
-        self.worker_seconds.setdefault(name, []).extend(report.get("seconds", []))
+        fresh_seconds = report.get("seconds", [])
+        self.worker_seconds.setdefault(name, []).extend(fresh_seconds)
+        self._watch(name, fresh_seconds)
         self.warnings.extend({**warning, "process": name} for warning in report["warnings"])
 
     def stop(self) -> None:
@@ -147,7 +177,7 @@ class LoadGeneratorHealth:
         """The ``load_generator`` section of ``run.json``."""
         warnings = sorted([*self.own.warnings, *self.warnings], key=lambda w: w["time_s"])
         return {
-            "cpu_warning_percent": CPU_WARNING_PERCENT,
+            "cpu_warning_percent": self.limit_percent,
             "cpu_warnings": warnings,
             "processes": [self.own.summary(), *self.workers.values()],
             "saturated": bool(warnings),

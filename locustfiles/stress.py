@@ -56,8 +56,8 @@ def _on_init(environment: Any, **_: Any) -> None:
     if context.run_dir is not None:
         Path(context.run_dir).mkdir(parents=True, exist_ok=True)
     recorder = IntervalRecorder(environment)
-    recorder.listeners.append(StatusLine(environment).on_second)
     health = LoadGeneratorHealth(environment)
+    recorder.listeners.append(StatusLine(environment, generator_cpu=health.latest_cpu).on_second)
     state = runtime(environment)
     state.extras.update(recorder=recorder, health=health)
     if os.environ.get(EMBEDDED_TARGET_ENV) == "1" and environment.host:
