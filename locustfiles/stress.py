@@ -26,7 +26,7 @@ from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record, write_json
 from locustfiles.runtime import run_context, runtime
 from locustfiles.shape import StairShape
 from locustfiles.status import StatusLine
-from locustfiles.target_cpu import TargetCpu
+from locustfiles.target_cpu import TARGET_CPU_FILE, TargetCpu
 from locustfiles.users import Scenario1User, Scenario2User, Scenario3User
 from stairload.errors import StairloadError
 
@@ -60,9 +60,9 @@ def _on_init(environment: Any, **_: Any) -> None:
     recorder.listeners.append(StatusLine(environment, generator_cpu=health.latest_cpu).on_second)
     state = runtime(environment)
     state.extras.update(recorder=recorder, health=health)
-    if os.environ.get(EMBEDDED_TARGET_ENV) == "1" and environment.host:
-        target_cpu = TargetCpu(environment, environment.host)
-        recorder.target_cpu = target_cpu.by_second
+    if os.environ.get(EMBEDDED_TARGET_ENV) == "1" and context.run_dir is not None:
+        target_cpu = TargetCpu(environment, Path(context.run_dir) / TARGET_CPU_FILE)
+        recorder.target_cpu = target_cpu  # type: ignore[assignment]  # .get(second) suffices
         state.extras["target_cpu"] = target_cpu
     if context.alarms.rules and context.run_dir is not None:
         monitor = AlarmMonitor(context.alarms, context.run_dir, webhook_notifier(context.alarms))

@@ -1,58 +1,69 @@
-"""The embedded target's CPU, sampled each second from its ``/metrics`` on the master.
+"""The embedded target's CPU per run second, read on the master from ``target_cpu.csv``.
 
-Only for the embedded target (the run started it, on this machine): its ``cpu_seconds``
-over wall time gives the percent of one core it used in each second, which goes into the
+The orchestrator samples the target's process tree from outside and writes one line per
+unix second (``stressrun.target_cpu_feed``). A run second ``n`` covers the wall-clock
+interval [t0 + n, t0 + n + 1), which overlaps two unix seconds; its value is their mean
+weighted by the overlap (or the one of them already written). It goes into the
 ``target_cpu_percent`` column of ``intervals.csv`` and feeds the alarm metric of that name.
 """
 
 from __future__ import annotations
 
-import json
-import time
-import urllib.request
+import math
+from pathlib import Path
 from typing import Any
-
-import gevent
 
 from locustfiles.runtime import runtime
 
-_TIMEOUT_SECONDS = 0.8
+TARGET_CPU_FILE = "target_cpu.csv"  # in the run directory; written by the orchestrator
 
 
 class TargetCpu:
-    """Per-second CPU percent of the target; empty when it cannot be read."""
+    """``get(run_second)`` -> percent of one core, from the feed file; None when not there."""
 
-    def __init__(self, environment: Any, host: str) -> None:
+    def __init__(self, environment: Any, path: Path) -> None:
         self.environment = environment
-        self.url = f"{host.rstrip('/')}/metrics"
-        self.by_second: dict[int, float] = {}
-        self._greenlet: gevent.Greenlet | None = None
-        runtime(environment).on_start.append(self._on_start)
+        self.path = path
+        self.by_unix_second: dict[int, float] = {}
+        self._offset = 0
+        self._partial = ""
 
-    def _on_start(self, _t0: float) -> None:
-        self._greenlet = gevent.spawn(self._loop)
-
-    def _read(self) -> float | None:
-        try:
-            with urllib.request.urlopen(self.url, timeout=_TIMEOUT_SECONDS) as response:
-                return float(json.loads(response.read())["cpu_seconds"])
-        except (OSError, ValueError, KeyError, TypeError):
+    def get(self, second: int) -> float | None:
+        """The target's CPU in run second ``second``."""
+        t0 = runtime(self.environment).t0
+        if t0 is None:
             return None
+        self._read_new_lines()
+        start = t0 + second
+        first = math.floor(start)
+        share_first = 1.0 - (start - first)
+        parts = [
+            (weight, self.by_unix_second.get(unix))
+            for weight, unix in ((share_first, first), (1.0 - share_first, first + 1))
+            if weight > 0
+        ]
+        known = [(weight, value) for weight, value in parts if value is not None]
+        if not known:
+            return None
+        total = sum(weight for weight, _ in known)
+        return round(sum(weight * value for weight, value in known) / total, 1)
 
-    def _loop(self) -> None:
-        state = runtime(self.environment)
-        previous: tuple[float, float] | None = None
-        second = 0
-        while True:
-            gevent.sleep(max(0.0, state.t0 + second + 1 - time.time()))
-            cpu, wall = self._read(), time.monotonic()
-            if cpu is not None and previous is not None and wall > previous[1]:
-                percent = 100 * (cpu - previous[0]) / (wall - previous[1])
-                self.by_second[second] = round(max(0.0, percent), 1)
-            previous = (cpu, wall) if cpu is not None else None
-            second += 1
+    def _read_new_lines(self) -> None:
+        try:
+            with self.path.open("r", encoding="utf-8") as handle:
+                handle.seek(self._offset)
+                text = handle.read()
+                self._offset = handle.tell()
+        except FileNotFoundError:
+            return
+        lines = (self._partial + text).split("\n")
+        self._partial = lines.pop()  # an unfinished last line waits for the next read
+        for line in lines:
+            unix, _, value = line.partition(",")
+            try:
+                self.by_unix_second[int(unix)] = float(value)
+            except ValueError:
+                continue  # the header
 
     def stop(self) -> None:
-        """Stop sampling."""
-        if self._greenlet is not None:
-            self._greenlet.kill(block=False)
+        """Nothing runs in this process; kept for the run's uniform shutdown."""

@@ -26,6 +26,7 @@ from locustfiles.context import RunContext, user_class_name
 from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record, write_json
 from stairload import exitcodes
 from stressrun.preview import draw_stairs
+from stressrun.target_cpu_feed import TARGET_CPU_FILE, TargetCpuFeed
 
 MASTER_STOP_SECONDS = 30.0
 WORKER_STOP_SECONDS = 10.0
@@ -75,6 +76,7 @@ def run(request: RunRequest) -> int:
     _write(request, host=host or None, exit_reason="starting")
     _announce(request)
     target = None
+    feed = None
     children = _Children()
     started = time.time()
     try:
@@ -83,6 +85,7 @@ def run(request: RunRequest) -> int:
             if target is None:
                 return _finish(request, None, "target_unreachable", exitcodes.TARGET_UNREACHABLE)
             host = target.base_url
+            feed = TargetCpuFeed(target.process.pid, run_dir / TARGET_CPU_FILE).start()
         problem = _unreachable(host)
         if problem:
             print(f"Error: target {host} is unreachable: {problem}", file=sys.stderr)
@@ -92,6 +95,8 @@ def run(request: RunRequest) -> int:
         locust_code = _run_locust(request, host, stop, children, embedded=target is not None)
     finally:
         _stop_all(children)
+        if feed is not None:
+            feed.stop()
         if target is not None:
             target.stop()
         for sig, handler in previous.items():

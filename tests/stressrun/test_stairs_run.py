@@ -53,8 +53,8 @@ def _check_stairs(run_dir: Path, workers: int) -> None:
             assert step["start_s"] - 1 < first <= step["start_s"] + 2, (step, first)
     assert sum(int(row["requests"]) for row in totals) > 1_000
     assert sum(int(row["failures"]) for row in totals) == 0
-    cpu = [float(row["target_cpu_percent"]) for row in totals if row["target_cpu_percent"]]
-    assert len(cpu) > len(totals) / 2  # the embedded target's CPU, read from its /metrics
+    # the embedded target's CPU, sampled from outside it: every second has a value
+    cpu = [float(row["target_cpu_percent"]) for row in totals]
     assert all(0 <= percent <= 400 for percent in cpu) and max(cpu) > 1
 
 
