@@ -98,7 +98,7 @@ def run(request: RunRequest) -> int:
         if feed is not None:
             feed.stop()
         if target is not None:
-            target.stop()
+            _stop_target(target)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return _conclude(request, host, stop, children, locust_code, started)
@@ -135,6 +135,18 @@ def _start_target(request: RunRequest) -> Any:
         return None
     print(f"[stairload] embedded target ready at {target.base_url}", flush=True)
     return target
+
+
+def _stop_target(target: Any) -> None:
+    """Stop the embedded target; say how long it took, and why when it was not clean."""
+    started = time.monotonic()
+    target.stop()
+    problem = target.stop_problem()
+    took = f"{time.monotonic() - started:.1f} s"
+    if problem:
+        print(f"[stairload] embedded target stopped in {took}, but {problem}", file=sys.stderr)
+    else:
+        print(f"[stairload] embedded target stopped in {took}", flush=True)
 
 
 def _unreachable(host: str) -> str:

@@ -8,7 +8,9 @@ share the file through WAL and the busy timeout.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -281,8 +283,21 @@ def create_app(db_path: Path, require_warmup: bool = False) -> Starlette:
         try:
             yield
         finally:
+            # Said in target.log, so a worker that outlives its stop grace shows where it hung.
+            metrics = service.metrics
+            print(
+                f"target_app: worker {os.getpid()} stopping: {metrics.requests_total} requests "
+                f"served, {metrics.in_flight} in flight; closing the database",
+                flush=True,
+            )
+            started = time.monotonic()
             service.connection.close()
             service.connection = None
+            print(
+                f"target_app: worker {os.getpid()} stopped (database closed in "
+                f"{time.monotonic() - started:.1f} s)",
+                flush=True,
+            )
 
     app = Starlette(
         routes=ROUTES,

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DB = Path("runs") / "target" / "target.db"
+# After SIGTERM a worker has this long to finish its requests and close the database;
+# granian then kills it (target.log: "Killing worker-N after it refused to gracefully stop").
+STOP_GRACE_SECONDS = 10
 _ENV_DB = "TARGET_APP_DB"
 _ENV_REQUIRE_WARMUP = "TARGET_APP_REQUIRE_WARMUP"
 

@@ -16,6 +16,7 @@ class Metrics:
     def __init__(self) -> None:
         self.started = time.monotonic()
         self.requests_total = 0
+        self.in_flight = 0
         self.responses: Counter[str] = Counter()
         self.routes: Counter[str] = Counter()
 
@@ -44,6 +45,7 @@ class MetricsMiddleware:
             return
         metrics = self.metrics
         metrics.requests_total += 1
+        metrics.in_flight += 1
 
         async def send_counting(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -53,6 +55,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_counting)
         finally:
+            metrics.in_flight -= 1
             route = scope.get("route")
             path = getattr(route, "path", None) or "unmatched"
             metrics.routes[f"{scope['method']} {path}"] += 1

@@ -22,7 +22,7 @@ from granian.constants import Interfaces, Loops
 from granian.log import LogLevels
 from granian.server import Server
 
-from target_app.config import ServerConfig
+from target_app.config import STOP_GRACE_SECONDS, ServerConfig
 from target_app.db import create_database
 
 READY_TIMEOUT_SECONDS = 60.0
@@ -46,7 +46,7 @@ def serve(config: ServerConfig) -> None:
         loop=Loops.auto,
         backlog=4096,
         log_level=LogLevels.warning,
-        workers_kill_timeout=30,
+        workers_kill_timeout=STOP_GRACE_SECONDS,
     )
     threading.Thread(
         target=_announce_when_ready, args=(config, seeded_seconds), daemon=True

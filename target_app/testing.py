@@ -20,8 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from target_app.config import STOP_GRACE_SECONDS
+
 START_TIMEOUT_SECONDS = 30.0
-STOP_TIMEOUT_SECONDS = 30.0
+# granian kills a worker STOP_GRACE_SECONDS after SIGTERM; the main process gets 10 s more.
+STOP_TIMEOUT_SECONDS = STOP_GRACE_SECONDS + 10.0
+_REFUSED = "refused to gracefully stop"
 READY_PREFIX = "target_app: listening on "
 
 
@@ -44,6 +48,25 @@ class TargetProcess:
                 self.process.kill()
                 self.process.wait()
         return int(self.process.returncode)
+
+    def stop_problem(self) -> str:
+        """Why the last stop was not clean, from target.log; "" when every worker stopped."""
+        lines = self.log().splitlines()
+        killed = [line for line in lines if _REFUSED in line]
+        if not killed and self.process.returncode in (0, None):
+            return ""
+        stopping = [line for line in lines if " stopping: " in line]
+        where = (
+            f"while closing its database (target.log: {stopping[-1].split(': ', 1)[1]!r})"
+            if stopping
+            else "before its shutdown began: it was still busy with requests it had accepted"
+        )
+        if killed:
+            return (
+                f"a worker did not stop within the {STOP_GRACE_SECONDS} s grace period and "
+                f"was killed {where}"
+            )
+        return f"the target exited with code {self.process.returncode}"
 
     def log(self) -> str:
         """Return what the process printed so far (stdout and stderr)."""

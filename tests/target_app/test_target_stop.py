@@ -1,0 +1,33 @@
+"""Stopping the target: within its grace period, and saying so in target.log."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from target_app.config import STOP_GRACE_SECONDS
+from target_app.testing import call, launch_target
+
+
+def test_clean_stop_is_quick_and_logged(tmp_path: Path):
+    """After some requests, SIGTERM stops both workers within the grace period; log says so."""
+    target = launch_target(tmp_path, users=5, workers=2)
+    for _ in range(20):
+        call(target.base_url, "GET", "/health")
+    started = time.monotonic()
+    assert target.stop() == 0
+    assert time.monotonic() - started < STOP_GRACE_SECONDS
+    assert target.stop_problem() == ""
+    assert target.log().count("stopped (database closed in") == 2
+
+
+def test_a_killed_worker_is_explained(tmp_path: Path):
+    """A log with granian's kill line: the problem names the grace period and the stage."""
+    target = launch_target(tmp_path, users=5)
+    target.stop()
+    with target.log_path.open("a") as log:
+        log.write("[WARNING] Killing worker-1 after it refused to gracefully stop\n")
+    assert target.stop_problem().startswith(
+        f"a worker did not stop within the {STOP_GRACE_SECONDS} s grace period and was killed "
+        "while closing its database (target.log: 'worker "
+    )
