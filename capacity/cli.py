@@ -9,7 +9,7 @@ from capacity import render
 from capacity.config import Suite, load_scenarios
 from capacity.explain import explain
 from capacity.shapes import stairs_for
-from capacity.whatif import grown_dau, plan_case, what_if
+from capacity.whatif import grown_dau, growth_line, plan_case, what_if
 from stairload.argtypes import number, positive, whole
 from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
@@ -50,6 +50,8 @@ def _what_if(args: argparse.Namespace) -> str:
         scenario_name=args.scenario,
     )
     output = render.what_if(plan, args.format)
+    if args.dau is None and args.format in ("table", "markdown"):
+        output = f"{growth_line(suite, args.growth, dau)}\n{output}"
     return f"{output}\n\n{explain(plan)}" if args.explain else output
 
 

@@ -1,4 +1,4 @@
-"""Every formula of SPEC section 3 with the numbers put in, so a reader sees why 2,100."""
+"""Every capacity formula (README: Capacity) with the numbers put in, so a reader sees why 2,100."""
 
 from __future__ import annotations
 

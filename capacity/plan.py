@@ -45,7 +45,7 @@ class PlanRow:
 
 
 def plan_scenario(inputs: Inputs, scenario: ScenarioLoad) -> PlanRow:
-    """Apply the formulas of SPEC section 3, in order, to one scenario."""
+    """Apply the capacity formulas (README: Capacity), in order, to one scenario."""
     daily = formulas.daily_requests(inputs.dau, scenario.requests_per_user_per_day)
     average = formulas.avg_rps(daily, inputs.seconds_per_day)
     peak = formulas.peak_rps(average, inputs.peak_rate, inputs.safety_factor)

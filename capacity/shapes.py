@@ -1,7 +1,7 @@
 """The load shapes a Locust run climbs, built from ``scenarios.yaml`` and the plan.
 
-``stairs_for`` is the stair of SPEC section 4 (start case's VUser up to the end case's);
-``constant_for`` holds one case's VUser. Pass the result to ``stage_at`` every tick.
+``stairs_for`` is the stair from the start case's VUser up to the end case's (README:
+Stress runs); ``constant_for`` holds one case's VUser. Pass the result to ``stage_at`` every tick.
 """
 
 from __future__ import annotations

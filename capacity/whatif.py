@@ -60,3 +60,12 @@ def what_if(
         response_time_ms=inputs.response_time_ms if response_time_ms is None else response_time_ms,
     )
     return CasePlan("what-if", inputs, plan_all(inputs, scenario_loads(suite, scenario_name)))
+
+
+def growth_line(suite: Suite, growth_percent: float, dau: float) -> str:
+    """What --growth computed, e.g. 'growth 80%: average DAU 25,000 x 1.8 = 45,000'."""
+    start = suite.case(suite.start_case)
+    factor = (100.0 + growth_percent) / 100.0
+    return (
+        f"growth {growth_percent:g}%: {start.name} DAU {start.dau:,.0f} x {factor:g} = {dau:,.0f}"
+    )

@@ -38,6 +38,7 @@ LINES = [
         "what-if: DAU 45,000; peak rate 2 x safety factor 2; response time 500 ms",
     ),
     (["what-if", "--growth", "80"], "scenario1    3.906    15.625        895.8    900  1,800"),
+    (["what-if", "--growth", "80"], "growth 80%: average DAU 25,000 x 1.8 = 45,000"),
     (
         ["what-if", "--dau", "60000", "--scenario", "scenario2"],
         "scenario2   12.847    51.389      2,777.8  2,800  5,600",

@@ -1,4 +1,4 @@
-"""The SPEC section 3 reference table, computed from the repository's scenarios.yaml."""
+"""The reference table (README, Capacity), computed from the repository's scenarios.yaml."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from capacity.config import load_scenarios
 from capacity.whatif import plan_case
 
-# case, scenario, peak RPS exact, VUser exact, VUser, TPS (SPEC section 3)
+# case, scenario, peak RPS exact, VUser exact, VUser, TPS (the reference table)
 REFERENCE = [
     ("average", "scenario1", 8.681, 497.7, 500, 1000),
     ("average", "scenario2", 21.412, 1157.4, 1200, 2400),
@@ -30,7 +30,7 @@ def test_plan_matches_the_spec_reference_table(
     vusers: int,
     target_tps: int,
 ) -> None:
-    """Each case and scenario gives the SPEC's peak RPS, exact VUser, VUser and TPS."""
+    """Each case and scenario gives the reference peak RPS, exact VUser, VUser and TPS."""
     (row,) = plan_case(load_scenarios(repo_scenarios), case, scenario).rows
     assert round(row.peak_rps, 3) == peak_rps
     assert round(row.vusers_exact, 1) == vusers_exact

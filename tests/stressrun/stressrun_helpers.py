@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-# 12 -> 21 users, 3-second steps, 3-second hold: the SPEC's scenario 2 stair in ~31 s.
+# 12 -> 21 users, 3-second steps, 3-second hold: scenario 2's stair in ~31 s.
 SMOKE = ["TIME_SCALE=0.05", "USERS_SCALE=0.01", "STRESS_ARGS=--target-users 300 --hold-seconds 60"]
 
 
