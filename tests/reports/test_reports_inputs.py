@@ -1,4 +1,4 @@
-"""The report's inputs: the plan and the run as rows, the generator per step, target CPU coverage."""
+"""The report's inputs: plan and run rows, the generator per step, target CPU coverage."""
 
 from __future__ import annotations
 
