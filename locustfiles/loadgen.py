@@ -17,9 +17,11 @@ import psutil
 from locust.runners import MasterRunner, WorkerRunner
 
 from capacity.stairs import stage_at
+from locustfiles.cpu_limit import CPU_WARNING_PERCENT, configured_cpu_limit
 from locustfiles.runtime import run_context, runtime
 
-CPU_WARNING_PERCENT = 90.0
+__all__ = ["CPU_WARNING_PERCENT", "LoadGeneratorHealth"]
+
 _REPORT_KEY = "stairload_health"
 _log = logging.getLogger("stairload")
 
@@ -60,8 +62,9 @@ class _ProcessHealth:
 class LoadGeneratorHealth:
     """One per Locust process; the master (or the local process) holds the whole picture."""
 
-    def __init__(self, environment: Any, cpu_limit_percent: float = CPU_WARNING_PERCENT) -> None:
+    def __init__(self, environment: Any, cpu_limit: float | None = None) -> None:
         self.environment = environment
+        cpu_limit_percent = cpu_limit if cpu_limit is not None else configured_cpu_limit()
         runner = environment.runner
         self._is_master = isinstance(runner, MasterRunner)
         self._is_worker = isinstance(runner, WorkerRunner)

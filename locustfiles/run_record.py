@@ -63,6 +63,13 @@ def run_record(
         "duration_seconds": round(ended_at - started, 3) if ended_at and started else None,
         "exit_reason": exit_reason,
         "exit_code": None,
+        "cases": {
+            case.name: {
+                "dau": case.dau,
+                "think_time_seconds": [case.think_min_seconds, case.think_max_seconds],
+            }
+            for case in suite.cases
+        },
         "inputs": {
             "dau": suite.case(plan_case).dau,
             "peak_rate": suite.service.peak_rate,

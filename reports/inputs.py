@@ -125,8 +125,6 @@ def run_rows(doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     if doc.get("workers_reason"):
         workers_text += f" ({doc['workers_reason']})"
     exit_text = str(doc.get("exit_reason") or NOT_RECORDED)
-    if doc.get("exit_code") is not None:
-        exit_text += f", exit code {doc['exit_code']}"
     return (
         ("started", str(doc.get("started_at") or NOT_RECORDED)),
         ("duration", _duration(doc.get("duration_seconds"))),

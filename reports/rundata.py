@@ -115,7 +115,10 @@ def _run_info(doc: dict[str, Any], run_dir: Path) -> RunInfo:
         steps=steps,
         mtt_ms=_number(thresholds, "mtt_ms", "thresholds", positive=True),
         error_rate=_number(thresholds, "error_rate", "thresholds"),
-        target_tps=None if target_tps is None else _number(plan, "target_tps", "plan"),
+        # the plan's TPS for the users actually planned: a 0.01 users scale plans 1% of it
+        target_tps=None
+        if target_tps is None
+        else _number(plan, "target_tps", "plan") * _users_scale(doc),
         cpu_warnings=tuple(
             _cpu_warning(raw, f"load_generator.cpu_warnings[{i}]") for i, raw in enumerate(warnings)
         ),
@@ -130,6 +133,12 @@ def _run_info(doc: dict[str, Any], run_dir: Path) -> RunInfo:
         end_users=max(step.users for step in steps),
         workers=doc["workers"] if isinstance(doc.get("workers"), int) else 0,
     )
+
+
+def _users_scale(doc: dict[str, Any]) -> float:
+    scale = doc.get("users_scale", 1.0)
+    ok = isinstance(scale, int | float) and not isinstance(scale, bool) and scale > 0
+    return float(scale) if ok else 1.0
 
 
 def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:

@@ -58,6 +58,9 @@ def summary(
     return {
         "run_id": run_id,
         "verdict": verdict.verdict,
+        "reason": verdict.reason,
+        "invalid_steps": list(verdict.invalid_steps),
+        "advice": list(verdict.advice),
         "checks": [
             {
                 "name": check.name,

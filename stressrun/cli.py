@@ -8,19 +8,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from locustfiles.context import SHAPES, RunContext, context_from_options
+from locustfiles.cpu_limit import CPU_WARNING_PERCENT
 from stairload import exitcodes
-from stairload.argtypes import base_url, positive, whole
+from stairload.argtypes import base_url, bounded, positive, whole
 from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
 from stressrun.orchestrate import RunRequest, run
+from stressrun.outcome import exit_line
+from stressrun.workers import available_cores, choose_workers
 
 _count = whole(0)
+AUTO = "auto"
+
+
+def _workers(text: str) -> int | str:
+    return AUTO if text == AUTO else _count(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The options; every stair number is overridable here, in real (unscaled) units."""
     parser = Parser(
-        prog="python -m stressrun",
+        prog="stairload",
         description="Run a scenario's stair (or constant) load with Locust against the "
         "embedded target or HOST, write runs/<id>/ and build the report.",
     )
@@ -45,9 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--workers",
-        type=_count,
-        default=0,
-        help="0: one Locust process; N: a master and N local workers",
+        type=_workers,
+        default=AUTO,
+        help="auto (default): chosen from this machine's cores and the plan's users and TPS, "
+        "printed at start with the reason; 0: one Locust process; N: a master and N local "
+        "workers",
     )
     parser.add_argument(
         "--time-scale",
@@ -82,7 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--full-stats",
         action="store_true",
-        help="also print Locust's full stats table every few seconds",
+        help="print all of Locust's output here (its INFO lines, a stats table every few "
+        "seconds); by default it goes only to RUN_DIR/locust.log",
+    )
+    parser.add_argument(
+        "--generator-cpu-limit",
+        type=bounded(float, 0.1, 100.0),
+        default=CPU_WARNING_PERCENT,
+        metavar="PERCENT",
+        help="a Locust process above this share of a core is saturated; more than a tenth "
+        "of a step's seconds above it makes the step invalid (default %(default)g)",
     )
     parser.add_argument("--no-report", action="store_true", help="skip the report step")
     parser.add_argument(
@@ -115,6 +134,22 @@ def _context(args: argparse.Namespace) -> RunContext:
     return context_from_options(options)
 
 
+def _choose_workers(args: argparse.Namespace, context: RunContext) -> None:
+    """Resolve --workers auto; set args.target_workers and args.workers_reason too."""
+    embedded = not args.host
+    if args.workers != AUTO:
+        args.target_workers = 1
+        args.workers_reason = "--workers given"
+        return
+    response_s = context.suite.service.response_time_ms / 1000.0
+    users = context.stairs.end_users
+    choice = choose_workers(available_cores(), users, users / response_s, embedded_target=embedded)
+    args.workers = choice.locust_workers
+    args.target_workers = max(1, choice.target_workers)
+    args.workers_reason = f"auto: {choice.reason}"
+    print(f"[stairload] workers: {choice.reason}", flush=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run and return the exit code; user mistakes print one line and return 2."""
     return run_cli(_run, argv)
@@ -127,4 +162,7 @@ def _run(argv: Sequence[str] | None) -> int:
     run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")
     if run_dir.exists() and any(run_dir.iterdir()):
         raise UsageError(f"--run-dir: {run_dir} already holds a run; choose another directory")
-    return run(RunRequest(context=context, args=args, run_dir=run_dir))
+    _choose_workers(args, context)
+    code = run(RunRequest(context=context, args=args, run_dir=run_dir))
+    print(exit_line(code, run_dir), flush=True)
+    return code

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -23,10 +24,13 @@ from typing import Any, TextIO
 
 import locustfiles
 from locustfiles.context import RunContext, user_class_name
+from locustfiles.cpu_limit import CPU_LIMIT_ENV
 from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record, write_json
 from stairload import exitcodes
+from stressrun.console import console_worthy
 from stressrun.preview import draw_stairs
 from stressrun.target_cpu_feed import TARGET_CPU_FILE, TargetCpuFeed
+from stressrun.workers import available_cores
 
 MASTER_STOP_SECONDS = 30.0
 WORKER_STOP_SECONDS = 10.0
@@ -114,6 +118,12 @@ def _announce(request: RunRequest) -> None:
     )
     draw_stairs(stairs, title, request.run_dir / "stairs.png")
     print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
+    if not request.args.full_stats:
+        print(
+            f"[stairload] Locust's own output goes to {request.run_dir / 'locust.log'} "
+            "(--full-stats shows it here)",
+            flush=True,
+        )
 
 
 def _start_target(request: RunRequest) -> Any:
@@ -122,11 +132,14 @@ def _start_target(request: RunRequest) -> Any:
     directory = request.run_dir / "target"
     directory.mkdir(exist_ok=True)
     print(
-        f"[stairload] starting the embedded target ({request.args.target_users:,} seeded users)...",
+        f"[stairload] starting the embedded target ({request.args.target_users:,} seeded users, "
+        f"{_target_workers(request)} server worker(s))...",
         flush=True,
     )
     try:
-        target = launch_target(directory, users=request.args.target_users)
+        target = launch_target(
+            directory, users=request.args.target_users, workers=_target_workers(request)
+        )
     except Exception as error:  # any start failure (timeout, crash) is reported alike
         print(
             f"Error: the embedded target did not start: {error} (see {directory / 'target.log'})",
@@ -147,6 +160,14 @@ def _stop_target(target: Any) -> None:
         print(f"[stairload] embedded target stopped in {took}, but {problem}", file=sys.stderr)
     else:
         print(f"[stairload] embedded target stopped in {took}", flush=True)
+
+
+def _target_workers(request: RunRequest) -> int:
+    return int(getattr(request.args, "target_workers", 1) or 1)
+
+
+def _machine() -> dict[str, Any]:
+    return {"cores": available_cores(), "platform": platform.platform()}
 
 
 def _unreachable(host: str) -> str:
@@ -207,7 +228,11 @@ def _run_locust(
     request: RunRequest, host: str, stop: _Stop, children: _Children, *, embedded: bool
 ) -> int:
     run_dir, args = request.run_dir, request.args
-    env = {**os.environ, EMBEDDED_TARGET_ENV: "1" if embedded else "0"}
+    env = {
+        **os.environ,
+        EMBEDDED_TARGET_ENV: "1" if embedded else "0",
+        CPU_LIMIT_ENV: repr(float(args.generator_cpu_limit)),
+    }
     prefix = str(run_dir / "locust")
     role = ["--csv", prefix, "--csv-full-history", "--html", str(run_dir / "locust.html")]
     if not args.full_stats:
@@ -234,7 +259,8 @@ def _run_locust(
         start_new_session=True,
     )
     log = (run_dir / "locust.log").open("w", encoding="utf-8")
-    tee = threading.Thread(target=_tee, args=(children.master.stdout, log), daemon=True)
+    quiet = not args.full_stats
+    tee = threading.Thread(target=_tee, args=(children.master.stdout, log, quiet), daemon=True)
     tee.start()
     for index in range(1, args.workers + 1):
         worker_role = ["--worker", "--master-host", "127.0.0.1", "--master-port", str(port)]
@@ -254,10 +280,11 @@ def _run_locust(
     return int(children.master.returncode)
 
 
-def _tee(stream: TextIO, log: TextIO) -> None:
+def _tee(stream: TextIO, log: TextIO, quiet: bool) -> None:
     for line in stream:
-        sys.stdout.write(line)
-        sys.stdout.flush()
+        if not quiet or console_worthy(line):
+            sys.stdout.write(line)
+            sys.stdout.flush()
         log.write(line)
         log.flush()
 
@@ -335,6 +362,10 @@ def _conclude(
     lost = record.setdefault("load_generator", {}).setdefault("lost_workers", [])
     lost.extend(children.lost)
     record["locust_exit_code"] = locust_code
+    record["workers_reason"] = getattr(request.args, "workers_reason", "")
+    if record.get("embedded_target"):
+        record["target_workers"] = _target_workers(request)
+    record["machine"] = _machine()
     if stop.reason:
         code = _signal_code(stop.reason)
     elif record["exit_reason"] != "completed":
@@ -352,6 +383,8 @@ def _conclude(
     report_code = _report(request)
     if code == exitcodes.OK and report_code is not None:
         code = report_code
+        record["exit_code"] = code  # the code this process exits with, verdict included
+        write_json(path, record)
     return code
 
 

@@ -68,7 +68,7 @@ def test_run_rows_show_when_where_and_with_what():
     assert rows["load generator"] == "2 Locust workers and a master (2 cores; 3 wanted, 2 fit)"
     assert rows["machine"] == "2 cores"
     assert rows["versions"] == "stairload 0.1.0, locust 2.47.0, python 3.11.7"
-    assert rows["ended"] == "completed, exit code 98"
+    assert rows["ended"] == "completed"
 
 
 def test_missing_fields_read_not_recorded():

@@ -100,7 +100,7 @@ def test_an_unreachable_target_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert (record["exit_reason"], record["exit_code"]) == ("target_unreachable", 3)
 
 
-_HELP = " (see 'python -m stressrun --help')"
+_HELP = " (see 'stairload --help')"
 
 
 @pytest.mark.parametrize(
