@@ -1,5 +1,5 @@
 # The local Auto Scaling group (scaleout/), its load balancer and the JVM example instance.
-.PHONY: haproxy jvm-target jvm-coldstart
+.PHONY: haproxy jvm-target jvm-coldstart aws-template aws-lambda-zip
 
 JVM_BUILD := runs/trip-jvm
 JVM_JAR := $(JVM_BUILD)/trip-jvm.jar
@@ -22,3 +22,18 @@ jvm-target: ## Build the JVM example service to runs/trip-jvm/trip-jvm.jar (inst
 	javac --release 17 -Xlint:all -Werror -d $(JVM_BUILD)/classes examples/trip-jvm/src/trip/*.java
 	jar --create --file $(JVM_JAR) --main-class trip.TripServer -C $(JVM_BUILD)/classes .
 	@echo "built $(JVM_JAR): java -jar $(JVM_JAR) --port 8080"
+
+LAMBDA_ZIP := runs/aws/alarms-lambda.zip
+
+aws-template: $(STAMP) ## Write runs/aws/scaleout.yaml: CloudFormation for the same group (ALB, ASG, alarms, SNS, Slack Lambda)
+	@mkdir -p runs/aws
+	$(PY) -m scaleout aws-template --output runs/aws/scaleout.yaml
+
+aws-lambda-zip: ## Package the SNS-to-Slack Lambda (alarms/ and stairload/, stdlib only) as runs/aws/alarms-lambda.zip
+	@command -v zip >/dev/null || (apt-get update -qq && apt-get install -y -qq zip)
+	@mkdir -p runs/aws && rm -f $(LAMBDA_ZIP)
+	zip -q -r $(LAMBDA_ZIP) alarms stairload -i '*.py'
+	@echo "built $(LAMBDA_ZIP): upload it to S3, then pass LambdaCodeBucket/LambdaCodeKey"
+
+jvm-coldstart: $(STAMP) jvm-target ## Measure the JVM example's latency per 1,000 of its first 20,000 requests
+	$(PY) -m scaleout coldstart --requests 20000 --batch 1000

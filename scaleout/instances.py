@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scaleout.errors import InstanceError
+from stairload.errors import UsageError
 from targetcpu import ProcessTreeCpu
 
 DEFAULT_INSTANCE_CMD = "{python} -m scaleout.embedded --port {port} --db {db}"
@@ -36,11 +37,11 @@ def check_template(template: str) -> None:
         filled = [word.format(**{name: "x" for name in _PLACEHOLDERS}) for word in words]
     except (ValueError, KeyError, IndexError) as error:
         allowed = ", ".join("{" + name + "}" for name in _PLACEHOLDERS)
-        raise InstanceError(
+        raise UsageError(
             f"--instance-cmd: placeholders allowed: {allowed} ({error}) (got {template!r})"
         ) from None
     if not filled or "{port}" not in template:
-        raise InstanceError(f"--instance-cmd: must contain {{port}} (got {template!r})")
+        raise UsageError(f"--instance-cmd: must contain {{port}} (got {template!r})")
 
 
 @dataclass

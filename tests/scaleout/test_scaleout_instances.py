@@ -18,6 +18,7 @@ from scaleout.instances import (
     stop,
     wait_until_answering,
 )
+from stairload.errors import UsageError
 from target_app.db import create_database
 
 
@@ -31,7 +32,7 @@ from target_app.db import create_database
 )
 def test_bad_template_is_refused(template: str, message: str) -> None:
     """A template without {port}, with an unknown placeholder or bad quoting is an error."""
-    with pytest.raises(InstanceError, match=message):
+    with pytest.raises(UsageError, match=message):
         check_template(template)
 
 

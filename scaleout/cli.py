@@ -1,0 +1,83 @@
+"""Command line of the scale-out rehearsal: parse, call, print.
+
+python -m scaleout aws-template [--scenarios FILE] [--output FILE]
+python -m scaleout coldstart [--instance-cmd CMD] [--requests N] [--batch N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from stairload.argtypes import whole_in
+from stairload.cli import Parser
+
+_JVM_CMD = "java -jar runs/trip-jvm/trip-jvm.jar --port {port} --users {users}"
+
+
+def _parser() -> Parser:
+    parser = Parser(
+        prog="python -m scaleout",
+        description="Rehearse the source story's scale-out on one machine, or write it for AWS.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    template = commands.add_parser(
+        "aws-template",
+        help="write a CloudFormation template (ALB, Auto Scaling group, alarms, SNS, Lambda)",
+    )
+    template.add_argument("--scenarios", type=Path, default=Path("scenarios.yaml"))
+    template.add_argument("--output", type=Path, help="file to write (default: stdout)")
+    cold = commands.add_parser(
+        "coldstart", help="measure a fresh instance's latency per batch of its first requests"
+    )
+    cold.add_argument("--instance-cmd", default=_JVM_CMD, help=f"default: {_JVM_CMD!r}")
+    cold.add_argument("--scenarios", type=Path, default=Path("scenarios.yaml"))
+    cold.add_argument("--scenario", default="scenario2")
+    cold.add_argument("--requests", type=whole_in(1, 10_000_000), default=20_000)
+    cold.add_argument("--batch", type=whole_in(1, 1_000_000), default=1_000)
+    cold.add_argument("--users", type=whole_in(1, 1_000_000), default=1_000)
+    cold.add_argument("--port", type=whole_in(1, 65_535), default=18_080)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one sub-command; return its exit code."""
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "aws-template":
+        return _aws_template(args.scenarios, args.output)
+    return _coldstart(args)
+
+
+def _aws_template(scenarios: Path, output: Path | None) -> int:
+    from alarms.config import parse_alarms
+    from scaleout.aws_template import build_template, render
+    from scaleout.config import load_scaling
+
+    settings, alarms_raw = load_scaling(scenarios)
+    text = render(build_template(settings, parse_alarms(alarms_raw or None, str(scenarios))))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}")
+    return 0
+
+
+def _coldstart(args: argparse.Namespace) -> int:
+    from scaleout.coldstart import batches, markdown_table, measure_cold_start
+    from scaleout.instances import check_template
+
+    template: str = args.instance_cmd
+    check_template(template)
+    latencies = measure_cold_start(
+        template,
+        args.port,
+        scenarios_path=args.scenarios,
+        scenario=args.scenario,
+        requests=args.requests,
+        users=args.users,
+    )
+    print(markdown_table(batches(latencies, args.batch)))
+    return 0
