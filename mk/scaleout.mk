@@ -1,5 +1,5 @@
 # The local Auto Scaling group (scaleout/), its load balancer and the JVM example instance.
-.PHONY: haproxy jvm-target jvm-coldstart aws-template aws-lambda-zip
+.PHONY: haproxy jvm-target jvm-coldstart aws-template aws-lambda-zip scaleout scaleout-experiment
 
 JVM_BUILD := runs/trip-jvm
 JVM_JAR := $(JVM_BUILD)/trip-jvm.jar
@@ -37,3 +37,23 @@ aws-lambda-zip: ## Package the SNS-to-Slack Lambda (alarms/ and stairload/, stdl
 
 jvm-coldstart: $(STAMP) jvm-target ## Measure the JVM example's latency per 1,000 of its first 20,000 requests
 	$(PY) -m scaleout coldstart --requests 20000 --batch 1000
+
+# make scaleout SCENARIO=scenario2 [WARMUP=0|N] [INSTANCE_CMD='... {port} ...'] [TIME_SCALE=0.1]
+# [WORKERS=2] [TARGET_CPU=70] [SCALEOUT_ARGS='--kill-after 60']
+SCENARIO ?= scenario2
+WARMUP ?=
+INSTANCE_CMD ?=
+TARGET_CPU ?=
+SCALEOUT_ARGS ?=
+_SCALEOUT_OPTIONS = $(if $(WARMUP),--warmup $(WARMUP)) $(if $(TARGET_CPU),--target-cpu $(TARGET_CPU)) \
+	$(SCALEOUT_ARGS) --workers $(WORKERS) --time-scale $(TIME_SCALE) --users-scale $(USERS_SCALE) \
+	$(if $(RUN_DIR),--run-dir $(RUN_DIR))
+JVM_INSTANCE_CMD := java -jar $(JVM_JAR) --port {port} --users {users}
+
+scaleout: $(STAMP) haproxy ## Stair run through HAProxy in front of an autoscaling group (SCENARIO, WARMUP, INSTANCE_CMD, TARGET_CPU)
+	$(PY) -m scaleout run $(SCENARIO) $(_SCALEOUT_OPTIONS) \
+		$(if $(INSTANCE_CMD),--instance-cmd '$(INSTANCE_CMD)')
+
+scaleout-experiment: $(STAMP) haproxy jvm-target ## The story's experiment: JVM instances at warm-up 0, 1,500, 10,000; one table
+	$(PY) -m scaleout experiment --warmups 0,1500,10000 $(SCENARIO) $(_SCALEOUT_OPTIONS) \
+		--balance 'hdr(Authorization)' --instance-cmd '$(JVM_INSTANCE_CMD)'

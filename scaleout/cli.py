@@ -23,6 +23,18 @@ def _parser() -> Parser:
         description="Rehearse the source story's scale-out on one machine, or write it for AWS.",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    commands.add_parser(
+        "run",
+        help="the stair through HAProxy in front of a scaling group (run --help for options)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "experiment",
+        help="one run per warm-up size (--warmups 0,1500,10000), then one table",
+        add_help=False,
+    )
+    report = commands.add_parser("report", help="(re)write a run's scaling report part")
+    report.add_argument("run_dir", type=Path)
     template = commands.add_parser(
         "aws-template",
         help="write a CloudFormation template (ALB, Auto Scaling group, alarms, SNS, Lambda)",
@@ -44,7 +56,22 @@ def _parser() -> Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one sub-command; return its exit code."""
-    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["experiment"]:
+        from scaleout.experiment import main as experiment_main
+
+        return experiment_main(argv[1:])
+    if argv[:1] == ["run"]:
+        from scaleout.run import main as run_main
+
+        return run_main(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.command == "report":
+        from scaleout.report import write_scaling_report
+
+        write_scaling_report(args.run_dir)
+        print(f"wrote {args.run_dir / 'scaling.html'}")
+        return 0
     if args.command == "aws-template":
         return _aws_template(args.scenarios, args.output)
     return _coldstart(args)
