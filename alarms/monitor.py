@@ -21,8 +21,7 @@ from alarms.periods import PeriodAggregator
 from alarms.slack import AlarmMessage, slack_payload
 from alarms.state import AlarmEvaluator, AlarmState, Transition
 from alarms.wording import metric_label, threshold_cause
-
-ALARMS_FILE = "alarms.jsonl"
+from rundir import ALARMS_JSONL, IntervalRow, total_row
 
 
 def webhook_notifier(settings: AlarmSettings) -> WebhookNotifier | None:
@@ -59,7 +58,7 @@ class AlarmMonitor:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
-        self.path = Path(run_dir) / ALARMS_FILE
+        self.path = Path(run_dir) / ALARMS_JSONL
         self._notifier = notifier
         self._clock = clock
         self._evaluators = [AlarmEvaluator(rule) for rule in settings.rules]
@@ -86,11 +85,11 @@ class AlarmMonitor:
                     if transition is not None:
                         self._announce(transition)
 
-    def on_second(self, second: int, rows: Sequence[Mapping[str, object]]) -> None:
+    def on_second(self, second: int, rows: Sequence[IntervalRow]) -> None:
         """An ``intervals.csv`` listener: observe the ``Total`` row of each written second."""
-        for row in rows:
-            if row.get("name") == "Total":
-                self.observe(float(second), sample_from_row(row))
+        total = total_row(rows)
+        if total is not None:
+            self.observe(float(second), sample_from_row(total))
 
     def close(self) -> None:
         """Post what is still queued (bounded wait). An open, incomplete period is not evaluated."""
@@ -140,24 +139,17 @@ class AlarmMonitor:
             LOG.warning("cannot append to %s: %s", self.path, error.strerror or error)
 
 
-def sample_from_row(row: Mapping[str, object]) -> dict[str, float | None]:
-    """The sample of one ``intervals.csv`` row (empty cells are unknown)."""
-    requests = _float(row.get("requests")) or 0.0
+def sample_from_row(row: IntervalRow) -> dict[str, float | None]:
+    """The alarm sample of one ``intervals.csv`` row (None is unknown)."""
     return {
-        "requests": requests,
-        "failures": _float(row.get("failures")) or 0.0,
-        "mtt_ms": _float(row.get("mean_ms")),
-        "p95_ms": _float(row.get("p95_ms")),
-        "tps": requests,
-        "users": _float(row.get("users")),
-        "target_cpu_percent": _float(row.get("target_cpu_percent")),
+        "requests": float(row.requests),
+        "failures": float(row.failures),
+        "mtt_ms": row.mean_ms,
+        "p95_ms": row.p95_ms,
+        "tps": float(row.requests),
+        "users": None if row.users is None else float(row.users),
+        "target_cpu_percent": row.target_cpu_percent,
     }
-
-
-def _float(value: object) -> float | None:
-    if value is None or value == "":
-        return None
-    return float(value) if isinstance(value, int | float) else float(str(value))
 
 
 def _cause(settings: AlarmSettings, rule: AlarmRule, breaching: int) -> str:

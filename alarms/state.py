@@ -41,21 +41,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
 from alarms.config import AlarmRule, Comparison, MissingData
+from rundir.states import AlarmState
 
 EXTRA_RANGE_PERIODS = 2
 """The evaluation range is N + this many periods (5 for N = 3, as in the guide's tables)."""
-
-
-class AlarmState(StrEnum):
-    """CloudWatch's three alarm states."""
-
-    OK = "OK"
-    ALARM = "ALARM"
-    INSUFFICIENT_DATA = "INSUFFICIENT_DATA"
 
 
 class Criteria(Protocol):

@@ -21,6 +21,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
 from capacity.stairs import Stairs, stage_at
+from rundir import IntervalRow
 
 ALARM_STATE_VALUES: dict[str, int] = {"OK": 0, "ALARM": 1, "INSUFFICIENT_DATA": 2}
 
@@ -104,17 +105,17 @@ class LiveMetrics:
             self.step_count.set(len(stairs.steps))
         self._publish_alarms()
 
-    def on_second(self, second: int, rows: Sequence[Mapping[str, object]]) -> None:
+    def on_second(self, second: int, rows: Sequence[IntervalRow]) -> None:
         """An ``intervals.csv`` listener: publish the rows of one written second."""
         self.second.set(second)
         fresh: set[tuple[str, str]] = set()
         for row in rows:
-            labels = (str(row.get("method", "")), str(row.get("name", "")))
+            labels = (row.method, row.name)
             fresh.add(labels)
             self._publish_row(labels, row)
-            if labels[1] == "Total":
-                self.users.set(_number(row.get("users")))
-                self.planned_users.set(_number(row.get("target_users")))
+            if row.is_total:
+                self.users.set(_number(row.users))
+                self.planned_users.set(_number(row.target_users))
         for labels in self._names_seen - fresh:
             self._publish_silence(labels)
         self._names_seen |= fresh
@@ -123,14 +124,11 @@ class LiveMetrics:
             self.step.set(stage.step if stage else math.nan)
         self._publish_alarms()
 
-    def _publish_row(self, labels: tuple[str, str], row: Mapping[str, object]) -> None:
-        requests = _number(row.get("requests"))
-        failures = _number(row.get("failures"))
-        requests = 0.0 if math.isnan(requests) else requests
-        failures = 0.0 if math.isnan(failures) else failures
+    def _publish_row(self, labels: tuple[str, str], row: IntervalRow) -> None:
+        requests, failures = float(row.requests), float(row.failures)
         self.tps.labels(*labels).set(requests)
-        self.mtt.labels(*labels).set(_number(row.get("mean_ms")))
-        self.p95.labels(*labels).set(_number(row.get("p95_ms")))
+        self.mtt.labels(*labels).set(_number(row.mean_ms))
+        self.p95.labels(*labels).set(_number(row.p95_ms))
         self.error_ratio.labels(*labels).set(failures / requests if requests else math.nan)
         self.requests.labels(*labels).inc(requests)
         self.failures.labels(*labels).inc(failures)
@@ -173,7 +171,5 @@ def serve_live_metrics(
     return metrics
 
 
-def _number(value: object) -> float:
-    if value is None or value == "":
-        return math.nan
-    return float(value) if isinstance(value, int | float) else float(str(value))
+def _number(value: float | None) -> float:
+    return math.nan if value is None else float(value)

@@ -9,30 +9,25 @@ add up, so the master merges workers' seconds exactly and every row of
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-COLUMNS = (
-    "time_s",
-    "timestamp",
-    "method",
-    "name",
-    "users",
-    "target_users",
-    "requests",
-    "failures",
-    "mean_ms",
-    "min_ms",
-    "p50_ms",
-    "p95_ms",
-    "p99_ms",
-    "max_ms",
-    "target_cpu_percent",
-)
+from rundir.intervals import TOTAL_NAME, IntervalRow
 
-# Wire format of one bucket: [second, method, name, requests, failures, total_ms,
-# min_ms, max_ms, [[rounded_ms, count], ...]]
-WireBucket = list
+
+class WireBucket(NamedTuple):
+    """One bucket as a worker ships it to the master (msgpack turns it into a list)."""
+
+    second: int
+    method: str
+    name: str
+    requests: int
+    failures: int
+    total_ms: float
+    min_ms: float
+    max_ms: float
+    histogram: list[list[int]]  # [[rounded_ms, count], ...]
 
 
 def round_response_time(response_time_ms: float) -> int:
@@ -110,7 +105,7 @@ class IntervalBook:
     def take_wire(self) -> tuple[list[WireBucket], list[list[int]]]:
         """Everything filed so far, as plain lists for the master; the book is emptied."""
         wire = [
-            [
+            WireBucket(
                 second,
                 method,
                 name,
@@ -120,16 +115,18 @@ class IntervalBook:
                 b.min_ms,
                 b.max_ms,
                 [[k, v] for k, v in b.histogram.items()],
-            ]
+            )
             for (second, method, name), b in self.buckets.items()
         ]
         users = [[second, count] for second, count in self.users.items()]
         self.buckets, self.users = {}, {}
         return wire, users
 
-    def merge_wire(self, wire: Iterable[WireBucket], users: Iterable[list[int]]) -> None:
-        """Add a worker's buckets and user counts (counts of one second add up)."""
-        for second, method, name, requests, failures, total, low, high, pairs in wire:
+    def merge_wire(self, wire: Iterable[Sequence[Any]], users: Iterable[list[int]]) -> None:
+        """Add a worker's buckets (``WireBucket`` fields, as lists) and user counts."""
+        for second, method, name, requests, failures, total, low, high, pairs in map(
+            WireBucket._make, wire
+        ):
             incoming = Bucket(
                 requests, failures, total, low, high, {int(k): int(v) for k, v in pairs}
             )
@@ -164,18 +161,19 @@ def second_rows(
     users: int | None,
     target_users: int | None,
     target_cpu_percent: float | None = None,
-) -> list[dict[str, object]]:
+) -> list[IntervalRow]:
     """The rows of one second: one per (method, name), sorted, then ``Total``.
 
-    Only the ``Total`` row carries the target's CPU (empty when unknown).
+    Only the ``Total`` row carries the target's CPU (None when unknown).
     """
     total = Bucket()
     rows = []
     for (method, name), bucket in sorted(named.items(), key=lambda item: (item[0][1], item[0][0])):
         total.merge(bucket)
         rows.append(_row(time_s, timestamp, method, name, bucket, users, target_users))
-    rows.append(_row(time_s, timestamp, "", "Total", total, users, target_users))
-    rows[-1]["target_cpu_percent"] = "" if target_cpu_percent is None else target_cpu_percent
+    rows.append(
+        _row(time_s, timestamp, "", TOTAL_NAME, total, users, target_users, target_cpu_percent)
+    )
     return rows
 
 
@@ -187,26 +185,27 @@ def _row(
     bucket: Bucket,
     users: int | None,
     target_users: int | None,
-) -> dict[str, object]:
-    row: dict[str, object] = {
-        "time_s": time_s,
-        "timestamp": round(timestamp, 3),
-        "method": method,
-        "name": name,
-        "users": "" if users is None else users,
-        "target_users": "" if target_users is None else target_users,
-        "requests": bucket.requests,
-        "failures": bucket.failures,
-    }
+    target_cpu_percent: float | None = None,
+) -> IntervalRow:
+    times: dict[str, float] = {}
     if bucket.requests:
-        row.update(
-            mean_ms=round(bucket.total_ms / bucket.requests, 3),
-            min_ms=round(bucket.min_ms, 3),
-            p50_ms=percentile(bucket.histogram, bucket.requests, 0.50),
-            p95_ms=percentile(bucket.histogram, bucket.requests, 0.95),
-            p99_ms=percentile(bucket.histogram, bucket.requests, 0.99),
-            max_ms=round(bucket.max_ms, 3),
-        )
-    else:
-        row.update(mean_ms="", min_ms="", p50_ms="", p95_ms="", p99_ms="", max_ms="")
-    return row
+        times = {
+            "mean_ms": round(bucket.total_ms / bucket.requests, 3),
+            "min_ms": round(bucket.min_ms, 3),
+            "p50_ms": percentile(bucket.histogram, bucket.requests, 0.50),
+            "p95_ms": percentile(bucket.histogram, bucket.requests, 0.95),
+            "p99_ms": percentile(bucket.histogram, bucket.requests, 0.99),
+            "max_ms": round(bucket.max_ms, 3),
+        }
+    return IntervalRow(
+        time_s=time_s,
+        timestamp=round(timestamp, 3),
+        method=method,
+        name=name,
+        users=users,
+        target_users=target_users,
+        requests=bucket.requests,
+        failures=bucket.failures,
+        target_cpu_percent=target_cpu_percent,
+        **times,
+    )

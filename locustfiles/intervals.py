@@ -19,8 +19,9 @@ import gevent
 from locust.runners import MasterRunner, WorkerRunner
 
 from capacity.stairs import stage_at
-from locustfiles.histogram import COLUMNS, IntervalBook, second_rows
+from locustfiles.histogram import IntervalBook, second_rows
 from locustfiles.runtime import run_context, runtime
+from rundir import COLUMNS, INTERVALS_CSV, IntervalRow
 
 _T0_MESSAGE = "stairload_t0"
 # A second counts as complete one second after it ends: under load the greenlets that
@@ -28,7 +29,7 @@ _T0_MESSAGE = "stairload_t0"
 _SLACK_SECONDS = 2
 _REPORT_KEY = "stairload_intervals"
 
-SecondListener = Callable[[int, list[dict[str, object]]], None]
+SecondListener = Callable[[int, list[IntervalRow]], None]
 
 
 class IntervalRecorder:
@@ -43,7 +44,7 @@ class IntervalRecorder:
         self.target_cpu: dict[int, float] = {}  # filled by TargetCpu for an embedded target
         self._last_users = 0
         self._file: Any = None
-        self._writer: csv.DictWriter[str] | None = None
+        self._writer: Any = None  # a csv.writer once the file is open
         self._greenlets: list[gevent.Greenlet] = []
         runner = environment.runner
         self._is_master = isinstance(runner, MasterRunner)
@@ -145,7 +146,7 @@ class IntervalRecorder:
         stairs = run_context(self.environment).stairs
         named_by_second = self.book.pop_through(last_second)
         users_by_second = self.book.pop_users_through(last_second)
-        rows: list[dict[str, object]] = []
+        rows: list[IntervalRow] = []
         for second in range(self._written_through + 1, last_second + 1):
             stage = stage_at(stairs, second)
             # A second without a sample (the partial one after the shape ended) keeps the
@@ -178,14 +179,14 @@ class IntervalRecorder:
             self._file.close()
             self._file = None
 
-    def _append(self, rows: list[dict[str, object]]) -> None:
+    def _append(self, rows: list[IntervalRow]) -> None:
         run_dir = run_context(self.environment).run_dir
         if run_dir is None or not rows:
             return
         if self._writer is None:
-            path = Path(run_dir) / "intervals.csv"
+            path = Path(run_dir) / INTERVALS_CSV
             self._file = path.open("w", newline="", encoding="utf-8")
-            self._writer = csv.DictWriter(self._file, fieldnames=COLUMNS)
-            self._writer.writeheader()
-        self._writer.writerows(rows)
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(COLUMNS)
+        self._writer.writerows(row.cells() for row in rows)
         self._file.flush()

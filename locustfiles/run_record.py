@@ -1,8 +1,11 @@
-"""``run.json``: written when the shape starts and again when Locust quits."""
+"""The ``RunRecord`` of a run (``run.json``), from its context and what the run saw.
+
+The Locust master writes it when the shape starts and again when Locust quits; the
+orchestrator writes it before Locust starts and once at the end (see ``stressrun``).
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 from datetime import UTC, datetime
@@ -10,9 +13,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from capacity.stairs import Step
 from locustfiles.context import RunContext, planned_users
+from rundir import ExitReason, PlannedStep, RunRecord, StairsRecord, Thresholds
 
-SCHEMA = 1
 EMBEDDED_TARGET_ENV = "STAIRLOAD_EMBEDDED_TARGET"
 
 
@@ -36,9 +40,11 @@ def run_record(
     workers: int,
     started: float | None,
     ended_at: float | None,
-    exit_reason: str,
+    exit_reason: ExitReason,
     load_generator: dict[str, Any],
-) -> dict[str, Any]:
+    exit_code: int | None = None,
+    locust_exit_code: int | None = None,
+) -> RunRecord:
     """Everything a reader needs to interpret the run directory."""
     from capacity.plan import plan_scenario
 
@@ -47,37 +53,37 @@ def run_record(
     plan = plan_scenario(suite.inputs(suite.case(plan_case).dau), scenario.load())
     options = context.options
     run_id = Path(context.run_dir).name if context.run_dir else ""
-    return {
-        "schema": SCHEMA,
-        "run_id": run_id,
-        "scenario": scenario.name,
-        "case": plan_case,
-        "shape": context.shape,
-        "host": host,
-        "embedded_target": os.environ.get(EMBEDDED_TARGET_ENV) == "1",
-        "workers": workers,
-        "time_scale": options.time_scale,
-        "users_scale": options.users_scale,
-        "started_at": _iso(started),
-        "ended_at": _iso(ended_at),
-        "duration_seconds": round(ended_at - started, 3) if ended_at and started else None,
-        "exit_reason": exit_reason,
-        "exit_code": None,
-        "cases": {
+    return RunRecord(
+        run_id=run_id,
+        scenario=scenario.name,
+        case=plan_case,
+        shape=context.shape,
+        host=host,
+        embedded_target=os.environ.get(EMBEDDED_TARGET_ENV) == "1",
+        workers=workers,
+        time_scale=options.time_scale,
+        users_scale=options.users_scale,
+        started_at=_iso(started),
+        ended_at=_iso(ended_at),
+        duration_seconds=round(ended_at - started, 3) if ended_at and started else None,
+        exit_reason=exit_reason,
+        exit_code=exit_code,
+        locust_exit_code=locust_exit_code,
+        cases={
             case.name: {
                 "dau": case.dau,
                 "think_time_seconds": [case.think_min_seconds, case.think_max_seconds],
             }
             for case in suite.cases
         },
-        "inputs": {
+        inputs={
             "dau": suite.case(plan_case).dau,
             "peak_rate": suite.service.peak_rate,
             "safety_factor": suite.service.safety_factor,
             "response_time_ms": suite.service.response_time_ms,
             "seconds_per_day": suite.service.seconds_per_day,
         },
-        "plan": {
+        plan={
             "requests_per_user_per_day": plan.requests_per_user_per_day,
             "journey_seconds": plan.journey_seconds,
             "daily_requests": plan.daily_requests,
@@ -90,41 +96,29 @@ def run_record(
             "end_case": suite.end_case,
             "start_vusers": planned_users(suite, scenario, suite.start_case),
         },
-        "stairs": {
-            "start_users": stairs.start_users,
-            "end_users": stairs.end_users,
-            "step_users": stairs.step_users,
-            "step_seconds": stairs.step_seconds,
-            "hold_seconds": stairs.hold_seconds,
-            "spawn_rate": stairs.spawn_rate,
-            "total_seconds": stairs.total_seconds,
-            "steps": [
-                {
-                    "step": s.number,
-                    "users": s.users,
-                    "start_s": s.start_s,
-                    "ramp_end_s": s.ramp_end_s,
-                    "end_s": s.end_s,
-                }
-                for s in stairs.steps
-            ],
-        },
-        "thresholds": {
-            "mtt_ms": suite.thresholds.mtt_ms,
-            "error_rate": suite.thresholds.error_rate,
-        },
-        "journey": list(scenario.steps),
-        "versions": {
+        stairs=StairsRecord(
+            steps=tuple(_planned(step) for step in stairs.steps),
+            start_users=stairs.start_users,
+            end_users=stairs.end_users,
+            step_users=stairs.step_users,
+            step_seconds=stairs.step_seconds,
+            hold_seconds=stairs.hold_seconds,
+            spawn_rate=stairs.spawn_rate,
+            total_seconds=stairs.total_seconds,
+            probes=tuple(_planned(step) for step in stairs.probes),
+        ),
+        thresholds=Thresholds(
+            mtt_ms=suite.thresholds.mtt_ms, error_rate=suite.thresholds.error_rate
+        ),
+        journey=tuple(scenario.steps),
+        versions={
             "stairload": _version("stairload"),
             "locust": _version("locust"),
             "python": platform.python_version(),
         },
-        "load_generator": load_generator,
-    }
+        load_generator=load_generator,
+    )
 
 
-def write_json(path: Path, record: dict[str, Any]) -> None:
-    """Write atomically: a reader never sees half a file."""
-    partial = path.with_suffix(".json.partial")
-    partial.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    partial.replace(path)
+def _planned(step: Step) -> PlannedStep:
+    return PlannedStep(step.number, step.users, step.start_s, step.ramp_end_s, step.end_s)

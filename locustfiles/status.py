@@ -16,6 +16,7 @@ from typing import Any
 
 from capacity.stairs import Stairs, stage_at
 from locustfiles.runtime import run_context, runtime
+from rundir import IntervalRow, total_row
 
 _log = logging.getLogger("stairload")
 STATUS_EVERY_SECONDS = 5
@@ -85,7 +86,7 @@ class StatusLine:
         self._last_step = 0
         self._window: deque[_Second] = deque(maxlen=WINDOW_SECONDS)
 
-    def on_second(self, second: int, rows: list[dict[str, object]]) -> None:
+    def on_second(self, second: int, rows: list[IntervalRow]) -> None:
         """Called by the interval recorder for every second it writes."""
         stairs = run_context(self.environment).stairs
         stage = stage_at(stairs, second)
@@ -94,11 +95,11 @@ class StatusLine:
             _log.info(
                 "step %d of %d: %d users (t=%ds)", stage.step, stage.step_count, stage.users, second
             )
-        total = rows[-1]
-        requests = int(total["requests"])  # type: ignore[call-overload]
-        mean = float(total["mean_ms"]) if requests else 0.0  # type: ignore[arg-type]
-        failures = int(total["failures"])  # type: ignore[call-overload]
-        self._window.append(_Second(requests, failures, mean * requests))
+        total = total_row(rows)
+        if total is None:
+            return
+        mean = total.mean_ms or 0.0
+        self._window.append(_Second(total.requests, total.failures, mean * total.requests))
         if second % STATUS_EVERY_SECONDS:
             return
         left = max(0.0, stairs.total_seconds - runtime(self.environment).elapsed())
@@ -106,8 +107,8 @@ class StatusLine:
             second,
             stairs,
             list(self._window),
-            total["users"],
-            total["target_users"],
+            "" if total.users is None else total.users,
+            "" if total.target_users is None else total.target_users,
             left,
             self.generator_cpu(),
         )

@@ -22,12 +22,13 @@ from alarms import AlarmMonitor, webhook_notifier
 from locustfiles.context import add_arguments
 from locustfiles.intervals import IntervalRecorder
 from locustfiles.loadgen import LoadGeneratorHealth
-from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record, write_json
+from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record
 from locustfiles.runtime import run_context, runtime
 from locustfiles.shape import StairShape
 from locustfiles.status import StatusLine
 from locustfiles.target_cpu import TARGET_CPU_FILE, TargetCpu
 from locustfiles.users import Scenario1User, Scenario2User, Scenario3User
+from rundir import RUN_JSON, ExitReason
 from stairload.errors import StairloadError
 
 __all__ = ["Scenario1User", "Scenario2User", "Scenario3User", "StairShape"]
@@ -69,7 +70,7 @@ def _on_init(environment: Any, **_: Any) -> None:
         recorder.listeners.append(monitor.on_second)
         state.extras["alarms"] = monitor
     state.on_start.append(
-        lambda _t0: _write_record(environment, ended_at=None, exit_reason="running")
+        lambda _t0: _write_record(environment, ended_at=None, exit_reason=ExitReason.RUNNING)
     )
 
 
@@ -89,11 +90,13 @@ def _on_quitting(environment: Any, **_: Any) -> None:
     stairs = run_context(environment).stairs
     finished = state.elapsed() >= stairs.total_seconds - 1.0
     _write_record(
-        environment, ended_at=time.time(), exit_reason="completed" if finished else "interrupted"
+        environment,
+        ended_at=time.time(),
+        exit_reason=ExitReason.COMPLETED if finished else ExitReason.INTERRUPTED,
     )
 
 
-def _write_record(environment: Any, *, ended_at: float | None, exit_reason: str) -> None:
+def _write_record(environment: Any, *, ended_at: float | None, exit_reason: ExitReason) -> None:
     context = run_context(environment)
     if context.run_dir is None:
         return
@@ -109,4 +112,4 @@ def _write_record(environment: Any, *, ended_at: float | None, exit_reason: str)
         exit_reason=exit_reason,
         load_generator=state.extras["health"].record(),
     )
-    write_json(Path(context.run_dir) / "run.json", record)
+    record.dump(Path(context.run_dir) / RUN_JSON)

@@ -6,9 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from rundir import ALARMS_JSONL, AlarmState
 from stairload.errors import InputError
-
-STATES = ("OK", "ALARM", "INSUFFICIENT_DATA")
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class AlarmChange:
 
 def load_alarm_changes(run_dir: Path) -> tuple[AlarmChange, ...]:
     """Every change in ``alarms.jsonl``, in order; none when the run had no alarms."""
-    path = run_dir / "alarms.jsonl"
+    path = run_dir / ALARMS_JSONL
     if not path.exists():
         return ()
     changes = []
@@ -42,13 +41,13 @@ def load_alarm_changes(run_dir: Path) -> tuple[AlarmChange, ...]:
             )
         except (ValueError, KeyError, TypeError) as error:
             raise InputError(
-                f"alarms.jsonl: line {number}: not an alarm change "
+                f"{ALARMS_JSONL}: line {number}: not an alarm change "
                 f"({error.__class__.__name__}: {error})"
             ) from None
-        if change.new_state not in STATES:
+        if change.new_state not in set(AlarmState):
             raise InputError(
-                f"alarms.jsonl: line {number}: new_state: must be one of "
-                f"{', '.join(STATES)} (got {change.new_state!r})"
+                f"{ALARMS_JSONL}: line {number}: new_state: must be one of "
+                f"{', '.join(AlarmState)} (got {change.new_state!r})"
             )
         changes.append(change)
     return tuple(changes)

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rundir import HISTORY_CSV, INTERVALS_CSV, read_intervals
+from rundir.intervals import TIME_COLUMNS
 from stairload.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-INTERVALS_CSV = "intervals.csv"
-HISTORY_CSV = "locust_stats_history.csv"
-TIME_COLUMNS = ("mean_ms", "min_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms")
 _COUNT_COLUMNS = ("time_s", "users", "target_users", "requests", "failures")
 _HISTORY_COLUMNS = (
     "Timestamp",
@@ -90,23 +89,30 @@ def _numeric(frame: pd.DataFrame, column: str, filename: str, *, blank_ok: bool)
 def _from_intervals(path: Path) -> Intervals:
     import pandas as pd
 
-    raw = _read_csv(path)
-    _require(raw, ("method", "name", *_COUNT_COLUMNS, *TIME_COLUMNS), path.name)
-    frame = pd.DataFrame({"name": raw["name"], "method": raw["method"]})
-    for column in _COUNT_COLUMNS:
-        frame[column] = _numeric(raw, column, path.name, blank_ok=column == "target_users")
-    for column in TIME_COLUMNS:
-        frame[column] = _numeric(raw, column, path.name, blank_ok=True)
-    is_total = (frame["name"] == "Total") & (frame["method"] == "")
-    totals = frame[is_total].drop(columns=["name", "method"])
-    duplicated = totals["time_s"].duplicated()
-    if duplicated.any():
-        row = int(totals.index[duplicated.to_numpy().nonzero()[0][0]])
-        time_s = totals["time_s"].loc[row]
-        raise InputError(f"{path.name}: line {row + 2}: second Total row for time_s {time_s:g}")
-    totals = totals.sort_values("time_s").reset_index(drop=True)
-    totals.insert(1, "duration_s", 1.0)
-    return Intervals(totals=totals, by_name=_by_name(frame[~is_total]), source=INTERVALS_CSV)
+    rows = read_intervals(path)
+    columns = ["time_s", *_COUNT_COLUMNS[1:], *TIME_COLUMNS]
+    totals_seen: set[int] = set()
+    totals, named = [], []
+    for line, row in enumerate(rows, start=2):
+        if row.is_total:
+            if row.time_s in totals_seen:
+                raise InputError(
+                    f"{path.name}: line {line}: second Total row for time_s {row.time_s:g}"
+                )
+            totals_seen.add(row.time_s)
+            totals.append([_cell(getattr(row, column)) for column in columns])
+        else:
+            named.append([row.method, row.name, row.requests, row.failures, _cell(row.mean_ms)])
+    frame = pd.DataFrame(totals, columns=columns, dtype=float)
+    frame = frame.sort_values("time_s").reset_index(drop=True)
+    frame.insert(1, "duration_s", 1.0)
+    by_name = pd.DataFrame(named, columns=["method", "name", "requests", "failures", "mean_ms"])
+    by_name = by_name.astype({"requests": float, "failures": float, "mean_ms": float})
+    return Intervals(totals=frame, by_name=_by_name(by_name), source=INTERVALS_CSV)
+
+
+def _cell(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def _by_name(rows: pd.DataFrame) -> pd.DataFrame:

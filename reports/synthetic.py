@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from locustfiles.histogram import COLUMNS
+from rundir import COLUMNS, SCHEMA_VERSION
 
 RAMP_SLOWDOWN = 3.0
 
@@ -134,7 +134,7 @@ def _rows_for_second(run: SyntheticRun, second: int) -> list[list[Any]]:
 def _run_json(run_dir: Path, run: SyntheticRun, end_s: int) -> dict[str, Any]:
     users = [spec.users for spec in run.steps]
     return {
-        "schema": 1,
+        "schema": SCHEMA_VERSION,
         "run_id": run_dir.name,
         "scenario": "scenario2",
         "case": "stress",

@@ -8,7 +8,6 @@ tells the workers to quit), then stragglers, then the embedded target.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import signal
@@ -18,15 +17,27 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 import locustfiles
 from locustfiles.context import RunContext, user_class_name
 from locustfiles.cpu_limit import CPU_LIMIT_ENV
-from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record, write_json
+from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record
+from rundir import (
+    LOCUST_CSV_PREFIX,
+    LOCUST_HTML,
+    LOCUST_LOG,
+    RUN_JSON,
+    STAIRS_PNG,
+    TARGET_DIR,
+    ExitReason,
+    RunRecord,
+    worker_log,
+)
 from stairload import exitcodes
+from stairload.errors import StairloadError
 from stressrun.console import console_worthy
 from stressrun.preview import draw_stairs
 from stressrun.target_cpu_feed import TARGET_CPU_FILE, TargetCpuFeed
@@ -49,12 +60,14 @@ class RunRequest:
 
 @dataclass
 class _Stop:
-    reason: str = ""
+    reason: ExitReason | None = None
     signalled_at: float = 0.0
 
     def handler(self, signum: int, _frame: Any) -> None:
         if not self.reason:
-            self.reason = "interrupted" if signum == signal.SIGINT else "terminated"
+            self.reason = (
+                ExitReason.INTERRUPTED if signum == signal.SIGINT else ExitReason.TERMINATED
+            )
             self.signalled_at = time.monotonic()
             print(
                 f"[stairload] {signal.Signals(signum).name}: stopping the run...",
@@ -77,7 +90,7 @@ def run(request: RunRequest) -> int:
     stop = _Stop()
     previous = {sig: signal.signal(sig, stop.handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     host = args.host or ""
-    _write(request, host=host or None, exit_reason="starting")
+    _record(request, host=host or None, exit_reason=ExitReason.STARTING).dump(run_dir / RUN_JSON)
     _announce(request)
     target = None
     feed = None
@@ -87,15 +100,15 @@ def run(request: RunRequest) -> int:
         if not host:
             target = _start_target(request)
             if target is None:
-                return _finish(request, None, "target_unreachable", exitcodes.TARGET_UNREACHABLE)
+                return _finish(request, None, exitcodes.TARGET_UNREACHABLE)
             host = target.base_url
             feed = TargetCpuFeed(target.process.pid, run_dir / TARGET_CPU_FILE).start()
         problem = _unreachable(host)
         if problem:
             print(f"Error: target {host} is unreachable: {problem}", file=sys.stderr)
-            return _finish(request, host, "target_unreachable", exitcodes.TARGET_UNREACHABLE)
+            return _finish(request, host, exitcodes.TARGET_UNREACHABLE)
         if stop.reason:
-            return _finish(request, host, stop.reason, _signal_code(stop.reason))
+            return _finish(request, host, _signal_code(stop.reason), stop.reason)
         locust_code = _run_locust(request, host, stop, children, embedded=target is not None)
     finally:
         _stop_all(children)
@@ -116,7 +129,7 @@ def _announce(request: RunRequest) -> None:
         f"{stairs.end_users:,} users, {len(stairs.steps)} plateaus, "
         f"{stairs.total_seconds / 60:.1f} min"
     )
-    draw_stairs(stairs, title, request.run_dir / "stairs.png")
+    draw_stairs(stairs, title, request.run_dir / STAIRS_PNG)
     print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
     if not request.args.full_stats:
         print(
@@ -129,7 +142,7 @@ def _announce(request: RunRequest) -> None:
 def _start_target(request: RunRequest) -> Any:
     from target_app.testing import launch_target
 
-    directory = request.run_dir / "target"
+    directory = request.run_dir / TARGET_DIR
     directory.mkdir(exist_ok=True)
     print(
         f"[stairload] starting the embedded target ({request.args.target_users:,} seeded users, "
@@ -233,12 +246,12 @@ def _run_locust(
         EMBEDDED_TARGET_ENV: "1" if embedded else "0",
         CPU_LIMIT_ENV: repr(float(args.generator_cpu_limit)),
     }
-    prefix = str(run_dir / "locust")
-    role = ["--csv", prefix, "--csv-full-history", "--html", str(run_dir / "locust.html")]
+    prefix = str(run_dir / LOCUST_CSV_PREFIX)
+    role = ["--csv", prefix, "--csv-full-history", "--html", str(run_dir / LOCUST_HTML)]
     if not args.full_stats:
         role.append("--only-summary")
     if args.workers:
-        from target_app.testing import free_port
+        from target_app.launch import free_port
 
         port = free_port()
         role += [
@@ -258,17 +271,17 @@ def _run_locust(
         env=env,
         start_new_session=True,
     )
-    log = (run_dir / "locust.log").open("w", encoding="utf-8")
+    log = (run_dir / LOCUST_LOG).open("w", encoding="utf-8")
     quiet = not args.full_stats
     tee = threading.Thread(target=_tee, args=(children.master.stdout, log, quiet), daemon=True)
     tee.start()
     for index in range(1, args.workers + 1):
         worker_role = ["--worker", "--master-host", "127.0.0.1", "--master-port", str(port)]
-        worker_log = (run_dir / f"worker-{index}.log").open("wb")
+        worker_output = (run_dir / worker_log(index)).open("wb")
         children.workers.append(
             subprocess.Popen(
                 _locust_command(request, host, worker_role),
-                stdout=worker_log,
+                stdout=worker_output,
                 stderr=subprocess.STDOUT,
                 env=env,
                 start_new_session=True,
@@ -340,8 +353,8 @@ def _stop_all(children: _Children) -> None:
                 process.wait()
 
 
-def _signal_code(reason: str) -> int:
-    return exitcodes.INTERRUPTED if reason == "interrupted" else exitcodes.TERMINATED
+def _signal_code(reason: ExitReason) -> int:
+    return exitcodes.INTERRUPTED if reason == ExitReason.INTERRUPTED else exitcodes.TERMINATED
 
 
 def _conclude(
@@ -352,40 +365,55 @@ def _conclude(
     locust_code: int,
     started: float,
 ) -> int:
-    path = request.run_dir / "run.json"
-    record = json.loads(path.read_text(encoding="utf-8"))
-    if record.get("exit_reason") in ("starting", "running"):
-        record["exit_reason"] = stop.reason or "error"
-        record["ended_at"] = record.get("ended_at") or _now_iso()
-    elif stop.reason:
-        record["exit_reason"] = stop.reason
-    lost = record.setdefault("load_generator", {}).setdefault("lost_workers", [])
-    lost.extend(children.lost)
-    record["locust_exit_code"] = locust_code
-    record["workers_reason"] = getattr(request.args, "workers_reason", "")
-    if record.get("embedded_target"):
-        record["target_workers"] = _target_workers(request)
-    record["machine"] = _machine()
+    """Write the final ``run.json`` once: the master's record (if it wrote one) concluded."""
+    path = request.run_dir / RUN_JSON
+    master = _master_record(path)
+    if master is None or not master.exit_reason.finished:
+        reason = stop.reason or ExitReason.ERROR
+    else:
+        reason = stop.reason or master.exit_reason
     if stop.reason:
         code = _signal_code(stop.reason)
-    elif record["exit_reason"] != "completed":
+    elif reason != ExitReason.COMPLETED:
         code = exitcodes.LOCUST_FAILED
     else:
         code = exitcodes.OK
-    record["exit_code"] = code
-    write_json(path, record)
-    if record["exit_reason"] == "error":
+    base = master or _record(request, host=host, exit_reason=reason)
+    generator = dict(base.load_generator)
+    generator["lost_workers"] = [*generator.get("lost_workers", []), *children.lost]
+    final = replace(
+        base,
+        exit_reason=reason,
+        exit_code=code,
+        locust_exit_code=locust_code,
+        ended_at=base.ended_at or _now_iso(),
+        load_generator=generator,
+        workers_reason=getattr(request.args, "workers_reason", ""),
+        target_workers=_target_workers(request) if base.embedded_target else None,
+        machine=_machine(),
+    )
+    final.dump(path)
+    if reason == ExitReason.ERROR:
         print(
             f"Error: Locust stopped before the run started (exit {locust_code}); see "
-            f"{request.run_dir / 'locust.log'}",
+            f"{request.run_dir / LOCUST_LOG}",
             file=sys.stderr,
         )
     report_code = _report(request)
     if code == exitcodes.OK and report_code is not None:
         code = report_code
-        record["exit_code"] = code  # the code this process exits with, verdict included
-        write_json(path, record)
+        # the code this process exits with, verdict included (written by this process only)
+        replace(final, exit_code=code).dump(path)
     return code
+
+
+def _master_record(path: Path) -> RunRecord | None:
+    """The record the Locust master wrote, or None when it wrote none (or none readable)."""
+    try:
+        record = RunRecord.load(path)
+    except StairloadError:
+        return None
+    return None if record.exit_reason == ExitReason.STARTING else record
 
 
 def _report(request: RunRequest) -> int | None:
@@ -408,20 +436,26 @@ def _report(request: RunRequest) -> int | None:
     return result.returncode
 
 
-def _finish(request: RunRequest, host: str | None, reason: str, code: int) -> int:
-    record = _write(request, host=host, exit_reason=reason)
-    record["exit_code"] = code
-    write_json(request.run_dir / "run.json", record)
+def _finish(
+    request: RunRequest,
+    host: str | None,
+    code: int,
+    reason: ExitReason = ExitReason.TARGET_UNREACHABLE,
+) -> int:
+    """The run ends before Locust started: write the one final record."""
+    record = _record(request, host=host, exit_reason=reason)
+    replace(record, exit_code=code).dump(request.run_dir / RUN_JSON)
     return code
 
 
-def _write(request: RunRequest, *, host: str | None, exit_reason: str) -> dict[str, Any]:
-    record = run_record(
+def _record(request: RunRequest, *, host: str | None, exit_reason: ExitReason) -> RunRecord:
+    """What the orchestrator knows itself: the plan and how the run ended."""
+    return run_record(
         request.context,
         host=host,
         workers=request.args.workers,
         started=None,
-        ended_at=time.time() if exit_reason != "starting" else None,
+        ended_at=time.time() if exit_reason != ExitReason.STARTING else None,
         exit_reason=exit_reason,
         load_generator={
             "cpu_warnings": [],
@@ -430,8 +464,6 @@ def _write(request: RunRequest, *, host: str | None, exit_reason: str) -> dict[s
             "lost_workers": [],
         },
     )
-    write_json(request.run_dir / "run.json", record)
-    return record
 
 
 def _now_iso() -> str:

@@ -13,6 +13,7 @@ from alarms_webhook import SECRET_PATH, Webhook
 from alarms.config import parse_alarms
 from alarms.monitor import AlarmMonitor, webhook_notifier
 from alarms.notifier import WebhookNotifier
+from rundir import IntervalRow
 
 SETTINGS = parse_alarms(
     {
@@ -198,20 +199,10 @@ def test_intervals_listener_observes_the_total_rows(tmp_path: Path) -> None:
     """on_second takes intervals.csv rows and feeds only the Total row, empty cells unknown."""
     monitor = AlarmMonitor(SETTINGS, tmp_path, None)
     for second in range(5):
-        named = {"name": "/trips", "requests": 1, "failures": 0, "mean_ms": 9000.0}
-        total = {
-            "name": "Total",
-            "users": 5,
-            "requests": 2,
-            "failures": 0,
-            "mean_ms": 700.0,
-            "p95_ms": 900,
-        }
+        named = IntervalRow(second, 0.0, "GET", "/trips", 5, 5, 1, 0, mean_ms=9000.0)
+        total = IntervalRow(second, 0.0, "", "Total", 5, 5, 2, 0, mean_ms=700.0, p95_ms=900)
         monitor.on_second(second, [named, total])
-    monitor.on_second(
-        5,
-        [{"name": "Total", "users": "", "requests": 0, "failures": 0, "mean_ms": "", "p95_ms": ""}],
-    )
+    monitor.on_second(5, [IntervalRow(5, 0.0, "", "Total", None, None, 0, 0)])
     assert monitor.transitions[0].datapoints == (700.0, 700.0)
     assert monitor.states == {"MTT over target": "ALARM"}
 

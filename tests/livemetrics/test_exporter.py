@@ -69,11 +69,11 @@ def test_a_scrape_shows_the_total_row_of_the_last_second(served: LiveMetrics) ->
     total = rows[-1]
     samples = _scrape(served)
     assert samples[("stairload_second", ())] == 12
-    assert samples[("stairload_users", ())] == total["users"]
-    assert samples[("stairload_planned_users", ())] == total["target_users"]
-    assert samples[_total("stairload_tps")] == total["requests"] == 5
-    assert samples[_total("stairload_mtt_milliseconds")] == total["mean_ms"]
-    assert samples[_total("stairload_p95_milliseconds")] == total["p95_ms"]
+    assert samples[("stairload_users", ())] == total.users
+    assert samples[("stairload_planned_users", ())] == total.target_users
+    assert samples[_total("stairload_tps")] == total.requests == 5
+    assert samples[_total("stairload_mtt_milliseconds")] == total.mean_ms
+    assert samples[_total("stairload_p95_milliseconds")] == total.p95_ms
     assert samples[_total("stairload_error_ratio")] == pytest.approx(1 / 5)
 
 

@@ -31,15 +31,15 @@ def test_rows_describe_only_their_second() -> None:
     seconds = book.pop_through(1)
     first = second_rows(0, 0.0, seconds[0], users=5, target_users=5)
     second = second_rows(1, 1.0, seconds[1], users=5, target_users=5)
-    assert (first[-1]["requests"], first[-1]["failures"], first[-1]["mean_ms"]) == (3, 0, 10.0)
-    assert (second[-1]["requests"], second[-1]["failures"], second[-1]["mean_ms"]) == (1, 1, 400.0)
+    assert (first[-1].requests, first[-1].failures, first[-1].mean_ms) == (3, 0, 10.0)
+    assert (second[-1].requests, second[-1].failures, second[-1].mean_ms) == (1, 1, 400.0)
 
 
 def test_empty_second_has_a_total_row_with_blank_times() -> None:
     """A second with no completed request still gets a Total row, with empty time columns."""
     rows = second_rows(7, 7.0, {}, users=3, target_users=3)
     assert len(rows) == 1
-    assert rows[0]["name"] == "Total" and rows[0]["requests"] == 0 and rows[0]["mean_ms"] == ""
+    assert rows[0].is_total and rows[0].requests == 0 and rows[0].mean_ms is None
 
 
 def test_merged_workers_equal_one_process() -> None:

@@ -123,7 +123,7 @@ def test_unreadable_files_give_one_line_and_exit_2(make_run, capsys, name, text,
         (
             lambda d: d.update(exit_reason="bored"),
             "run.json: exit_reason: must be one of completed, interrupted, terminated, "
-            "target_unreachable, error (got 'bored')",
+            "target_unreachable, error, aborted (got 'bored')",
         ),
     ],
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reports.build import analyse
-from reports.intervals import HISTORY_CSV
+from rundir import HISTORY_CSV, SCHEMA_VERSION
 
 FIXTURE = Path(__file__).parent / "fixtures" / HISTORY_CSV
 # Aggregated rows of the fixture (a real 8 s Locust run): timestamp, count, failures, mean.
@@ -24,6 +24,7 @@ def history_run(tmp_path: Path) -> Path:
     shutil.copy(FIXTURE, tmp_path / HISTORY_CSV)
     step = {"step": 1, "users": 6, "start_s": 0.0, "ramp_end_s": 1.0, "end_s": 7.0}
     run = {
+        "schema": SCHEMA_VERSION,
         "run_id": "history",
         "started_at": "2026-11-24T14:57:53+00:00",  # 1795532273, the first Aggregated row
         "stairs": {"steps": [step]},

@@ -1,0 +1,21 @@
+"""The names of the files in a run directory (see ``docs/run-directory.md``)."""
+
+from __future__ import annotations
+
+RUN_JSON = "run.json"  # the run's record (rundir.record.RunRecord)
+INTERVALS_CSV = "intervals.csv"  # exact per-second statistics (rundir.intervals.IntervalRow)
+ALARMS_JSONL = "alarms.jsonl"  # one JSON object per alarm state change
+STAIRS_PNG = "stairs.png"  # the planned stair, drawn before the run starts
+LOCUST_CSV_PREFIX = "locust"  # Locust's --csv prefix: locust_stats.csv, locust_stats_history.csv...
+HISTORY_CSV = "locust_stats_history.csv"  # Locust's cumulative history (the report's fallback)
+LOCUST_HTML = "locust.html"  # Locust's own report
+LOCUST_LOG = "locust.log"  # the master's log
+TARGET_DIR = "target"  # the embedded target's database and log
+STEPS_CSV = "steps.csv"  # the report's per-step table
+SUMMARY_JSON = "summary.json"  # the report's figures and verdict
+REPORT_HTML = "report.html"  # the report
+
+
+def worker_log(index: int) -> str:
+    """The log of local worker ``index`` (1-based)."""
+    return f"worker-{index}.log"

@@ -1,0 +1,82 @@
+"""rundir: run.json round trip and schema check, intervals.csv rows and the Total row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rundir import (
+    COLUMNS,
+    SCHEMA_VERSION,
+    ExitReason,
+    IntervalRow,
+    PlannedStep,
+    RunRecord,
+    StairsRecord,
+    Thresholds,
+    read_intervals,
+    total_row,
+)
+from stairload.errors import ConfigError, InputError
+
+_RECORD = RunRecord(
+    stairs=StairsRecord(steps=(PlannedStep(1, 10, 0.0, 1.0, 60.0),), total_seconds=60.0),
+    thresholds=Thresholds(mtt_ms=500.0, error_rate=0.01),
+    run_id="r1",
+    exit_reason=ExitReason.RUNNING,
+    extras={"future_field": [1, 2]},
+)
+
+
+def test_a_record_reads_back_equal(tmp_path: Path) -> None:
+    """dump then load gives the same record, unknown top-level keys included."""
+    _RECORD.dump(tmp_path / "run.json")
+    assert RunRecord.load(tmp_path / "run.json") == _RECORD
+
+
+def test_the_written_file_names_its_schema(tmp_path: Path) -> None:
+    """run.json starts with the schema version this code writes."""
+    _RECORD.dump(tmp_path / "run.json")
+    doc = json.loads((tmp_path / "run.json").read_text())
+    assert next(iter(doc.items())) == ("schema", SCHEMA_VERSION)
+
+
+def test_another_schema_is_refused_with_both_versions(tmp_path: Path) -> None:
+    """A run.json of another format version is a ConfigError naming both versions."""
+    doc = {**_RECORD.to_json(), "schema": SCHEMA_VERSION + 1}
+    (tmp_path / "run.json").write_text(json.dumps(doc))
+    with pytest.raises(ConfigError) as refused:
+        RunRecord.load(tmp_path / "run.json")
+    assert str(refused.value) == (
+        f"run.json: schema {SCHEMA_VERSION + 1} is not supported by this version "
+        f"(reads {SCHEMA_VERSION})"
+    )
+
+
+def test_an_unknown_exit_reason_is_named(tmp_path: Path) -> None:
+    """An exit_reason outside ExitReason names the field and the value."""
+    doc = {**_RECORD.to_json(), "exit_reason": "bored"}
+    with pytest.raises(InputError, match=r"^run.json: exit_reason: .* \(got 'bored'\)$"):
+        RunRecord.from_json(doc)
+
+
+def test_rows_read_back_typed(tmp_path: Path) -> None:
+    """A written row reads back equal, empty cells as None."""
+    rows = [
+        IntervalRow(3, 3.0, "GET", "/trips", 5, 6, 2, 1, 10.0, 9.0, 10, 11, 11, 11.0),
+        IntervalRow(3, 3.0, "", "Total", 5, 6, 0, 0, target_cpu_percent=12.5),
+    ]
+    path = tmp_path / "intervals.csv"
+    lines = [",".join(COLUMNS)] + [",".join(map(str, row.cells())) for row in rows]
+    path.write_text("\n".join(lines) + "\n")
+    assert read_intervals(path) == rows
+
+
+def test_total_row_is_the_row_named_total_without_method() -> None:
+    """total_row picks the Total row, not a request that happens to be named Total."""
+    named = IntervalRow(0, 0.0, "GET", "Total", 1, 1, 1, 0)
+    total = IntervalRow(0, 0.0, "", "Total", 1, 1, 1, 0)
+    assert total_row([total, named]) is total
+    assert total_row([named]) is None
