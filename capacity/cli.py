@@ -10,12 +10,19 @@ from capacity.config import Suite, load_scenarios
 from capacity.explain import explain
 from capacity.shapes import stairs_for
 from capacity.whatif import grown_dau, growth_line, plan_case, what_if
-from stairload.argtypes import number, positive, whole
+from stairload.argtypes import number, positive
 from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
+from stressrun.options import (
+    SCENARIOS,
+    STAIR_OVERRIDES,
+    TIME_SCALE,
+    USERS_SCALE,
+    add_run_options,
+    stair_overrides,
+)
 
 _DEFAULT_SCENARIOS = "scenarios.yaml"
-_whole_users = whole(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,12 +69,7 @@ def _stairs(args: argparse.Namespace) -> str:
         args.scenario,
         time_scale=args.time_scale,
         users_scale=args.users_scale,
-        step_users=args.step_users,
-        step_seconds=args.step_seconds,
-        hold_seconds=args.hold_seconds,
-        spawn_rate=args.spawn_rate,
-        start_users=args.start_users,
-        end_users=args.end_users,
+        **stair_overrides(args),
     )
     return render.stairs_timeline(
         args.scenario, stairs, time_scale=args.time_scale, users_scale=args.users_scale
@@ -113,21 +115,7 @@ def _build_parser() -> Parser:
 
     stairs = commands.add_parser("stairs", help="the stair timeline of one scenario")
     stairs.add_argument("scenario", metavar="SCENARIO", help="a scenario in scenarios.yaml")
-    stairs.add_argument("--scenarios", default=_DEFAULT_SCENARIOS, metavar="PATH")
-    for flag, kind, meaning in (
-        ("--time-scale", positive, "multiply every duration (0.05 for a smoke run)"),
-        ("--users-scale", positive, "multiply every user count (0.01 for a smoke run)"),
-    ):
-        stairs.add_argument(flag, type=kind, default=1.0, metavar="X", help=meaning)
-    for flag, kind, meaning in (
-        ("--step-users", _whole_users, "users added per step"),
-        ("--step-seconds", positive, "length of a step"),
-        ("--hold-seconds", positive, "hold at the end users"),
-        ("--spawn-rate", positive, "users started per second while ramping"),
-        ("--start-users", _whole_users, "first plateau (default: start case's VUser)"),
-        ("--end-users", _whole_users, "last plateau (default: end case's VUser)"),
-    ):
-        stairs.add_argument(flag, type=kind, metavar="N", help=f"{meaning}; overrides YAML")
+    add_run_options(stairs, (SCENARIOS, TIME_SCALE, USERS_SCALE, *STAIR_OVERRIDES), scenario=False)
     stairs.set_defaults(command=_stairs)
     return parser
 

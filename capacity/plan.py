@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from capacity import formulas
+
+if TYPE_CHECKING:
+    from capacity.config import Suite
 
 
 @dataclass(frozen=True)
@@ -70,3 +74,16 @@ def plan_scenario(inputs: Inputs, scenario: ScenarioLoad) -> PlanRow:
 def plan_all(inputs: Inputs, scenarios: tuple[ScenarioLoad, ...]) -> tuple[PlanRow, ...]:
     """The plan of every scenario at one DAU level, in the order given."""
     return tuple(plan_scenario(inputs, scenario) for scenario in scenarios)
+
+
+def plan_for_case(
+    suite: Suite, scenario_name: str, case_name: str, step_users: int | None = None
+) -> PlanRow:
+    """The plan of one scenario at one case's DAU: its VUser is the case's planned users.
+
+    ``step_users`` (default: the scenario's) is the step the VUser is rounded up to.
+    """
+    load = suite.scenario(scenario_name).load()
+    if step_users is not None:
+        load = replace(load, step_users=step_users)
+    return plan_scenario(suite.inputs(suite.case(case_name).dau), load)

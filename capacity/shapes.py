@@ -6,10 +6,8 @@ Stress runs); ``constant_for`` holds one case's VUser. Pass the result to ``stag
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from capacity.config import Suite
-from capacity.plan import PlanRow, plan_scenario
+from capacity.plan import plan_for_case
 from capacity.stairs import Stairs, build_stairs, constant_load
 from stairload.errors import UsageError
 
@@ -36,8 +34,8 @@ def stairs_for(
     scenario = suite.scenario(scenario_name)
     settings = scenario.stairs
     step = settings.step_users if step_users is None else step_users
-    start = _planned_users(suite, scenario_name, suite.start_case, step).vusers
-    end = _planned_users(suite, scenario_name, suite.end_case, step).vusers
+    start = plan_for_case(suite, scenario_name, suite.start_case, step).vusers
+    end = plan_for_case(suite, scenario_name, suite.end_case, step).vusers
     start = start if start_users is None else start_users
     end = end if end_users is None else end_users
     if end < start:
@@ -81,7 +79,7 @@ def constant_for(
     if not duration_seconds > 0:
         raise UsageError(f"duration_seconds: must be > 0 (got {duration_seconds:g})")
     settings = suite.scenario(scenario_name).stairs
-    row = _planned_users(suite, scenario_name, case_name, settings.step_users)
+    row = plan_for_case(suite, scenario_name, case_name, settings.step_users)
     return constant_load(
         users=row.vusers,
         duration_seconds=duration_seconds,
@@ -89,11 +87,6 @@ def constant_for(
         time_scale=time_scale,
         users_scale=users_scale,
     )
-
-
-def _planned_users(suite: Suite, scenario_name: str, case_name: str, step_users: int) -> PlanRow:
-    load = replace(suite.scenario(scenario_name).load(), step_users=step_users)
-    return plan_scenario(suite.inputs(suite.case(case_name).dau), load)
 
 
 def _check_scales(time_scale: float, users_scale: float) -> None:

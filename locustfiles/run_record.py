@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from capacity.plan import plan_for_case
 from capacity.stairs import Step
 from locustfiles.context import RunContext, planned_users
 from rundir import ExitReason, PlannedStep, RunRecord, StairsRecord, Thresholds
@@ -46,11 +47,9 @@ def run_record(
     locust_exit_code: int | None = None,
 ) -> RunRecord:
     """Everything a reader needs to interpret the run directory."""
-    from capacity.plan import plan_scenario
-
     suite, scenario, stairs = context.suite, context.scenario, context.stairs
     plan_case = context.case_name
-    plan = plan_scenario(suite.inputs(suite.case(plan_case).dau), scenario.load())
+    plan = plan_for_case(suite, scenario.name, plan_case)
     options = context.options
     run_id = Path(context.run_dir).name if context.run_dir else ""
     return RunRecord(

@@ -15,7 +15,13 @@ TICK_LEAD_SECONDS = 0.5
 
 
 class StairShape(LoadTestShape):
-    """Reads the planned stair (or constant plateau) of this run; the data is the shape."""
+    """Reads the planned stair (or constant plateau) of this run; the data is the shape.
+
+    Locust's own ``--spawn-rate`` is the run option of that name (a stair override),
+    read through the run context: hence ``use_common_options``.
+    """
+
+    use_common_options = True
 
     def reset_time(self) -> None:
         """Start the clock, and share its wall-clock origin with the interval recorder."""

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from locustfiles.context import SHAPES, RunContext, context_from_options
+from locustfiles.context import RunContext, context_from_options
 from locustfiles.cpu_limit import CPU_WARNING_PERCENT
 from stairload import exitcodes
-from stairload.argtypes import base_url, bounded, positive, whole
+from stairload.argtypes import base_url, bounded, whole
 from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
+from stressrun.options import SCENARIO, add_run_options
 from stressrun.orchestrate import RunRequest, run
 from stressrun.outcome import exit_line
 from stressrun.workers import available_cores, choose_workers
@@ -32,18 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a scenario's stair (or constant) load with Locust against the "
         "embedded target or HOST, write runs/<id>/ and build the report.",
     )
-    parser.add_argument("scenario", help="scenario name in the scenarios file, e.g. scenario2")
-    parser.add_argument(
-        "--shape",
-        choices=SHAPES,
-        default="stairs",
-        help="stairs: start case's VUser up to end case's (default); constant: one case's VUser",
-    )
-    parser.add_argument(
-        "--case",
-        default="",
-        help="case for a constant run (default: the start case); its think time applies",
-    )
+    parser.add_argument("scenario", help=SCENARIO.help)
     parser.add_argument(
         "--host",
         type=base_url,
@@ -59,36 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         "printed at start with the reason; 0: one Locust process; N: a master and N local "
         "workers",
     )
-    parser.add_argument(
-        "--time-scale",
-        type=positive,
-        default=1.0,
-        help="multiply every duration (0.05: 60 s steps last 3 s)",
-    )
-    parser.add_argument(
-        "--users-scale",
-        type=positive,
-        default=1.0,
-        help="multiply every user count (0.01: 1,200 users become 12)",
-    )
-    parser.add_argument("--run-dir", default="", help="default runs/<UTC time>-<scenario>-<case>")
-    parser.add_argument("--scenarios", default="scenarios.yaml", help="scenarios file")
-    for flag, kind, text in (
-        ("--start-users", _count, "first plateau"),
-        ("--end-users", _count, "last plateau"),
-        ("--step-users", _count, "users added per step"),
-        ("--step-seconds", positive, "step length"),
-        ("--hold-seconds", positive, "final hold"),
-        ("--spawn-rate", positive, "users started per second while ramping"),
-        ("--duration-seconds", positive, "constant run length (default step + hold)"),
-    ):
-        parser.add_argument(flag, type=kind, default=0, help=f"override: {text}")
-    parser.add_argument(
-        "--target-users",
-        type=_count,
-        default=10_000,
-        help="users the embedded target seeds (user1..userN)",
-    )
+    add_run_options(parser, scenario=False)
     parser.add_argument(
         "--full-stats",
         action="store_true",
@@ -111,27 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"exit code when the verdict is FAIL (default {exitcodes.VERDICT_FAIL}; 0 to ignore)",
     )
     return parser
-
-
-def _context(args: argparse.Namespace) -> RunContext:
-    options = argparse.Namespace(
-        scenarios=args.scenarios,
-        scenario=args.scenario,
-        case=args.case,
-        shape=args.shape,
-        time_scale=args.time_scale,
-        users_scale=args.users_scale,
-        duration_seconds=args.duration_seconds,
-        start_users=args.start_users,
-        end_users=args.end_users,
-        step_users=args.step_users,
-        step_seconds=args.step_seconds,
-        hold_seconds=args.hold_seconds,
-        stair_spawn_rate=args.spawn_rate,
-        seeded_users=args.target_users or 10_000,
-        run_dir=args.run_dir,
-    )
-    return context_from_options(options)
 
 
 def _choose_workers(args: argparse.Namespace, context: RunContext) -> None:
@@ -157,11 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    context = _context(args)
+    context = context_from_options(args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")
     if run_dir.exists() and any(run_dir.iterdir()):
         raise UsageError(f"--run-dir: {run_dir} already holds a run; choose another directory")
+    args.run_dir = str(run_dir)
     _choose_workers(args, context)
     code = run(RunRequest(context=context, args=args, run_dir=run_dir))
     print(exit_line(code, run_dir), flush=True)

@@ -39,6 +39,7 @@ from rundir import (
 from stairload import exitcodes
 from stairload.errors import StairloadError
 from stressrun.console import console_worthy
+from stressrun.options import to_locust_argv
 from stressrun.preview import draw_stairs
 from stressrun.target_cpu_feed import TARGET_CPU_FILE, TargetCpuFeed
 from stressrun.workers import available_cores
@@ -206,34 +207,8 @@ def _locust_command(request: RunRequest, host: str, role: list[str]) -> list[str
         "--headless",
         "--host",
         host,
-        "--scenarios",
-        context.suite.source,
-        "--scenario",
-        context.scenario.name,
-        "--shape",
-        context.shape,
-        "--case",
-        context.case_name,
-        "--time-scale",
-        repr(args.time_scale),
-        "--users-scale",
-        repr(args.users_scale),
-        "--run-dir",
-        str(request.run_dir),
-        "--seeded-users",
-        str(args.target_users or 10_000),
+        *to_locust_argv(args),
     ]
-    for flag, value in (
-        ("--start-users", args.start_users),
-        ("--end-users", args.end_users),
-        ("--step-users", args.step_users),
-        ("--step-seconds", args.step_seconds),
-        ("--hold-seconds", args.hold_seconds),
-        ("--stair-spawn-rate", args.spawn_rate),
-        ("--duration-seconds", args.duration_seconds),
-    ):
-        if value:
-            command += [flag, repr(value)]
     return [*command, *role, user_class_name(context.scenario.name)]
 
 

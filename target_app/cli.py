@@ -13,7 +13,7 @@ from pathlib import Path
 
 from stairload.argtypes import whole_in
 from stairload.cli import Parser, run_cli
-from target_app.config import DEFAULT_DB, ServerConfig
+from target_app.config import DEFAULT_DB, SEEDED_USERS, ServerConfig
 
 MAX_USERS = 1_000_000
 MAX_WORKERS = 16
@@ -54,8 +54,8 @@ def _parser() -> Parser:
     parser.add_argument(
         "--users",
         type=whole_in(1, MAX_USERS),
-        default=10_000,
-        help="seeded users user1..userN (default 10000)",
+        default=SEEDED_USERS,
+        help=f"seeded users user1..userN (default {SEEDED_USERS})",
     )
     parser.add_argument(
         "--workers",

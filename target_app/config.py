@@ -11,6 +11,7 @@ DEFAULT_DB = Path("runs") / "target" / "target.db"
 # After SIGTERM a worker has this long to finish its requests and close the database;
 # granian then kills it (target.log: "Killing worker-N after it refused to gracefully stop").
 STOP_GRACE_SECONDS = 10
+SEEDED_USERS = 10_000  # user1..user10000, as the source story's test accounts
 _ENV_DB = "TARGET_APP_DB"
 _ENV_REQUIRE_WARMUP = "TARGET_APP_REQUIRE_WARMUP"
 
@@ -22,7 +23,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     db_path: Path = DEFAULT_DB
-    users: int = 10_000
+    users: int = SEEDED_USERS
     require_warmup: bool = False
     workers: int = 1
 

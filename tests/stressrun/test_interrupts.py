@@ -143,5 +143,5 @@ def test_an_unknown_scenario_is_one_line_and_exit_2() -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert result.stderr.startswith("Error: --scenario: unknown scenario 'scenario9'; known: ")
+    assert result.stderr.startswith("Error: scenarios.yaml: unknown scenario 'scenario9'; known: ")
     assert len(result.stderr.strip().splitlines()) == 1

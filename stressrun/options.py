@@ -1,0 +1,150 @@
+"""The options of a run, defined once: name, type, default and help.
+
+``add_run_options`` registers them on any parser (``python -m stressrun``'s, Locust's
+through ``init_command_line_parser``, ``capacity stairs`` for the stair overrides);
+``to_locust_argv`` turns parsed values back into argv for the Locust processes; and
+``resolve`` loads what they name into a ``RunContext`` (Scenario objects, not names).
+Every value is in real (unscaled) units; None means "as ``scenarios.yaml`` says".
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from stairload.argtypes import positive, whole
+from target_app.config import SEEDED_USERS
+
+SHAPES = ("stairs", "constant")
+DEFAULT_SCENARIOS = "scenarios.yaml"
+
+
+@dataclass(frozen=True)
+class RunOption:
+    """One option: its flag, how its text becomes a value, its default and its help."""
+
+    flag: str
+    kind: Callable[[str], Any] | None
+    default: Any
+    help: str
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def dest(self) -> str:
+        """The attribute name the parsed value lands in."""
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    def add_to(self, parser: Any, **extra: Any) -> None:
+        """Register this option on ``parser`` (an argparse parser or group)."""
+        settings: dict[str, Any] = {"default": self.default, "help": self.help, **extra}
+        if self.kind is not None:
+            settings["type"] = self.kind
+        if self.metavar is not None:
+            settings["metavar"] = self.metavar
+        if self.choices is not None:
+            settings["choices"] = self.choices
+        parser.add_argument(self.flag, **settings)
+
+
+_users = whole(1)
+
+SCENARIO = RunOption(
+    "--scenario", None, None, "scenario name in the scenarios file, e.g. scenario2"
+)
+SCENARIOS = RunOption(
+    "--scenarios", None, DEFAULT_SCENARIOS, f"the scenarios file (default: {DEFAULT_SCENARIOS})"
+)
+SHAPE = RunOption(
+    "--shape",
+    None,
+    "stairs",
+    "stairs: start case's VUser up to end case's (default); constant: one case's VUser",
+    choices=SHAPES,
+)
+CASE = RunOption(
+    "--case", None, "", "case for a constant run (default: the start case); its think time applies"
+)
+TIME_SCALE = RunOption(
+    "--time-scale", positive, 1.0, "multiply every duration (0.05: 60 s steps last 3 s)", "X"
+)
+USERS_SCALE = RunOption(
+    "--users-scale", positive, 1.0, "multiply every user count (0.01: 1,200 users become 12)", "X"
+)
+RUN_DIR = RunOption("--run-dir", None, "", "default runs/<UTC time>-<scenario>-<case>")
+START_USERS = RunOption("--start-users", _users, None, "override: first plateau", "N")
+END_USERS = RunOption("--end-users", _users, None, "override: last plateau", "N")
+STEP_USERS = RunOption("--step-users", _users, None, "override: users added per step", "N")
+STEP_SECONDS = RunOption("--step-seconds", positive, None, "override: step length", "S")
+HOLD_SECONDS = RunOption("--hold-seconds", positive, None, "override: final hold", "S")
+SPAWN_RATE = RunOption(
+    "--spawn-rate", positive, None, "override: users started per second while ramping", "N"
+)
+DURATION_SECONDS = RunOption(
+    "--duration-seconds", positive, None, "override: constant run length (default step + hold)", "S"
+)
+TARGET_USERS = RunOption(
+    "--target-users",
+    whole(1),
+    SEEDED_USERS,
+    f"users the embedded target seeds (user1..userN; default {SEEDED_USERS:,})",
+    "N",
+)
+
+STAIR_OVERRIDES = (
+    START_USERS,
+    END_USERS,
+    STEP_USERS,
+    STEP_SECONDS,
+    HOLD_SECONDS,
+    SPAWN_RATE,
+)
+RUN_OPTIONS = (
+    SCENARIOS,
+    SHAPE,
+    CASE,
+    TIME_SCALE,
+    USERS_SCALE,
+    RUN_DIR,
+    *STAIR_OVERRIDES,
+    DURATION_SECONDS,
+    TARGET_USERS,
+)
+
+
+def add_run_options(
+    parser: Any, options: Iterable[RunOption] = RUN_OPTIONS, *, scenario: bool = True
+) -> None:
+    """Register ``options`` on ``parser``; a flag the parser already has is left as it is.
+
+    With ``scenario``, ``--scenario`` is registered too (Locust's parser has no positional
+    arguments; ``python -m stressrun`` takes the scenario as its first argument instead).
+    """
+    known = {flag for action in _actions(parser) for flag in action.option_strings}
+    for option in (SCENARIO, *options) if scenario else options:
+        if option.flag not in known:  # Locust's own --spawn-rate: same name, same meaning
+            option.add_to(parser)
+
+
+def to_locust_argv(values: Any) -> list[str]:
+    """The argv that gives a Locust process the same run options as ``values``."""
+    argv = [SCENARIO.flag, values.scenario]
+    for option in RUN_OPTIONS:
+        value = getattr(values, option.dest)
+        if value is None or value == "":
+            continue
+        argv += [option.flag, value if isinstance(value, str) else repr(value)]
+    return argv
+
+
+def stair_overrides(values: Any) -> dict[str, Any]:
+    """The stair overrides in ``values`` as keyword arguments of ``capacity.shapes.stairs_for``."""
+    return {option.dest: getattr(values, option.dest) for option in STAIR_OVERRIDES}
+
+
+def _actions(parser: Any) -> list[argparse.Action]:
+    while not hasattr(parser, "_actions"):  # an argument group: its container holds them
+        parser = parser._container
+    return list(parser._actions)
