@@ -70,11 +70,11 @@ def _commands(
 ) -> dict[str, list[str]]:
     """The Locust command line of each user class, both pinned to CPU 1 and time-bounded."""
     base = ["taskset", "-c", "1", sys.executable, "-m", "locust", "--headless", "--host", host]
-    base += ["--only-summary", "--seeded-users", str(args.target_users)]
+    base += ["--only-summary", "--target-users", str(args.target_users)]
     users = str(args.users)
     scenario2 = [*base, "-f", str(_STRESS), "--csv", f"{prefix}-scenario2"]
     scenario2 += ["-t", f"{seconds + 10}s"]  # a safety bound: the stair shape ends the run first
-    scenario2 += ["--scenario", "scenario2", "--shape", "stairs", "--stair-spawn-rate", users]
+    scenario2 += ["--scenario", "scenario2", "--shape", "stairs", "--spawn-rate", users]
     scenario2 += ["--start-users", users, "--end-users", users, "--step-users", users]
     scenario2 += ["--step-seconds", str(seconds), "--hold-seconds", str(seconds)]
     bare = [*base, "-f", str(_BARE), "--csv", f"{prefix}-bare", "-t", f"{seconds + 1}s"]

@@ -26,9 +26,9 @@ from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record
 from locustfiles.runtime import run_context, runtime
 from locustfiles.shape import StairShape
 from locustfiles.status import StatusLine
-from locustfiles.target_cpu import TARGET_CPU_FILE, TargetCpu
+from locustfiles.target_cpu import TargetCpu
 from locustfiles.users import Scenario1User, Scenario2User, Scenario3User
-from rundir import RUN_JSON, ExitReason
+from rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason
 from stairload.errors import StairloadError
 
 __all__ = ["Scenario1User", "Scenario2User", "Scenario3User", "StairShape"]
@@ -62,7 +62,7 @@ def _on_init(environment: Any, **_: Any) -> None:
     state = runtime(environment)
     state.extras.update(recorder=recorder, health=health)
     if os.environ.get(EMBEDDED_TARGET_ENV) == "1" and context.run_dir is not None:
-        target_cpu = TargetCpu(environment, Path(context.run_dir) / TARGET_CPU_FILE)
+        target_cpu = TargetCpu(environment, Path(context.run_dir) / TARGET_CPU_CSV)
         recorder.target_cpu = target_cpu  # type: ignore[assignment]  # .get(second) suffices
         state.extras["target_cpu"] = target_cpu
     if context.alarms.rules and context.run_dir is not None:

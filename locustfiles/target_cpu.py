@@ -15,8 +15,6 @@ from typing import Any
 
 from locustfiles.runtime import runtime
 
-TARGET_CPU_FILE = "target_cpu.csv"  # in the run directory; written by the orchestrator
-
 
 class TargetCpu:
     """``get(run_second)`` -> percent of one core, from the feed file; None when not there."""

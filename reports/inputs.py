@@ -9,14 +9,13 @@ run.json does not hold (older runs) read "not recorded".
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reports.steps import StepResult
+from rundir import INTERVALS_CSV, RUN_JSON, RunRecord, read_intervals
 
 NOT_RECORDED = "not recorded"
 
@@ -47,7 +46,7 @@ class ReportInputs:
 
 def report_inputs(run_dir: Path, steps: Sequence[StepResult]) -> ReportInputs:
     """Read run.json (already validated by ``load_run``) and intervals.csv for the inputs."""
-    doc = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    doc = RunRecord.load(run_dir / RUN_JSON).to_json()
     generator = doc.get("load_generator") or {}
     limit = float(generator.get("cpu_warning_percent") or 90.0)
     covered, missing = _target_cpu_coverage(run_dir, bool(doc.get("embedded_target")))
@@ -160,14 +159,13 @@ def generator_rows(steps: Sequence[StepResult], limit_percent: float) -> tuple[G
 
 
 def _target_cpu_coverage(run_dir: Path, embedded: bool) -> tuple[int | None, int | None]:
-    path = run_dir / "intervals.csv"
+    path = run_dir / INTERVALS_CSV
     if not embedded or not path.is_file():
         return None, None
-    with path.open(newline="", encoding="utf-8") as handle:
-        totals = [row for row in csv.DictReader(handle) if row.get("name") == "Total"]
-    if not totals or "target_cpu_percent" not in totals[0]:
+    totals = [row for row in read_intervals(path) if row.is_total]
+    if not totals:
         return None, None
-    missing = sum(1 for row in totals if not row["target_cpu_percent"])
+    missing = sum(1 for row in totals if row.target_cpu_percent is None)
     return len(totals) - missing, missing
 
 

@@ -17,6 +17,7 @@ from rundir.files import (
     STAIRS_PNG,
     STEPS_CSV,
     SUMMARY_JSON,
+    TARGET_CPU_CSV,
     TARGET_DIR,
     worker_log,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "STAIRS_PNG",
     "STEPS_CSV",
     "SUMMARY_JSON",
+    "TARGET_CPU_CSV",
     "TARGET_DIR",
     "TOTAL_NAME",
     "AlarmState",

@@ -5,6 +5,7 @@ from __future__ import annotations
 RUN_JSON = "run.json"  # the run's record (rundir.record.RunRecord)
 INTERVALS_CSV = "intervals.csv"  # exact per-second statistics (rundir.intervals.IntervalRow)
 ALARMS_JSONL = "alarms.jsonl"  # one JSON object per alarm state change
+TARGET_CPU_CSV = "target_cpu.csv"  # the embedded target's CPU, unix_second,cpu_percent lines
 STAIRS_PNG = "stairs.png"  # the planned stair, drawn before the run starts
 LOCUST_CSV_PREFIX = "locust"  # Locust's --csv prefix: locust_stats.csv, locust_stats_history.csv...
 HISTORY_CSV = "locust_stats_history.csv"  # Locust's cumulative history (the report's fallback)

@@ -31,6 +31,7 @@ from rundir import (
     LOCUST_LOG,
     RUN_JSON,
     STAIRS_PNG,
+    TARGET_CPU_CSV,
     TARGET_DIR,
     ExitReason,
     RunRecord,
@@ -41,7 +42,7 @@ from stairload.errors import StairloadError
 from stressrun.console import console_worthy
 from stressrun.options import to_locust_argv
 from stressrun.preview import draw_stairs
-from stressrun.target_cpu_feed import TARGET_CPU_FILE, TargetCpuFeed
+from stressrun.target_cpu_feed import TargetCpuFeed
 from stressrun.workers import available_cores
 
 MASTER_STOP_SECONDS = 30.0
@@ -103,7 +104,7 @@ def run(request: RunRequest) -> int:
             if target is None:
                 return _finish(request, None, exitcodes.TARGET_UNREACHABLE)
             host = target.base_url
-            feed = TargetCpuFeed(target.process.pid, run_dir / TARGET_CPU_FILE).start()
+            feed = TargetCpuFeed(target.process.pid, run_dir / TARGET_CPU_CSV).start()
         problem = _unreachable(host)
         if problem:
             print(f"Error: target {host} is unreachable: {problem}", file=sys.stderr)

@@ -14,10 +14,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from locustfiles.target_cpu import TARGET_CPU_FILE
 from targetcpu import ProcessTreeCpu
 
-__all__ = ["TARGET_CPU_FILE", "TargetCpuFeed"]
 HEADER = "unix_second,cpu_percent\n"
 _WRITE_EVERY_SECONDS = 0.25
 
