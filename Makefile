@@ -9,13 +9,13 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_%-]+:.*## / {gsub(/%/, "N", $$1); printf "  %-20s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-setup: $(STAMP) ## Create .venv and install the project with its dev tools
+setup: $(STAMP) ## Create .venv and install the project with its dev tools, pinned by constraints.txt
 
 test: $(STAMP) chromium netns-tools ## Run the whole test suite (unit, integration, browser, network namespaces; installs chromium and iproute2 if missing)
 	$(PY) -m pytest

@@ -15,7 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from reports.synthetic import hour_run, write_run
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reports"))
+from synthetic import hour_run, write_run
 
 GOAL_SECONDS = 5.0
 GOAL_MB = 500.0

@@ -31,12 +31,14 @@ class WireBucket(NamedTuple):
 
 
 def round_response_time(response_time_ms: float) -> int:
-    """Locust's rounding: exact below 100 ms, then two significant digits."""
-    value = round(response_time_ms)
-    if value < 100:
-        return value
-    digits = len(str(value)) - 2
-    return round(value, -digits)
+    """Locust's bucket of a response time: whole ms below 100, then tens, hundreds, thousands.
+
+    tests/locustfiles/test_locust_contract.py checks this against Locust's own.
+    """
+    for below, digits in ((100, 0), (1_000, -1), (10_000, -2)):
+        if response_time_ms < below:
+            return int(round(response_time_ms, digits))
+    return int(round(response_time_ms, -3))
 
 
 def percentile(histogram: dict[int, int], count: int, fraction: float) -> int:

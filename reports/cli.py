@@ -77,7 +77,7 @@ def _run(argv: Sequence[str] | None) -> int:
         raise UsageError(f"--exclude-seconds: must be >= 0 (got {args.exclude_seconds:g})")
     try:
         if args.command == "build":
-            return _build(args.run_dir, args.exclude_seconds, args.fail_exit_code)
+            return build_and_report(args.run_dir, args.exclude_seconds, args.fail_exit_code)
         return _compare(args.run_a, args.run_b, args.out, args.exclude_seconds)
     except OSError as exc:
         raise InputError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
@@ -88,7 +88,14 @@ def _require_dir(path: Path) -> None:
         raise InputError(f"{path}: not a directory")
 
 
-def _build(run_dir: Path, exclude_seconds: float, fail_exit_code: int) -> int:
+def build_and_report(
+    run_dir: Path, exclude_seconds: float = 0.0, fail_exit_code: int = exitcodes.VERDICT_FAIL
+) -> int:
+    """Build the report of ``run_dir``, print the verdict lines, return the exit code.
+
+    0 PASS, ``fail_exit_code`` FAIL, INCONCLUSIVE's code; a run directory that cannot be
+    read raises ``StairloadError`` (``python -m stressrun`` calls this in-process).
+    """
     from reports.build import build
 
     _require_dir(run_dir)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,24 +111,16 @@ def _overlay(a: Analysis, b: Analysis, column: str, ylabel: str, title: str) -> 
 
 
 def _page(a: Analysis, b: Analysis, rows: tuple[dict, ...], charts: list[Path]) -> str:
-    from reports.html import image_tag
+    from markupsafe import Markup
 
-    head = "".join(f"<th>{escape(column)}</th>" for column in DELTA_COLUMNS)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{'&ndash;' if v is None else v}</td>" for v in row.values())
-        + "</tr>"
-        for row in rows
-    )
-    verdicts = (
-        f"<p>A: <b>{escape(a.run.run_id)}</b> ({a.verdict.verdict}) &middot; "
-        f"B: <b>{escape(b.run.run_id)}</b> ({b.verdict.verdict}). Deltas are B relative to A; "
-        "steps are matched by user count.</p>"
-    )
-    images = "".join(image_tag(path) for path in charts)
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><link rel="icon" '
-        f'href="data:,"><title>stairload compare</title><style>{CSS}</style></head><body>'
-        f'<h1>stairload compare</h1>{verdicts}<table id="deltas"><tr>{head}</tr>{body}</table>'
-        f"{images}</body></html>\n"
+    from reports.html import chart, render
+
+    return render(
+        "compare.html",
+        css=Markup(CSS),
+        a={"run_id": a.run.run_id, "verdict": a.verdict.verdict},
+        b={"run_id": b.run.run_id, "verdict": b.verdict.verdict},
+        columns=DELTA_COLUMNS,
+        rows=[list(row.values()) for row in rows],
+        charts=[chart(path) for path in charts],
     )

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reports.generator import GeneratorLoad, GeneratorSecond, window_load
-from reports.rundata import CpuWarning, PlannedStep
+from reports.rundata import CpuWarning
+from rundir import PlannedStep
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-COMPLETE, PARTIAL, NO_DATA, NOT_REACHED = "complete", "partial", "ramp only", "not reached"
+COMPLETE, PARTIAL, RAMP_ONLY, NOT_REACHED = "complete", "partial", "ramp only", "not reached"
 _KNOTS = (("min_ms", 0.0), ("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99), ("max_ms", 1.0))
 
 
@@ -132,7 +133,7 @@ def _one_step(
     if last_s <= step.start_s:
         status = NOT_REACHED
     elif rows.empty:
-        status = NO_DATA
+        status = RAMP_ONLY
     else:
         status = COMPLETE if last_s >= step.end_s - 1e-9 else PARTIAL
     warned = any(step.start_s <= warning.time_s < step.end_s for warning in cpu_warnings)

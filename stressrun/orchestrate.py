@@ -142,7 +142,7 @@ def _announce(request: RunRequest) -> None:
 
 
 def _start_target(request: RunRequest) -> Any:
-    from target_app.testing import launch_target
+    from target_app.launch import launch_target
 
     directory = request.run_dir / TARGET_DIR
     directory.mkdir(exist_ok=True)
@@ -393,23 +393,22 @@ def _master_record(path: Path) -> RunRecord | None:
 
 
 def _report(request: RunRequest) -> int | None:
-    """Build the report; its exit code (0 PASS, --fail-exit-code FAIL), or None if skipped."""
+    """Build the report in this process; its exit code, or None when skipped.
+
+    A report that cannot be built is an error (exit 1), never a silent success.
+    """
     if request.args.no_report:
         return None
-    command = [
-        sys.executable,
-        "-m",
-        "reports",
-        "build",
-        str(request.run_dir),
-        "--fail-exit-code",
-        str(request.args.fail_exit_code),
-    ]
-    result = subprocess.run(command, check=False)
-    if result.returncode == exitcodes.USAGE:
-        print(f"[stairload] the report could not be built from {request.run_dir}", file=sys.stderr)
-        return exitcodes.OK
-    return result.returncode
+    from reports.cli import build_and_report
+
+    try:
+        return build_and_report(request.run_dir, fail_exit_code=request.args.fail_exit_code)
+    except StairloadError as error:
+        print(
+            f"Error: the report could not be built from {request.run_dir}: {error}",
+            file=sys.stderr,
+        )
+        return exitcodes.FAILED
 
 
 def _finish(

@@ -8,8 +8,17 @@ from locustfiles.histogram import IntervalBook, percentile, round_response_time,
 
 
 def test_rounding_matches_locust() -> None:
-    """Response times round exactly below 100 ms, then to two significant digits."""
-    cases = {0.4: 0, 7.6: 8, 99.4: 99, 123.0: 120, 1_234.0: 1_200, 15_678.0: 16_000}
+    """Response times round to whole ms below 100 ms, then to tens, hundreds and thousands."""
+    cases = {
+        0.4: 0,
+        7.6: 8,
+        99.4: 99,
+        123.0: 120,
+        905.2: 910,
+        1_234.0: 1_200,
+        15_678.0: 16_000,
+        123_456.0: 123_000,
+    }
     assert {value: round_response_time(value) for value in cases} == cases
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from reports.synthetic import StepSpec, SyntheticRun, write_run
+from synthetic import StepSpec, SyntheticRun, write_run
 
 # Three 20 s steps with 5 s ramps. Plateau numbers per step (requests/s, mean ms):
 # step 1: 100 users, 1000/s, 100 ms; step 2: 200 users, 1600/s, 125 ms;

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from synthetic import StepSpec, SyntheticRun, write_run
 
 from reports.build import build
-from reports.synthetic import StepSpec, SyntheticRun, write_run
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from synthetic import StepSpec, SyntheticRun, write_run
 
 from reports.build import OUTPUTS, build
 from reports.compare import compare, default_out_dir
-from reports.synthetic import StepSpec, SyntheticRun, write_run
 
 STEPS = (StepSpec(100, 1000, 100.0), StepSpec(200, 1600, 125.0), StepSpec(300, 1200, 250.0, 12))
 WARNING = {"time_s": 25.5, "process": "worker-1", "cpu_percent": 97.0}

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from reports.build import analyse
-from reports.steps import COMPLETE, NO_DATA, NOT_REACHED, PARTIAL, mixture_quantile
+from reports.steps import COMPLETE, NOT_REACHED, PARTIAL, RAMP_ONLY, mixture_quantile
 
 
 def test_plateau_numbers_match_the_generated_run(make_run):
@@ -60,7 +60,7 @@ def test_steps_never_reached_have_no_numbers(make_run):
 
 def test_run_stopped_during_a_ramp_marks_that_step_ramp_only(make_run):
     """Stopped at 43 s, inside step 3's ramp: no measurement window, status 'ramp only'."""
-    assert analyse(make_run(stop_at_s=43)).steps[2].status == NO_DATA
+    assert analyse(make_run(stop_at_s=43)).steps[2].status == RAMP_ONLY
 
 
 def test_step_percentile_is_the_percentile_of_the_mixture():

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from synthetic import StepSpec
 
 from reports.build import analyse
 from reports.cli import main
-from reports.synthetic import StepSpec
 from stairload.exitcodes import INCONCLUSIVE as INCONCLUSIVE_EXIT_CODE
 
 # step 3 fails 120 of its 1,200 requests a second: 1,800 of 57,000 overall (3.16%)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from synthetic import StepSpec, SyntheticRun
 
 from reports.build import analyse
-from reports.synthetic import StepSpec, SyntheticRun
 
 
 def _checks(analysis):

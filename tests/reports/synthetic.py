@@ -1,4 +1,4 @@
-"""Synthetic run directories with known response times per step, for tests and the benchmark.
+"""Synthetic run directories with known numbers per step: a test fixture (and the benchmark's).
 
 Every second of a step's plateau has the same numbers, so a step's TPS, MTT, percentiles
 and error rate are known exactly; ramp seconds use three times the plateau's response
@@ -8,13 +8,12 @@ times, so a report that forgets to drop the ramp gets visibly wrong numbers.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rundir import COLUMNS, SCHEMA_VERSION
+from rundir import COLUMNS, INTERVALS_CSV, RUN_JSON, SCHEMA_VERSION, RunRecord
 
 RAMP_SLOWDOWN = 3.0
 
@@ -92,8 +91,8 @@ def write_run(run_dir: Path, run: SyntheticRun) -> Path:
     """Write run.json and intervals.csv for ``run`` into ``run_dir``; return run_dir."""
     run_dir.mkdir(parents=True, exist_ok=True)
     end_s = run.total_seconds if run.stop_at_s is None else run.stop_at_s
-    (run_dir / "run.json").write_text(json.dumps(_run_json(run_dir, run, end_s), indent=2))
-    with (run_dir / "intervals.csv").open("w", newline="") as handle:
+    RunRecord.from_json(_run_json(run_dir, run, end_s)).dump(run_dir / RUN_JSON)
+    with (run_dir / INTERVALS_CSV).open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(_HEADER)
         for second in range(end_s):
