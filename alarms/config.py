@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-import math
 import zoneinfo
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from stairload.errors import ConfigError
+from stairload.fields import Fields
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -111,14 +109,14 @@ def parse_alarms(raw: object, source: str) -> AlarmSettings:
     """Validate the raw ``alarms:`` mapping; ``None`` means no rules. Raises ``ConfigError``."""
     if raw is None:
         return AlarmSettings()
-    top = _Mapping(source, "alarms", raw, _TOP_KEYS)
+    top = Fields(source, "alarms", raw, _TOP_KEYS)
     rules_raw = top.raw.get("rules")
     if rules_raw is None:
         rules_raw = []
     if not isinstance(rules_raw, list):
         raise top.error("rules", "must be a list", rules_raw)
     rules = tuple(
-        _rule(_Mapping(source, f"alarms.rules[{index}]", item, _RULE_KEYS))
+        _rule(Fields(source, f"alarms.rules[{index}]", item, _RULE_KEYS))
         for index, item in enumerate(rules_raw)
     )
     seen: set[str] = set()
@@ -127,24 +125,32 @@ def parse_alarms(raw: object, source: str) -> AlarmSettings:
             raise ConfigError(source, f"alarms.rules[{index}].name", "must be unique", rule.name)
         seen.add(rule.name)
     return AlarmSettings(
-        webhook_env=top.text("webhook_env", "SLACK_WEBHOOK_URL"),
+        webhook_env=top.text("webhook_env", default="SLACK_WEBHOOK_URL"),
         time_zone=_time_zone(top),
         language=top.choice("language", Language, Language.KO),
-        link=top.text("link", "", allow_empty=True),
+        link=top.text("link", default="", allow_empty=True),
         rules=rules,
     )
 
 
 MAX_EVALUATION_SECONDS = 86_400
 """CloudWatch's limit: evaluation periods times the period length cannot exceed one day."""
+_ONE_DAY = (
+    f" (evaluation_periods x period_seconds <= {MAX_EVALUATION_SECONDS} s, CloudWatch's one day)"
+)
 
 
-def _rule(fields: _Mapping) -> AlarmRule:
-    period_seconds = fields.whole("period_seconds", 60, maximum=MAX_EVALUATION_SECONDS)
-    evaluation_periods = fields.whole(
-        "evaluation_periods", 1, maximum=MAX_EVALUATION_SECONDS // period_seconds
+def _rule(fields: Fields) -> AlarmRule:
+    period_seconds = fields.whole(
+        "period_seconds", default=60, maximum=MAX_EVALUATION_SECONDS, why_maximum=_ONE_DAY
     )
-    datapoints_to_alarm = fields.whole("datapoints_to_alarm", evaluation_periods)
+    evaluation_periods = fields.whole(
+        "evaluation_periods",
+        default=1,
+        maximum=MAX_EVALUATION_SECONDS // period_seconds,
+        why_maximum=_ONE_DAY,
+    )
+    datapoints_to_alarm = fields.whole("datapoints_to_alarm", default=evaluation_periods)
     if datapoints_to_alarm > evaluation_periods:
         raise fields.error(
             "datapoints_to_alarm",
@@ -152,11 +158,11 @@ def _rule(fields: _Mapping) -> AlarmRule:
             datapoints_to_alarm,
         )
     return AlarmRule(
-        name=fields.text("name", None),
-        description=fields.text("description", "", allow_empty=True),
-        metric=fields.choice("metric", Metric, None),
-        comparison=fields.choice("comparison", Comparison, None),
-        threshold=fields.number("threshold"),
+        name=fields.text("name"),
+        description=fields.text("description", default="", allow_empty=True),
+        metric=fields.choice("metric", Metric),
+        comparison=fields.choice("comparison", Comparison),
+        threshold=fields.number("threshold", minimum=None),
         period_seconds=period_seconds,
         evaluation_periods=evaluation_periods,
         datapoints_to_alarm=datapoints_to_alarm,
@@ -164,79 +170,10 @@ def _rule(fields: _Mapping) -> AlarmRule:
     )
 
 
-def _time_zone(top: _Mapping) -> str:
-    name = top.text("time_zone", "Asia/Seoul")
+def _time_zone(top: Fields) -> str:
+    name = top.text("time_zone", default="Asia/Seoul")
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise top.error("time_zone", "must be an IANA time zone such as Asia/Seoul", name) from None
     return name
-
-
-class _Mapping:
-    """A mapping at a field path whose keys are read one typed value at a time."""
-
-    def __init__(self, source: str, path: str, raw: object, allowed: tuple[str, ...]) -> None:
-        if not isinstance(raw, Mapping):
-            raise ConfigError(source, path, "must be a mapping", raw)
-        self.source = source
-        self.path = path
-        self.raw: Mapping[str, Any] = raw
-        for key in raw:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                raise ConfigError(
-                    source, f"{path}.{key}", f"unknown key; allowed: {', '.join(allowed)}{hint}"
-                )
-
-    def error(self, key: str, message: str, value: object) -> ConfigError:
-        return ConfigError(self.source, f"{self.path}.{key}", message, value)
-
-    def _get(self, key: str, default: object) -> object:
-        value = self.raw.get(key)
-        if value is None:
-            if default is None:
-                raise ConfigError(self.source, f"{self.path}.{key}", "is required")
-            return default
-        return value
-
-    def text(self, key: str, default: str | None, *, allow_empty: bool = False) -> str:
-        value = self._get(key, default)
-        if not isinstance(value, str) or (not allow_empty and not value.strip()):
-            raise self.error(key, "must be a non-empty string", value)
-        return value
-
-    def number(self, key: str) -> float:
-        value = self._get(key, None)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise self.error(key, "must be a number", value)
-        return float(value)
-
-    def whole(self, key: str, default: int, *, maximum: int | None = None) -> int:
-        value = self._get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, "must be a whole number", value)
-        if value < 1:
-            raise self.error(key, "must be >= 1", value)
-        if maximum is not None and value > maximum:
-            raise self.error(
-                key,
-                f"must be <= {maximum} (evaluation_periods x period_seconds <= "
-                f"{MAX_EVALUATION_SECONDS} s, CloudWatch's one day)",
-                value,
-            )
-        return value
-
-    def choice(self, key: str, kind: type[_E], default: _E | None) -> _E:
-        value = self._get(key, default)
-        allowed = [member.value for member in kind]
-        if value not in allowed:
-            close = difflib.get_close_matches(str(value), allowed, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise self.error(key, f"must be one of {', '.join(allowed)}{hint}", value)
-        return kind(value)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from capacity._fields import Fields
 from capacity.plan import Inputs, ScenarioLoad
 from stairload.errors import ConfigError, UsageError
+from stairload.fields import Fields, did_you_mean
 
 _TOP_KEYS = ("service", "load", "cases", "thresholds", "scenarios", "alarms")
 _SERVICE_KEYS = ("name", "response_time_ms", "peak_rate", "safety_factor", "seconds_per_day")
@@ -184,8 +183,7 @@ def parse_suite(source: str, raw: object, known_steps: Collection[str] | None = 
 
 
 def _unknown(source: str, kind: str, name: str, known: tuple[str, ...]) -> UsageError:
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(name, known)
     return UsageError(f"{source}: unknown {kind} '{name}'; known: {', '.join(known)}{hint}")
 
 

@@ -32,6 +32,7 @@ from journeys.template import (
     unknown_variable,
 )
 from stairload.errors import ConfigError
+from stairload.fields import shown
 
 __all__ = ["JOURNEY_KEYS", "parse_journey"]
 
@@ -64,7 +65,7 @@ def parse_journey(
     except _Invalid as problem:
         where = f"{prefix}.{problem.path}"
         if problem.show:
-            raise ConfigError(source, where, problem.message, _shown(problem.value)) from None
+            raise ConfigError(source, where, problem.message, shown(problem.value)) from None
         raise ConfigError(source, where, problem.message) from None
 
 
@@ -288,7 +289,7 @@ def _from_pydantic(error: ValidationError, source: str, prefix: str) -> ConfigEr
             message = f"must be >= {context.get('ge'):g}"
     if location == []:
         return ConfigError(source, prefix, message)
-    return ConfigError(source, where, message, _shown(value))
+    return ConfigError(source, where, message, shown(value))
 
 
 _MESSAGES = {
@@ -337,14 +338,3 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
-
-
-def _shown(value: object) -> object:
-    """Values as they read in an error: long mappings and lists cut short."""
-    text = repr(value)
-    return value if len(text) <= 60 else _Shortened(text[:57] + "...")
-
-
-class _Shortened(str):
-    def __repr__(self) -> str:
-        return str(self)

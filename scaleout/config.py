@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from capacity._fields import Fields
 from scaleout.policy import ScalingPolicy
 from stairload.errors import ConfigError
+from stairload.fields import Fields
 
 _KEYS = (
     "target_cpu_percent",

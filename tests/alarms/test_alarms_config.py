@@ -122,7 +122,7 @@ def test_optional_rule_keys_take_cloudwatch_defaults() -> None:
         ),
         (
             _with(threshold=float("inf")),
-            "scenarios.yaml: alarms.rules[0].threshold: must be a number (got inf)",
+            "scenarios.yaml: alarms.rules[0].threshold: must be a finite number (got inf)",
         ),
         (_with(name=...), "scenarios.yaml: alarms.rules[0].name: is required"),
         (
