@@ -47,6 +47,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     from reports.alarm_log import load_alarm_changes
     from reports.charts import write_charts
     from reports.html import render_report
+    from reports.inputs import report_inputs
     from reports.summary import summary, write_steps_csv, write_summary
 
     analysis = analyse(run_dir, exclude_seconds)
@@ -68,6 +69,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
         source=source,
         exclude_seconds=exclude_seconds,
         alarms=alarms,
+        inputs=report_inputs(run_dir, steps),
     )
     (run_dir / "report.html").write_text(page, encoding="utf-8")
     return analysis

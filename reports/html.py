@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from reports.alarm_log import AlarmChange
+from reports.inputs import ReportInputs
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 from reports.summary import PERCENTILE_METHOD
@@ -47,6 +48,7 @@ def render_report(
     source: str,
     exclude_seconds: float,
     alarms: Sequence[AlarmChange] = (),
+    inputs: ReportInputs | None = None,
 ) -> str:
     """The whole page as a string."""
     return render(
@@ -63,6 +65,9 @@ def render_report(
         percentile_method=PERCENTILE_METHOD,
         charts=[chart(path) for path in charts.values()],
         names=_names(by_name),
+        inputs=inputs,
+        generator=_generator_table(inputs) if inputs else None,
+        target_cpu=_target_cpu_line(inputs) if inputs else "",
     )
 
 
@@ -123,6 +128,37 @@ def _check(check: Check) -> dict[str, str]:
         "css": css,
         "result": result,
     }
+
+
+def _generator_table(inputs: ReportInputs) -> dict[str, Any] | None:
+    """Steps as rows, processes as columns: 'mean / peak CPU %, peak MB' in each cell."""
+    if not inputs.generator:
+        return None
+    processes = list(dict.fromkeys(row.process for row in inputs.generator))
+    cells: dict[int, dict[str, Any]] = {}
+    for row in inputs.generator:
+        memory = DASH if row.peak_rss_mb is None else f"{row.peak_rss_mb:,.0f} MB"
+        text = f"{row.mean_cpu_percent:.0f} / {row.peak_cpu_percent:.0f}%, {memory}"
+        cells.setdefault(row.step, {})[row.process] = {"text": text, "hot": row.hot}
+    empty = {"text": DASH, "hot": False}
+    return {
+        "processes": processes,
+        "rows": [
+            {"step": step, "cells": [by_process.get(name, empty) for name in processes]}
+            for step, by_process in cells.items()
+        ],
+        "limit": f"{inputs.cpu_limit_percent:g}",
+    }
+
+
+def _target_cpu_line(inputs: ReportInputs) -> str:
+    if inputs.target_cpu_missing_seconds is None:
+        return "Target CPU: not measured (the target was not started by this run)."
+    total = (inputs.target_cpu_seconds or 0) + inputs.target_cpu_missing_seconds
+    return (
+        f"Target CPU (sampled from outside the target every second): "
+        f"{inputs.target_cpu_missing_seconds} of {total} seconds without data."
+    )
 
 
 def _alarm(change: AlarmChange) -> dict[str, str]:
