@@ -40,7 +40,8 @@ class LocustClient:
             payload, error = _payload(response)
             reason = verdict(method, name, response.status_code or 0, expect, payload, check, error)
             if reason:
-                response.failure(reason)
+                # Locust puts "METHOD name: " before a failure itself: say it once
+                response.failure(reason.removeprefix(f"{method} {name}: "))
                 raise StepFailed(reason)
             response.success()
             return payload

@@ -101,5 +101,8 @@ def test_a_target_that_goes_down_fails_the_verdict_but_keeps_the_run(tmp_path: P
     assert sum(int(row["failures"]) for row in totals) > 0
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["verdict"] == "FAIL"
-    failures = (run_dir / "locust_failures.csv").read_text()
-    assert "connection error" in failures
+    with (run_dir / "locust_failures.csv").open(newline="") as handle:
+        failures = list(csv.DictReader(handle))
+    assert any("connection error" in row["Error"] for row in failures), failures
+    # the method and name are their own columns: the message does not repeat them
+    assert not any(f"{row['Method']} {row['Name']}:" in row["Error"] for row in failures), failures
