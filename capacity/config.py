@@ -12,7 +12,8 @@ from capacity.plan import Inputs, ScenarioLoad
 from stairload.errors import ConfigError, UsageError
 from stairload.fields import Fields, did_you_mean
 
-_TOP_KEYS = ("service", "load", "cases", "thresholds", "scenarios", "alarms")
+# "scaling" is read and checked by scaleout.config (python -m scaleout).
+_TOP_KEYS = ("service", "load", "cases", "thresholds", "scenarios", "alarms", "scaling")
 _SERVICE_KEYS = ("name", "response_time_ms", "peak_rate", "safety_factor", "seconds_per_day")
 _LOAD_KEYS = ("start_case", "end_case")
 _CASE_KEYS = ("dau", "think_time_seconds", "description")

@@ -162,7 +162,7 @@ def _group(settings: ScalingSettings) -> dict[str, Any]:
                 "VPCZoneIdentifier": _ref("SubnetIds"),
                 "TargetGroupARNs": [_ref("TargetGroup")],
                 "HealthCheckType": "ELB",
-                "HealthCheckGracePeriod": max(60, warmup_seconds),
+                "HealthCheckGracePeriod": round(settings.health_check_grace_seconds),
                 "DefaultInstanceWarmup": warmup_seconds,
                 "TerminationPolicies": ["NewestInstance"],
                 "MaxInstanceLifetime": settings.max_instance_lifetime_seconds,

@@ -8,7 +8,7 @@ shrinks them with the run's time scale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -31,6 +31,7 @@ _KEYS = (
     "warmup_requests",
     "max_instance_lifetime_seconds",
     "instance_cpu_cores",
+    "health_check_grace_seconds",
 )
 
 
@@ -43,6 +44,15 @@ class ScalingSettings:
     warmup_requests: int = 0
     max_instance_lifetime_seconds: int = 86_400
     instance_cpu_cores: float = 1.0
+    health_check_grace_seconds: float = 300.0  # as an Auto Scaling group's default
+
+    def scaled(self, time_scale: float) -> ScalingSettings:
+        """The same settings with every duration multiplied by ``time_scale``."""
+        return replace(
+            self,
+            policy=self.policy.scaled(time_scale),
+            health_check_grace_seconds=self.health_check_grace_seconds * time_scale,
+        )
 
 
 def parse_scaling(raw: object, source: str) -> ScalingSettings:
@@ -88,6 +98,9 @@ def parse_scaling(raw: object, source: str) -> ScalingSettings:
             "max_instance_lifetime_seconds", defaults.max_instance_lifetime_seconds, 86_400
         ),
         instance_cpu_cores=fields.number("instance_cpu_cores", default=1.0),
+        health_check_grace_seconds=_seconds(
+            fields, "health_check_grace_seconds", defaults.health_check_grace_seconds
+        ),
     )
 
 

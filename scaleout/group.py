@@ -164,7 +164,11 @@ class Group:
             if member.state == "pending" and member.in_service_at is None and stat.up:
                 self._entered_service(member, now)
             elif member.state == "in_service" and stat.status.startswith("DOWN"):
-                self._unhealthy(member, now, stat)
+                grace_ends = (
+                    member.in_service_at or now
+                ) + self.settings.health_check_grace_seconds
+                if now >= grace_ends:  # as in EC2 Auto Scaling: no replacement within the grace
+                    self._unhealthy(member, now, stat)
         if evaluate:
             self._evaluate(now, period_start)
         self._reconcile()

@@ -36,6 +36,7 @@ class BalancerConfig:
     health_path: str = "/health"
     slots: int = 4
     check_interval_ms: int = 1000
+    check_timeout_ms: int = 5000  # an ALB target group's default health check timeout
     fall: int = 2
     rise: int = 1
     balance: str = "roundrobin"
@@ -78,6 +79,7 @@ def render_config(config: BalancerConfig) -> str:
             "    timeout client 60s",
             "    timeout server 60s",
             "    timeout http-keep-alive 60s",
+            f"    timeout check {config.check_timeout_ms}ms",
             # A request refused by a dead instance is sent to another one instead of failing.
             "    option redispatch",
             "    retries 2",

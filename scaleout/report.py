@@ -120,7 +120,7 @@ def instance_timeline(run_dir: Path, started: float) -> Any:
         return pd.DataFrame(columns=["time_s", "in_service", "pending", "draining"])
     rows = pd.read_csv(path)
     rows["time_s"] = (rows["unix"] - started).round()
-    counts = rows.pivot_table(index="time_s", columns="state", values="instance", aggfunc="count")
+    counts = rows.pivot_table(index="time_s", columns="state", values="instance", aggfunc="nunique")
     counts = counts.reindex(columns=["in_service", "pending", "draining"]).fillna(0)
     return counts.reset_index()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from alarms.config import parse_alarms
 from alarms.notifier import WebhookNotifier, require_webhook_url, webhook_url
-from scaleout.config import ScalingSettings, load_scaling
+from scaleout.config import load_scaling
 from scaleout.events import EventLog
 from scaleout.group import Group, WarmupSpec, free_port
 from scaleout.haproxy import BalancerConfig, HAProxy
@@ -95,12 +95,8 @@ def main(argv: Sequence[str]) -> int:
         if not 0 < args.target_cpu <= 100 * settings.instance_cpu_cores:
             raise UsageError(f"--target-cpu: must be in (0, 100] (got {args.target_cpu:g})")
         policy = replace(policy, target_cpu_percent=args.target_cpu)
-    scaled = ScalingSettings(
-        policy=policy.scaled(stress_args.time_scale),
-        health_path=settings.health_path,
-        warmup_requests=warmup_requests,
-        max_instance_lifetime_seconds=settings.max_instance_lifetime_seconds,
-        instance_cpu_cores=settings.instance_cpu_cores,
+    scaled = replace(settings, policy=policy, warmup_requests=warmup_requests).scaled(
+        stress_args.time_scale
     )
     values = {"users": str(stress_args.target_users), "run_dir": str(run_dir)}
     if "{db}" in args.instance_cmd:

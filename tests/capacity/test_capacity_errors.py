@@ -10,7 +10,7 @@ import pytest
 from capacity.cli import main
 
 _SCENARIO_KEYS = "description, requests_per_user_per_day, journey_seconds, steps, stairs"
-_TOP_KEYS = "service, load, cases, thresholds, scenarios, alarms"
+_TOP_KEYS = "service, load, cases, thresholds, scenarios, alarms, scaling"
 
 # a mistake the parser finds ends by pointing at the help of the command it was in
 _TOP_HELP = " (see 'capacity --help')"

@@ -81,7 +81,7 @@ def group(tmp_path: Path, free_port: Callable[[], int]) -> Iterator[Group]:
     )
     haproxy.start()
     group = Group(
-        ScalingSettings(policy=POLICY),
+        ScalingSettings(policy=POLICY, health_check_grace_seconds=0.0),
         haproxy,
         DEFAULT_INSTANCE_CMD,
         {"db": str(db)},
@@ -131,7 +131,9 @@ def test_busy_group_scales_out_then_idle_group_scales_in_without_failures(
 
 def test_killed_instance_is_replaced(group: Group) -> None:
     """A SIGKILLed instance is found DOWN by the health check, terminated and replaced."""
-    group.settings = ScalingSettings(policy=ScalingPolicy(max_instances=1, period_seconds=60))
+    group.settings = ScalingSettings(
+        policy=ScalingPolicy(max_instances=1, period_seconds=60), health_check_grace_seconds=0.0
+    )
     assert group.kill_newest("test") == "i-1"
     _wait(lambda: "i-2" in _events(group, "in_service"))
     assert [e.event for e in group.log.events if e.instance == "i-1"][-4:] == [
