@@ -6,9 +6,10 @@ Reads ``scaling.jsonl``, ``instances.csv`` and the run's per-second intervals, a
 report can link or embed it).
 
 The spike: for each instance that entered service after the load started, the worst
-per-second MTT in the ``window_seconds`` after that moment, next to the MTT of the
-plateau it entered on (the same plateau's seconds outside the window), and the TPS dip
-(lowest per-second TPS in the window against the mean of the 30 s before it).
+per-second MTT in the ``window_seconds`` after that moment, next to the MTT of the 30 s
+before it (time-scaled plateaus can be shorter than the window, so "before" is the
+steadier reference), and the TPS dip (lowest per-second TPS in the window against the
+mean of the 30 s before).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class Spike:
     in_service_s: float  # seconds since the run started
     launch_to_service_s: float | None
     worst_mtt_ms: float | None
-    plateau_mtt_ms: float | None
+    mtt_before_ms: float | None
     tps_before: float | None
     tps_min: float | None
 
@@ -59,7 +60,7 @@ def _totals(run_dir: Path) -> tuple[Any, float, Any]:
 
 def spikes(run_dir: Path, window_seconds: float = SPIKE_WINDOW_SECONDS) -> list[Spike]:
     """One Spike per instance that entered service after the load started."""
-    totals, started, steps = _totals(run_dir)
+    totals, started, _ = _totals(run_dir)
     found = []
     for event in load_events(run_dir):
         moment = event["unix"] - started
@@ -69,19 +70,13 @@ def spikes(run_dir: Path, window_seconds: float = SPIKE_WINDOW_SECONDS) -> list[
         before = totals[
             (totals["time_s"] >= moment - _BEFORE_SECONDS) & (totals["time_s"] < moment)
         ]
-        step = next((s for s in steps if s.start_s <= moment < s.end_s), None)
-        plateau = totals.iloc[0:0]
-        if step is not None:
-            inside = (totals["time_s"] >= step.ramp_end_s) & (totals["time_s"] < step.end_s)
-            outside = (totals["time_s"] < moment) | (totals["time_s"] >= moment + window_seconds)
-            plateau = totals[inside & outside]
         found.append(
             Spike(
                 instance=event["instance"],
                 in_service_s=round(moment, 1),
                 launch_to_service_s=event.get("seconds"),
                 worst_mtt_ms=_max(window["mean_ms"]),
-                plateau_mtt_ms=_weighted_mtt(plateau),
+                mtt_before_ms=_weighted_mtt(before),
                 tps_before=_mean(before["tps"]),
                 tps_min=_min(window["tps"]),
             )
@@ -270,7 +265,7 @@ def _html(figures: dict[str, Any], started: float) -> str:
             s["in_service_s"],
             s["launch_to_service_s"],
             s["worst_mtt_ms"],
-            s["plateau_mtt_ms"],
+            s["mtt_before_ms"],
             s["tps_before"],
             s["tps_min"],
             s["tps_dip_percent"],
@@ -297,7 +292,7 @@ td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}</style></head><b
 <img src="scaling.png" alt="TPS and MTT with the instances over time">
 <h2>The spike after each instance entered service</h2>
 <p>Worst per-second MTT in the {figures["spike_window_seconds"]:g} s after it entered service,
-next to the MTT of the rest of that plateau; TPS dip: lowest per-second TPS in the window
+next to the MTT of the 30 s before; TPS dip: lowest per-second TPS in the window
 against the mean of the 30 s before.</p>
 {
         _table(
@@ -306,7 +301,7 @@ against the mean of the 30 s before.</p>
                 "in service at (s)",
                 "launch to in service (s)",
                 "worst MTT (ms)",
-                "plateau MTT (ms)",
+                "MTT before (ms)",
                 "TPS before",
                 "lowest TPS",
                 "TPS dip (%)",

@@ -21,7 +21,7 @@ def test_one_line_per_instance_that_entered_service(tmp_path: Path) -> None:
         "instance": "i-2",
         "launch_to_service_s": 12.25,
         "worst_mtt_ms": 812.0,
-        "plateau_mtt_ms": 310.5,
+        "mtt_before_ms": 310.5,
         "tps_dip_percent": 40.0,
     }
     run_dir = _run(tmp_path, "w0", {"spikes": [spike], "failures": 0, "requests": 1000})
