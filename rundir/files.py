@@ -15,6 +15,14 @@ TARGET_DIR = "target"  # the embedded target's database and log
 STEPS_CSV = "steps.csv"  # the report's per-step table
 SUMMARY_JSON = "summary.json"  # the report's figures and verdict
 REPORT_HTML = "report.html"  # the report
+# A scale-out run (python -m scaleout run) adds:
+SCALING_JSONL = "scaling.jsonl"  # one JSON object per scaling event (scaleout.events)
+INSTANCES_CSV = "instances.csv"  # per second per instance: state, HAProxy status, CPU, responses
+SCALING_JSON = "scaling.json"  # the scaling part's figures (scaleout.report)
+SCALING_HTML = "scaling.html"  # the scaling report part
+SCALING_PNG = "scaling.png"  # TPS and MTT with the instances over time
+HAPROXY_CFG = "haproxy.cfg"  # the generated load balancer configuration
+INSTANCES_DIR = "instances"  # each instance's log (and warm-up log)
 
 
 def worker_log(index: int) -> str:

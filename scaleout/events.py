@@ -20,8 +20,9 @@ from typing import Any
 from alarms.config import Language
 from alarms.notifier import Notifier
 from alarms.slack import format_when
+from rundir.files import SCALING_JSONL
 
-SCALING_FILE = "scaling.jsonl"
+SCALING_FILE = SCALING_JSONL
 _COLORS = {
     "launch": "#439FE0",
     "warmed_up": "#439FE0",

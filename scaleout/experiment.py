@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rundir.files import SCALING_JSON
+
 JVM_EXPERIMENT_CMD = "java -jar runs/trip-jvm/trip-jvm.jar --port {port} --users {users}"
 
 
@@ -69,7 +71,7 @@ def experiment_table(rows: Sequence[tuple[int, Path, int]]) -> str:
 
 
 def _figures(run_dir: Path) -> dict[str, Any]:
-    path = run_dir / "scaling.json"
+    path = run_dir / SCALING_JSON
     return json.loads(path.read_text()) if path.exists() else {}
 
 

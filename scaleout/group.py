@@ -22,13 +22,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rundir.files import INSTANCES_CSV, INSTANCES_DIR
 from scaleout import instances
 from scaleout.config import ScalingSettings
 from scaleout.events import EventLog, ScalingEvent
 from scaleout.haproxy import HAProxy, ServerStat, slot_names
 from scaleout.policy import decide, newest_first, period_datapoint
 
-INSTANCES_FILE = "instances.csv"
+INSTANCES_FILE = INSTANCES_CSV
 INSTANCE_COLUMNS = (
     "unix",
     "instance",
@@ -229,7 +230,7 @@ class Group:
             instance_id = f"i-{self._counter}"
             port = free_port()
             instance = instances.launch(
-                self.template, instance_id, port, self.values, self.run_dir / "instances"
+                self.template, instance_id, port, self.values, self.run_dir / INSTANCES_DIR
             )
             member = Member(instance, free[0], initial=initial)
             self.members[instance_id] = member
@@ -276,7 +277,7 @@ class Group:
         if spec.complete_path:
             command += ["--complete-path", spec.complete_path]
         started = time.time()
-        log_path = self.run_dir / "instances" / f"{member.instance.instance_id}.warmup.log"
+        log_path = self.run_dir / INSTANCES_DIR / f"{member.instance.instance_id}.warmup.log"
         with log_path.open("w") as log:
             code = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT).returncode
         if code != 0:

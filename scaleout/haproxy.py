@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from rundir.files import HAPROXY_CFG
 from scaleout.errors import HAProxyError
 
 BACKEND = "instances"
@@ -115,7 +116,7 @@ class HAProxy:
 
     def __init__(self, config: BalancerConfig, run_dir: Path) -> None:
         self.config = config
-        self.config_path = run_dir / "haproxy.cfg"
+        self.config_path = run_dir / HAPROXY_CFG
         self.log_path = run_dir / "haproxy.log"
         self._process: subprocess.Popen[bytes] | None = None
 

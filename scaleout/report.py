@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from rundir.files import SCALING_HTML, SCALING_JSON, SCALING_PNG
 from scaleout.events import load_events
 from scaleout.group import INSTANCES_FILE
 
@@ -164,9 +165,9 @@ def write_scaling_report(
         "failures": int(totals["failures"].sum()),
         "requests": int(totals["requests"].sum()),
     }
-    (run_dir / "scaling.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    (run_dir / SCALING_JSON).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     _chart(run_dir, totals, instance_timeline(run_dir, started), events, started)
-    (run_dir / "scaling.html").write_text(_html(figures, started), encoding="utf-8")
+    (run_dir / SCALING_HTML).write_text(_html(figures, started), encoding="utf-8")
     return figures
 
 
@@ -229,7 +230,7 @@ def _chart(
             counts.legend(loc="upper left", fontsize=8)
     figure.suptitle("Load through HAProxy and the group's instances over time")
     figure.tight_layout()
-    figure.savefig(run_dir / "scaling.png", dpi=90)
+    figure.savefig(run_dir / SCALING_PNG, dpi=90)
     plt.close(figure)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from alarms.config import parse_alarms
 from alarms.notifier import WebhookNotifier, require_webhook_url, webhook_url
+from rundir.files import INSTANCES_DIR
 from scaleout.config import load_scaling
 from scaleout.events import EventLog
 from scaleout.group import Group, WarmupSpec, free_port
@@ -74,7 +75,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """Run the rehearsal; return stressrun's exit code."""
-    from stressrun.cli import _choose_workers, _context, build_parser
+    from locustfiles.context import context_from_options
+    from stressrun.cli import _choose_workers, build_parser
     from stressrun.orchestrate import RunRequest, run
 
     own = Parser(prog="python -m scaleout run", add_help=True)
@@ -84,12 +86,13 @@ def main(argv: Sequence[str]) -> int:
     stress_args = build_parser().parse_args([args.scenario, *rest])
     if stress_args.host:
         raise UsageError("--host: the host is the group's load balancer; give --instance-cmd")
-    context = _context(stress_args)
+    context = context_from_options(stress_args)
     scenarios_path = Path(stress_args.scenarios)
     settings, alarms_raw = load_scaling(scenarios_path)
     alarms = parse_alarms(alarms_raw or None, str(scenarios_path))
     warmup_requests = settings.warmup_requests if args.warmup is None else args.warmup
     run_dir = _run_dir(stress_args.run_dir, context.scenario.name, warmup_requests)
+    stress_args.run_dir = str(run_dir)
     policy = settings.policy
     if args.target_cpu is not None:
         if not 0 < args.target_cpu <= 100 * settings.instance_cpu_cores:
@@ -158,7 +161,7 @@ def _run_dir(given: str, scenario: str, warmup: int) -> Path:
     run_dir = Path(given or f"runs/{stamp}-{scenario}-scaleout-warmup{warmup}")
     if run_dir.exists() and any(run_dir.iterdir()):
         raise UsageError(f"--run-dir: {run_dir} already holds a run; choose another directory")
-    (run_dir / "instances").mkdir(parents=True, exist_ok=True)
+    (run_dir / INSTANCES_DIR).mkdir(parents=True, exist_ok=True)
     return run_dir
 
 
