@@ -207,4 +207,8 @@ def _machine(machine: Mapping[str, Any]) -> str:
         parts.append(str(machine["hostname"]))
     if machine.get("platform"):
         parts.append(str(machine["platform"]))
+    if machine.get("cpu_busy_percent_mean") is not None:
+        parts.append(f"all cores {machine['cpu_busy_percent_mean']:.0f}% busy on average")
+    if machine.get("load_average_max") is not None:
+        parts.append(f"load average up to {machine['load_average_max']:.1f}")
     return ", ".join(parts) or NOT_RECORDED

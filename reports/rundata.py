@@ -47,6 +47,7 @@ class RunInfo:
     generator_seconds: dict[str, tuple[GeneratorSecond, ...]] = field(default_factory=dict)
     end_users: int = 0
     workers: int = 0
+    machine: dict[str, Any] = field(default_factory=dict)  # cores, load_average_max, ...
 
 
 def load_run(run_dir: Path) -> RunInfo:
@@ -90,6 +91,7 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         generator_seconds=_generator_seconds(generator.get("seconds") or {}),
         end_users=max(step.users for step in steps),
         workers=record.workers,
+        machine=dict(record.machine or {}),
     )
 
 

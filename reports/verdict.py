@@ -215,6 +215,26 @@ def _advice(run: RunInfo, capacity: Capacity | None) -> tuple[str, ...]:
     )
 
 
+OVERSUBSCRIBED_LOAD_PER_CORE = 2.0  # a 1-minute load average above 2 per core
+
+
+def _machine_busy(run: RunInfo) -> str:
+    """A caveat when the machine had far more runnable work than cores during the run."""
+    cores, load = run.machine.get("cores"), run.machine.get("load_average_max")
+    if not isinstance(cores, int) or not isinstance(load, int | float) or cores <= 0:
+        return ""
+    if load <= OVERSUBSCRIBED_LOAD_PER_CORE * cores:
+        return ""
+    busy = run.machine.get("cpu_busy_percent_mean")
+    share = f", all cores {busy:.0f}% busy on average" if isinstance(busy, int | float) else ""
+    return (
+        f"The machine was oversubscribed: load average up to {load:.1f} on {cores} cores"
+        f"{share}. Response times include waiting for a core, even where neither the "
+        "target nor the load generator used a whole core (their CPU is in the inputs); "
+        "run on a machine without other work, or the target on its own machine."
+    )
+
+
 def _caveats(run: RunInfo, steps: Sequence[StepResult]) -> tuple[str, ...]:
     caveats = []
     invalid = [step for step in steps if step.measured and not step.valid]
@@ -234,6 +254,9 @@ def _caveats(run: RunInfo, steps: Sequence[StepResult]) -> tuple[str, ...]:
             f"The load generator crossed {run.cpu_limit_percent:g}% CPU briefly in steps "
             f"{numbers}, for at most a tenth of their seconds; their figures are kept."
         )
+    busy = _machine_busy(run)
+    if busy:
+        caveats.append(busy)
     if run.lost_workers:
         caveats.append(f"{run.lost_workers} worker(s) were lost during the run.")
     unreached = [str(step.step) for step in steps if not step.measured]

@@ -40,6 +40,7 @@ from rundir import (
 from stairload import exitcodes
 from stairload.errors import StairloadError
 from stressrun.console import console_worthy
+from stressrun.machine_load import MachineLoad
 from stressrun.options import to_locust_argv
 from stressrun.preview import draw_stairs
 from stressrun.target_cpu_feed import TargetCpuFeed
@@ -97,7 +98,7 @@ def run(request: RunRequest) -> int:
     target = None
     feed = None
     children = _Children()
-    started = time.time()
+    machine_load = MachineLoad().start()
     try:
         if not host:
             target = _start_target(request)
@@ -114,13 +115,14 @@ def run(request: RunRequest) -> int:
         locust_code = _run_locust(request, host, stop, children, embedded=target is not None)
     finally:
         _stop_all(children)
+        machine_load.stop()
         if feed is not None:
             feed.stop()
         if target is not None:
             _stop_target(target)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return _conclude(request, host, stop, children, locust_code, started)
+    return _conclude(request, host, stop, children, locust_code, machine_load)
 
 
 def _announce(request: RunRequest) -> None:
@@ -339,7 +341,7 @@ def _conclude(
     stop: _Stop,
     children: _Children,
     locust_code: int,
-    started: float,
+    machine_load: MachineLoad,
 ) -> int:
     """Write the final ``run.json`` once: the master's record (if it wrote one) concluded."""
     path = request.run_dir / RUN_JSON
@@ -366,7 +368,7 @@ def _conclude(
         load_generator=generator,
         workers_reason=getattr(request.args, "workers_reason", ""),
         target_workers=_target_workers(request) if base.embedded_target else None,
-        machine=_machine(),
+        machine={**_machine(), **machine_load.summary()},
     )
     final.dump(path)
     if reason == ExitReason.ERROR:

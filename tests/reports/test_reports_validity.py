@@ -124,3 +124,23 @@ def test_cli_exits_98_and_prints_the_advice(make_run, capsys):
     assert out[0].startswith("verdict: INCONCLUSIVE (the stress step (300 users) is not a valid")
     assert "  n/a   mtt_at_stress_step_ms  250 (limit 200)" in out
     assert any(line.startswith("advice: Rerun with WORKERS=") for line in out)
+
+
+def test_oversubscribed_machine_gets_a_caveat(make_run):
+    """Load average 11.2 on 2 cores (> 2 per core): a caveat names both figures."""
+    machine = {"cores": 2, "load_average_max": 11.2, "cpu_busy_percent_mean": 97.0}
+    caveats = analyse(make_run(extra={"machine": machine})).verdict.caveats
+    assert any(
+        caveat.startswith(
+            "The machine was oversubscribed: load average up to 11.2 on 2 cores, all cores "
+            "97% busy on average."
+        )
+        for caveat in caveats
+    ), caveats
+
+
+def test_a_machine_within_two_runnable_per_core_gets_none(make_run):
+    """Load average 3.5 on 2 cores: no machine caveat."""
+    machine = {"cores": 2, "load_average_max": 3.5}
+    caveats = analyse(make_run(extra={"machine": machine})).verdict.caveats
+    assert not any("oversubscribed" in caveat for caveat in caveats)
