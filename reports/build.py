@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reports.intervals import Intervals, load_intervals
 from reports.rundata import RunInfo, load_run
 from reports.steps import StepResult, step_results
 from reports.verdict import Verdict, judge
+from rundir.files import SCALING_JSON, SCALING_PNG
 
 OUTPUTS = ("report.html", "summary.json", "steps.csv", "tps.png", "mtt.png")
 
@@ -70,6 +73,17 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
         exclude_seconds=exclude_seconds,
         alarms=alarms,
         inputs=report_inputs(run_dir, steps),
+        scaling=_scaling_figures(run_dir),
+        scaling_chart=run_dir / SCALING_PNG if (run_dir / SCALING_PNG).exists() else None,
     )
     (run_dir / "report.html").write_text(page, encoding="utf-8")
     return analysis
+
+
+def _scaling_figures(run_dir: Path) -> dict[str, Any] | None:
+    """A scale-out run's scaling.json (written by scaleout.report), or None."""
+    path = run_dir / SCALING_JSON
+    if not path.exists():
+        return None
+    figures: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return figures

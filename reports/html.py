@@ -49,8 +49,10 @@ def render_report(
     exclude_seconds: float,
     alarms: Sequence[AlarmChange] = (),
     inputs: ReportInputs | None = None,
+    scaling: Mapping[str, Any] | None = None,
+    scaling_chart: Path | None = None,
 ) -> str:
-    """The whole page as a string."""
+    """The whole page as a string (``scaling``: a scale-out run's scaling.json)."""
     return render(
         "report.html",
         css=Markup(CSS),
@@ -68,7 +70,23 @@ def render_report(
         inputs=inputs,
         generator=_generator_table(inputs) if inputs else None,
         target_cpu=_target_cpu_line(inputs) if inputs else "",
+        scaling=_scaling(scaling) if scaling else None,
+        scaling_chart=chart(scaling_chart) if scaling_chart else None,
     )
+
+
+def _scaling(figures: Mapping[str, Any]) -> dict[str, Any]:
+    """The spike rows of a scale-out run, numbers formatted."""
+    keys = ("in_service_s", "launch_to_service_s", "worst_mtt_ms", "mtt_before_ms")
+    spikes = [
+        {
+            "instance": spike["instance"],
+            **{key: _num(spike.get(key), 1) for key in keys},
+            "tps_dip_percent": _num(spike.get("tps_dip_percent"), 0),
+        }
+        for spike in figures.get("spikes", [])
+    ]
+    return {"spikes": spikes}
 
 
 def render(template: str, **values: Any) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from alarms.config import parse_alarms
 from alarms.notifier import WebhookNotifier, require_webhook_url, webhook_url
-from rundir.files import INSTANCES_DIR
+from rundir.files import INSTANCES_DIR, SCALING_HTML
 from scaleout.config import load_scaling
 from scaleout.events import EventLog
 from scaleout.group import Group, WarmupSpec, free_port
@@ -152,7 +152,11 @@ def main(argv: Sequence[str]) -> int:
     from scaleout.report import write_scaling_report
 
     write_scaling_report(run_dir)
-    print(f"[scaleout] scaling report: {run_dir / 'scaling.html'}", flush=True)
+    print(f"[scaleout] scaling report: {run_dir / SCALING_HTML}", flush=True)
+    if not stress_args.no_report:  # again, now with the scaling section
+        from reports.build import build
+
+        build(run_dir)
     return code
 
 

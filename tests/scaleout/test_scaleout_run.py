@@ -35,13 +35,12 @@ def test_bad_option_is_one_line_exit_2(
 
 @pytest.mark.integration
 def test_small_run_scales_out_and_reports_why(tmp_path: Path) -> None:
-    """A short stair at a 1% CPU target scales from 1 to 2 and writes the scaling part."""
+    """A short stair at a 1% CPU target scales from 1 to 2; the report has the scaling part."""
     run_dir = tmp_path / "run"
     command = [
         sys.executable, "-m", "scaleout", "run", "scenario2",
         "--time-scale", "0.02", "--users-scale", "0.02", "--workers", "0",
         "--target-users", "50", "--target-cpu", "1", "--run-dir", str(run_dir),
-        "--no-report",
     ]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=240)
     assert done.returncode in (0, 98, 99), done.stderr[-2000:]
@@ -52,3 +51,4 @@ def test_small_run_scales_out_and_reports_why(tmp_path: Path) -> None:
     figures = json.loads((run_dir / "scaling.json").read_text())
     assert figures["spikes"][0]["instance"] == "i-2"
     assert "Scaling events" in (run_dir / "scaling.html").read_text()
+    assert 'id="scaling-spikes"' in (run_dir / "report.html").read_text()
