@@ -73,14 +73,14 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
         exclude_seconds=exclude_seconds,
         alarms=alarms,
         inputs=report_inputs(run_dir, steps),
-        scaling=_scaling_figures(run_dir),
+        scaling=scaling_figures(run_dir),
         scaling_chart=run_dir / SCALING_PNG if (run_dir / SCALING_PNG).exists() else None,
     )
     (run_dir / "report.html").write_text(page, encoding="utf-8")
     return analysis
 
 
-def _scaling_figures(run_dir: Path) -> dict[str, Any] | None:
+def scaling_figures(run_dir: Path) -> dict[str, Any] | None:
     """A scale-out run's scaling.json (written by scaleout.report), or None."""
     path = run_dir / SCALING_JSON
     if not path.exists():

@@ -110,6 +110,28 @@ def _overlay(a: Analysis, b: Analysis, column: str, ylabel: str, title: str) -> 
     return fig
 
 
+def spike_rows(a: Analysis, b: Analysis) -> list[list[str]]:
+    """Scale-out runs (scaling.json): each new instance's spike, run A's then run B's."""
+    from reports.build import scaling_figures
+
+    rows = []
+    for label, analysis in (("A", a), ("B", b)):
+        for spike in (scaling_figures(analysis.run_dir) or {}).get("spikes", []):
+            cells = [spike.get(key) for key in _SPIKE_KEYS]
+            rows.append(
+                [label, spike["instance"], *("-" if v is None else f"{v:,.1f}" for v in cells)]
+            )
+    return rows
+
+
+_SPIKE_KEYS = (
+    "launch_to_service_s",
+    "worst_mtt_ms",
+    "mtt_before_ms",
+    "tps_dip_percent",
+)
+
+
 def _page(a: Analysis, b: Analysis, rows: tuple[dict, ...], charts: list[Path]) -> str:
     from markupsafe import Markup
 
@@ -123,4 +145,5 @@ def _page(a: Analysis, b: Analysis, rows: tuple[dict, ...], charts: list[Path]) 
         columns=DELTA_COLUMNS,
         rows=[list(row.values()) for row in rows],
         charts=[chart(path) for path in charts],
+        spikes=spike_rows(a, b),
     )

@@ -72,6 +72,7 @@ class Member:
     state: str = "pending"  # pending, in_service, draining, terminated
     in_service_at: float | None = None
     counted_since: float | None = None
+    failed_checks_before: int = 0  # the slot's failed checks before this instance had it
 
 
 @dataclass
@@ -163,6 +164,7 @@ class Group:
             if stat is None:
                 continue
             if member.state == "pending" and member.in_service_at is None and stat.up:
+                member.failed_checks_before = stat.failed_checks
                 self._entered_service(member, now)
             elif member.state == "in_service" and stat.status.startswith("DOWN"):
                 grace_ends = (
@@ -312,7 +314,8 @@ class Group:
     def _unhealthy(self, member: Member, now: float, stat: ServerStat) -> None:
         member.state = "draining"
         reason = (
-            f"health check {self.settings.health_path} failed ({stat.failed_checks} "
+            f"health check {self.settings.health_path} failed "
+            f"({stat.failed_checks - member.failed_checks_before} "
             f"failed checks, HAProxy status {stat.status})"
         )
         self.log.emit(self._event(now, "unhealthy", member.instance.instance_id, reason))
