@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-
-from conftest import MakeRun
 
 from reports.build import build
 from reports.compare import compare
+
+MakeRun = Callable[..., Path]
 
 
 def _with_spike(run_dir: Path, worst_mtt_ms: float, launch_s: float) -> Path:
