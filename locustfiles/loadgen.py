@@ -149,7 +149,10 @@ class LoadGeneratorHealth:
 
     def _worker_name(self, client_id: str) -> str:
         index = self.environment.runner.get_worker_index(client_id)
-        return f"worker-{index + 1}"  # Locust counts from 0; the log files from 1
+        name = f"worker-{index + 1}"  # Locust counts from 0; the log files from 1
+        handshake = runtime(self.environment).extras.get("handshake")
+        remote = handshake.names.get(client_id) if handshake is not None else None
+        return f"{name} {remote}" if remote else name
 
     def _on_report_to_master(self, client_id: str, data: dict[str, Any]) -> None:
         fresh = self.own.warnings[self._sent_warnings :]

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from locust import events
-from locust.runners import WorkerRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 from alarms import AlarmMonitor, webhook_notifier
+from livemetrics import LiveMetrics, serve_live_metrics
 from locustfiles.context import add_arguments
+from locustfiles.handshake import MasterHandshake, WorkerHandshake
 from locustfiles.intervals import IntervalRecorder
 from locustfiles.loadgen import LoadGeneratorHealth
 from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record
@@ -44,6 +46,7 @@ def _on_parser(parser: Any, **_: Any) -> None:
 @events.init.add_listener
 def _on_init(environment: Any, **_: Any) -> None:
     if isinstance(environment.runner, WorkerRunner):
+        WorkerHandshake(environment, environment.parsed_options.scenarios)
         IntervalRecorder(environment)
         runtime(environment).extras["health"] = LoadGeneratorHealth(environment)
         return
@@ -60,15 +63,21 @@ def _on_init(environment: Any, **_: Any) -> None:
     health = LoadGeneratorHealth(environment)
     recorder.listeners.append(StatusLine(environment, generator_cpu=health.latest_cpu).on_second)
     state = runtime(environment)
+    if isinstance(environment.runner, MasterRunner):
+        state.extras["handshake"] = MasterHandshake(environment, context.suite.source)
     state.extras.update(recorder=recorder, health=health)
     if os.environ.get(EMBEDDED_TARGET_ENV) == "1" and context.run_dir is not None:
         target_cpu = TargetCpu(environment, Path(context.run_dir) / TARGET_CPU_CSV)
         recorder.target_cpu = target_cpu  # type: ignore[assignment]  # .get(second) suffices
         state.extras["target_cpu"] = target_cpu
+    monitor = None
     if context.alarms.rules and context.run_dir is not None:
         monitor = AlarmMonitor(context.alarms, context.run_dir, webhook_notifier(context.alarms))
         recorder.listeners.append(monitor.on_second)
         state.extras["alarms"] = monitor
+    if getattr(environment.parsed_options, "metrics_port", 0):
+        state.extras["metrics"] = _serve_metrics(environment, context, monitor)
+        recorder.listeners.append(state.extras["metrics"].on_second)
     state.on_start.append(
         lambda _t0: _write_record(environment, ended_at=None, exit_reason=ExitReason.RUNNING)
     )
@@ -84,6 +93,8 @@ def _on_quitting(environment: Any, **_: Any) -> None:
     if recorder is None or state.t0 is None:
         return
     recorder.flush()
+    if "metrics" in state.extras:
+        state.extras["metrics"].close()
     monitor = state.extras.get("alarms")
     if monitor is not None:
         monitor.close()
@@ -94,6 +105,16 @@ def _on_quitting(environment: Any, **_: Any) -> None:
         ended_at=time.time(),
         exit_reason=ExitReason.COMPLETED if finished else ExitReason.INTERRUPTED,
     )
+
+
+def _serve_metrics(environment: Any, context: Any, monitor: AlarmMonitor | None) -> LiveMetrics:
+    options = environment.parsed_options
+    bind = options.master_bind_host if options.master else "127.0.0.1"
+    address = "0.0.0.0" if bind in ("*", "") else bind
+    states = (lambda: monitor.states) if monitor is not None else None
+    metrics = serve_live_metrics(options.metrics_port, context.stairs, states, address)
+    _log.info("live metrics on http://%s:%s/metrics", address, options.metrics_port)
+    return metrics
 
 
 def _write_record(environment: Any, *, ended_at: float | None, exit_reason: ExitReason) -> None:

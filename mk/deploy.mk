@@ -13,3 +13,10 @@ netns-tools: ## Install iproute2 (ip, tc) for the network-namespace tests when m
 		exit 1; \
 	fi; \
 	apt-get update -qq && apt-get install -y -qq iproute2
+
+# A worker on this machine for a master elsewhere: make worker MASTER=10.0.0.5[:5557]
+.PHONY: worker
+MASTER ?=
+worker: $(STAMP) ## One Locust worker for the master at MASTER=HOST[:PORT] (same checkout on both machines)
+	@if [ -z "$(MASTER)" ]; then echo "worker: set MASTER=HOST[:PORT], e.g. make worker MASTER=10.0.0.5"; exit 2; fi
+	$(PY) -m stressrun worker --master $(MASTER)

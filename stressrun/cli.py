@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from locustfiles.context import RunContext, context_from_options
 from locustfiles.cpu_limit import CPU_WARNING_PERCENT
 from stairload import exitcodes
-from stairload.argtypes import base_url, bounded, whole
+from stairload.argtypes import base_url, bounded, whole, whole_in
 from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
 from stressrun.options import SCENARIO, add_run_options
@@ -49,6 +50,33 @@ def build_parser() -> argparse.ArgumentParser:
         "printed at start with the reason; 0: one Locust process; N: a master and N local "
         "workers",
     )
+    parser.add_argument(
+        "--master-bind-host",
+        default="",
+        metavar="ADDR",
+        help="accept workers from other machines on this address (0.0.0.0: every interface)",
+    )
+    parser.add_argument(
+        "--master-port",
+        type=whole_in(1, 65535),
+        default=5557,
+        metavar="PORT",
+        help="the master's port for workers on other machines (default %(default)s)",
+    )
+    parser.add_argument(
+        "--expect-workers",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="wait for N workers from other machines (python -m stressrun worker)",
+    )
+    parser.add_argument(
+        "--expect-workers-timeout",
+        type=whole(1),
+        default=300,
+        metavar="S",
+        help="seconds to wait for them before giving up (default %(default)s)",
+    )
     add_run_options(parser, scenario=False)
     parser.add_argument(
         "--full-stats",
@@ -81,6 +109,11 @@ def _choose_workers(args: argparse.Namespace, context: RunContext) -> None:
         args.target_workers = 1
         args.workers_reason = "--workers given"
         return
+    if args.expect_workers:
+        args.workers = 0
+        args.target_workers = 1
+        args.workers_reason = f"auto: none here, {args.expect_workers} from other machines"
+        return
     response_s = context.suite.service.response_time_ms / 1000.0
     users = context.stairs.end_users
     choice = choose_workers(available_cores(), users, users / response_s, embedded_target=embedded)
@@ -96,7 +129,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["worker"]:
+        from stressrun.remote_worker import run_worker
+
+        return run_worker(argv[1:])
     args = build_parser().parse_args(argv)
+    if args.expect_workers and not args.master_bind_host:
+        raise UsageError(
+            "--expect-workers: workers on other machines need --master-bind-host ADDR "
+            f"(got --expect-workers {args.expect_workers} without it)"
+        )
     context = context_from_options(args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from stairload.argtypes import positive, whole
+from stairload.argtypes import positive, whole, whole_in
 from target_app.config import SEEDED_USERS
 
 SHAPES = ("stairs", "constant")
@@ -92,6 +92,14 @@ TARGET_USERS = RunOption(
     f"users the embedded target seeds (user1..userN; default {SEEDED_USERS:,})",
     "N",
 )
+METRICS_PORT = RunOption(
+    "--metrics-port",
+    whole_in(1, 65535),
+    None,
+    "the master serves live Prometheus metrics on this port during the run "
+    "(on --master-bind-host, else 127.0.0.1; see livemetrics)",
+    "PORT",
+)
 
 STAIR_OVERRIDES = (
     START_USERS,
@@ -111,6 +119,7 @@ RUN_OPTIONS = (
     *STAIR_OVERRIDES,
     DURATION_SECONDS,
     TARGET_USERS,
+    METRICS_PORT,
 )
 
 

@@ -228,19 +228,34 @@ def _run_locust(
     role = ["--csv", prefix, "--csv-full-history", "--html", str(run_dir / LOCUST_HTML)]
     if not args.full_stats:
         role.append("--only-summary")
-    if args.workers:
-        from target_app.launch import free_port
+    master_host = "127.0.0.1"
+    if args.workers or args.expect_workers:
+        bind_host = args.master_bind_host or "127.0.0.1"
+        if args.master_bind_host:
+            port = args.master_port
+        else:
+            from target_app.launch import free_port
 
-        port = free_port()
+            port = free_port()
+        if bind_host not in ("0.0.0.0", "*"):
+            master_host = bind_host  # local workers dial the address the master listens on
         role += [
             "--master",
             "--master-bind-host",
-            "127.0.0.1",
+            bind_host,
             "--master-bind-port",
             str(port),
             "--expect-workers",
-            str(args.workers),
+            str(args.workers + args.expect_workers),
         ]
+        if args.expect_workers:
+            role += ["--expect-workers-max-wait", str(args.expect_workers_timeout)]
+            print(
+                f"[stairload] waiting up to {args.expect_workers_timeout} s for "
+                f"{args.expect_workers} worker(s) at {bind_host}:{port} "
+                f"(python -m stressrun worker --master HOST:{port})",
+                flush=True,
+            )
     children.master = subprocess.Popen(
         _locust_command(request, host, role),
         stdout=subprocess.PIPE,
@@ -254,7 +269,7 @@ def _run_locust(
     tee = threading.Thread(target=_tee, args=(children.master.stdout, log, quiet), daemon=True)
     tee.start()
     for index in range(1, args.workers + 1):
-        worker_role = ["--worker", "--master-host", "127.0.0.1", "--master-port", str(port)]
+        worker_role = ["--worker", "--master-host", master_host, "--master-port", str(port)]
         worker_output = (run_dir / worker_log(index)).open("wb")
         children.workers.append(
             subprocess.Popen(
@@ -372,17 +387,26 @@ def _conclude(
     )
     final.dump(path)
     if reason == ExitReason.ERROR:
-        print(
-            f"Error: Locust stopped before the run started (exit {locust_code}); see "
-            f"{request.run_dir / LOCUST_LOG}",
-            file=sys.stderr,
-        )
+        print(f"Error: {_why_no_start(request, locust_code)}", file=sys.stderr)
     report_code = _report(request)
     if code == exitcodes.OK and report_code is not None:
         code = report_code
         # the code this process exits with, verdict included (written by this process only)
         replace(final, exit_code=code).dump(path)
     return code
+
+
+def _why_no_start(request: RunRequest, locust_code: int) -> str:
+    log = request.run_dir / LOCUST_LOG
+    args = request.args
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    if args.expect_workers and "Gave up waiting for workers" in text:
+        return (
+            f"--expect-workers: {args.workers + args.expect_workers} worker(s) did not all "
+            f"connect within {args.expect_workers_timeout} s (--expect-workers-timeout); "
+            f"see {log}"
+        )
+    return f"Locust stopped before the run started (exit {locust_code}); see {log}"
 
 
 def _master_record(path: Path) -> RunRecord | None:
@@ -430,7 +454,7 @@ def _record(request: RunRequest, *, host: str | None, exit_reason: ExitReason) -
     return run_record(
         request.context,
         host=host,
-        workers=request.args.workers,
+        workers=request.args.workers + request.args.expect_workers,
         started=None,
         ended_at=time.time() if exit_reason != ExitReason.STARTING else None,
         exit_reason=exit_reason,
