@@ -44,6 +44,7 @@ class RunInfo:
     saturated: bool
     lost_workers: int
     cpu_limit_percent: float = 90.0
+    lost_worker_notes: tuple[str, ...] = ()
     generator_seconds: dict[str, tuple[GeneratorSecond, ...]] = field(default_factory=dict)
     end_users: int = 0
     workers: int = 0
@@ -83,6 +84,7 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         ),
         saturated=bool(generator.get("saturated", False)),
         lost_workers=len(generator.get("lost_workers") or []),
+        lost_worker_notes=tuple(_lost_note(raw) for raw in generator.get("lost_workers") or []),
         cpu_limit_percent=(
             number_field(generator, "cpu_warning_percent", "load_generator", positive=True)
             if "cpu_warning_percent" in generator
@@ -138,3 +140,13 @@ def _epoch(value: Any) -> float | None:
         return datetime.fromisoformat(value).timestamp()
     except ValueError:
         raise InputError(f"{RUN_JSON}: started_at: not an ISO 8601 time (got {value!r})") from None
+
+
+def _lost_note(raw: object) -> str:
+    """``worker-2 host (10.0.0.3) at 12.3 s (stopped sending heartbeats)`` from run.json."""
+    if not isinstance(raw, dict):
+        return str(raw)
+    when = raw.get("time_s")
+    at = f" at {when:g} s" if isinstance(when, int | float) else ""
+    reason = f" ({raw['reason']})" if raw.get("reason") else ""
+    return f"{raw.get('worker', 'a worker')}{at}{reason}"

@@ -257,7 +257,9 @@ def _caveats(run: RunInfo, steps: Sequence[StepResult]) -> tuple[str, ...]:
     busy = _machine_busy(run)
     if busy:
         caveats.append(busy)
-    if run.lost_workers:
+    if run.lost_worker_notes:
+        caveats.append(f"Workers lost during the run: {'; '.join(run.lost_worker_notes)}.")
+    elif run.lost_workers:
         caveats.append(f"{run.lost_workers} worker(s) were lost during the run.")
     unreached = [str(step.step) for step in steps if not step.measured]
     if unreached:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from synthetic import StepSpec, SyntheticRun
 
@@ -110,3 +112,22 @@ def test_run_json_left_at_running_is_reported_as_unfinished(make_run):
     """A runner killed mid-run leaves exit_reason 'running': the report says it never ended."""
     verdict = analyse(make_run(exit_reason="running")).verdict
     assert verdict.exit_note.startswith("run.json still says 'running'")
+
+
+def test_a_lost_worker_is_named_with_its_time(make_run):
+    """run.json's lost worker appears in the caveats by name, address and second."""
+    run_dir = make_run()
+    path = run_dir / "run.json"
+    record = json.loads(path.read_text())
+    record["load_generator"]["lost_workers"] = [
+        {
+            "time_s": 12.3,
+            "worker": "worker-2 vm (10.200.0.3)",
+            "reason": "stopped sending heartbeats",
+        }
+    ]
+    path.write_text(json.dumps(record))
+    assert (
+        "Workers lost during the run: worker-2 vm (10.200.0.3) at 12.3 s "
+        "(stopped sending heartbeats)." in analyse(run_dir).verdict.caveats
+    )
