@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+
+from stressrun.cli import build_parser
+from stressrun.remote_worker import build_parser as worker_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +69,21 @@ def test_compose_config_without_host_names_the_missing_variable() -> None:
 
 
 def test_the_workers_find_the_master_by_its_service_name() -> None:
-    """The workers' --master-host is the master's service name on the compose network."""
+    """The workers' --master is the master's service name on the compose network."""
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     assert "master" in services
-    assert "--master-host master" in " ".join(services["worker"]["command"])
+    assert "--master master:5557" in " ".join(services["worker"]["command"])
+
+
+def test_the_services_commands_are_valid_stressrun_commands() -> None:
+    """The master's and the worker's commands parse with stressrun's own parsers."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    master = services["master"]["command"][0].replace("${WORKERS:-2}", "2")
+    master = master.replace('"$$SCENARIO"', "scenario2").replace('"$$HOST"', "http://10.0.0.5:8080")
+    words = shlex.split(master.replace("$$STAIR_ARGS", ""))
+    assert words[:4] == ["exec", "python", "-m", "stressrun"]
+    args = build_parser().parse_args(words[4:])
+    assert (args.scenario, args.expect_workers, args.metrics_port) == ("scenario2", 2, 9646)
+    worker = shlex.split(services["worker"]["command"][0])
+    assert worker[:5] == ["exec", "python", "-m", "stressrun", "worker"]
+    assert worker_parser().parse_args(worker[5:]).master == "master:5557"

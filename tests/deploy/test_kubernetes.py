@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,9 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
+
+from stressrun.cli import build_parser
+from stressrun.remote_worker import build_parser as worker_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "kubernetes"
@@ -79,8 +83,7 @@ def test_workers_dial_the_service_on_the_masters_port() -> None:
     port = next(p["port"] for p in service["spec"]["ports"] if p["name"] == "locust")
     container_ports = _pod_spec("master-job.yaml")["containers"][0]["ports"]
     command = " ".join(_pod_spec("worker-deployment.yaml")["containers"][0]["args"])
-    assert f"--master-host {service['metadata']['name']}" in command
-    assert f"--master-port {port}" in command
+    assert f"--master {service['metadata']['name']}:{port}" in command
     assert {"name": "locust", "containerPort": port} in container_ports
 
 
@@ -125,3 +128,30 @@ def test_every_pod_runs_the_kustomized_image() -> None:
 
 def _names() -> list[str]:
     return [path.name for path in MANIFESTS]
+
+
+def _shell_words(script: str, env: dict[str, str]) -> list[str]:
+    """The words of an ``exec ...`` line after ``sh`` expands ``env`` (no other expansion)."""
+    for name, value in env.items():
+        script = script.replace(f'"${name}"', shlex.quote(value)).replace(f"${name}", value)
+    words = shlex.split(script)
+    assert words[:4] == ["exec", "python", "-m", "stressrun"]
+    return words[4:]
+
+
+def test_the_pods_commands_are_valid_stressrun_commands() -> None:
+    """The master's and the workers' command lines parse with stressrun's own parsers."""
+    env = dict(_load("settings.yaml")["data"])
+    master = _shell_words(_pod_spec("master-job.yaml")["containers"][0]["args"][0], env)
+    args = build_parser().parse_args(master)
+    assert (args.scenario, args.expect_workers, args.master_bind_host) == (
+        env["SCENARIO"],
+        int(env["WORKERS"]),
+        "0.0.0.0",
+    )
+    service_ports = {p["name"]: p["port"] for p in _load("master-service.yaml")["spec"]["ports"]}
+    assert args.metrics_port == service_ports["metrics"]
+    assert args.master_port == service_ports["locust"]
+    worker = _shell_words(_pod_spec("worker-deployment.yaml")["containers"][0]["args"][0], env)
+    assert worker[0] == "worker"
+    assert worker_parser().parse_args(worker[1:]).master == "stairload-master:5557"
