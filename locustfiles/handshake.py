@@ -28,7 +28,17 @@ from stairload import exitcodes
 HELLO = "stairload_hello"
 REFUSED = "stairload_refused"
 # Top-level packages whose code runs in a worker (a test keeps this list complete).
-WORKER_PACKAGES = ("alarms", "capacity", "journeys", "livemetrics", "locustfiles", "stairload")
+WORKER_PACKAGES = (
+    "alarms",
+    "capacity",
+    "journeys",
+    "livemetrics",
+    "locustfiles",
+    "rundir",
+    "stairload",
+    "stressrun",
+    "target_app",
+)
 _HASHED_SUFFIXES = (".py", ".yaml", ".json")
 
 _log = logging.getLogger("stairload")
