@@ -54,7 +54,8 @@ def test_kustomization_applies_every_manifest_but_the_reader() -> None:
 def test_the_scenarios_configmap_is_the_repos_scenarios_file() -> None:
     """The ConfigMap holds scenarios.yaml verbatim (regenerate: make k8s-configmap)."""
     data = _load("scenarios-configmap.yaml")["data"]
-    assert data["scenarios.yaml"] == (ROOT / "scenarios.yaml").read_text(encoding="utf-8")
+    scenarios = (ROOT / "scenarios.yaml").read_text(encoding="utf-8")
+    assert data["scenarios.yaml"] == scenarios, "scenarios.yaml changed: run make k8s-configmap"
 
 
 def test_the_configmap_generator_keeps_blank_lines_and_indentation() -> None:
