@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from capacity import render
 from capacity.config import Suite, load_scenarios
 from capacity.explain import explain
+from capacity.instances import DEFAULT_TARGET_CPU_PERCENT
 from capacity.shapes import stairs_for
-from capacity.whatif import grown_dau, growth_line, plan_case, what_if
-from stairload.argtypes import number, positive
+from capacity.whatif import CasePlan, grown_dau, growth_line, plan_case, what_if
+from stairload.argtypes import bounded, number, positive
 from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
 from stressrun.options import (
@@ -23,6 +26,7 @@ from stressrun.options import (
 )
 
 _DEFAULT_SCENARIOS = "scenarios.yaml"
+_cpu_percent = bounded(float, 1.0, 100.0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,7 +63,58 @@ def _what_if(args: argparse.Namespace) -> str:
     output = render.what_if(plan, args.format)
     if args.dau is None and args.format in ("table", "markdown"):
         output = f"{growth_line(suite, args.growth, dau)}\n{output}"
+    if args.from_run is not None:
+        return _with_measured(args, suite, plan, output)
     return f"{output}\n\n{explain(plan)}" if args.explain else output
+
+
+def _with_measured(args: argparse.Namespace, suite: Suite, plan: CasePlan, output: str) -> str:
+    """what-if --from-run: the formula's plan and, beside it, what the run measured."""
+    import json
+
+    from capacity.fromrun import run_capacity
+    from capacity.measured_render import measured_json, measured_text
+
+    run = run_capacity(
+        args.from_run,
+        suite,
+        lambda scenario: [replace(plan, rows=tuple(r for r in plan.rows if r.name == scenario))],
+        target_cpu_percent=args.target_cpu,
+        cores=args.cores,
+        need_cpu=False,
+    )
+    if args.format == "json":
+        return json.dumps({**json.loads(output), "measured": measured_json(run)}, indent=2)
+    text = f"{output}\n\n{measured_text(run)}"
+    return f"{text}\n\n{explain(plan)}" if args.explain else text
+
+
+def _instances(args: argparse.Namespace) -> str:
+    from capacity.fromrun import run_capacity
+    from capacity.measured_render import instances_json, instances_text
+
+    if args.explain and args.format != "table":
+        raise UsageError(f"--explain: needs --format table (got {args.format})")
+    suite = load_scenarios(args.scenarios)
+
+    def plans_for(scenario: str) -> list[CasePlan]:
+        if args.dau is None and args.growth is None:
+            names = dict.fromkeys((suite.start_case, suite.end_case))
+            return [plan_case(suite, name, scenario) for name in names]
+        dau = args.dau if args.dau is not None else grown_dau(suite, args.growth)
+        return [what_if(suite, dau=dau, scenario_name=scenario)]
+
+    run = run_capacity(
+        args.from_run,
+        suite,
+        plans_for,
+        target_cpu_percent=args.target_cpu,
+        cores=args.cores,
+        need_cpu=True,
+    )
+    if args.format == "json":
+        return instances_json(run)
+    return instances_text(run, explain=args.explain)
 
 
 def _stairs(args: argparse.Namespace) -> str:
@@ -111,13 +166,62 @@ def _build_parser() -> Parser:
         "--explain", action="store_true", help="show every formula with the numbers put in"
     )
     _add_common(question)
+    _add_from_run(question, required=False)
     question.set_defaults(command=_what_if)
+
+    count = commands.add_parser(
+        "instances",
+        help="instances needed at a target CPU, from a measured run",
+        description="Instances needed at a target CPU, from a run's per-step TPS and CPU "
+        "(and its USL fit when trustworthy); the average and stress cases, or one DAU.",
+    )
+    count_dau = count.add_mutually_exclusive_group()
+    count_dau.add_argument("--dau", type=positive, metavar="N", help="daily active users")
+    count_dau.add_argument(
+        "--growth", type=number, metavar="PCT", help="percent change of the start case's DAU"
+    )
+    count.add_argument(
+        "--explain", action="store_true", help="show every formula with the numbers put in"
+    )
+    count.add_argument(
+        "--scenarios",
+        default=_DEFAULT_SCENARIOS,
+        metavar="PATH",
+        help=f"the scenarios file (default: {_DEFAULT_SCENARIOS})",
+    )
+    count.add_argument("--format", choices=("table", "json"), default="table")
+    _add_from_run(count, required=True)
+    count.set_defaults(command=_instances)
 
     stairs = commands.add_parser("stairs", help="the stair timeline of one scenario")
     stairs.add_argument("scenario", metavar="SCENARIO", help="a scenario in scenarios.yaml")
     add_run_options(stairs, (SCENARIOS, TIME_SCALE, USERS_SCALE, *STAIR_OVERRIDES), scenario=False)
     stairs.set_defaults(command=_stairs)
     return parser
+
+
+def _add_from_run(command: argparse.ArgumentParser, *, required: bool) -> None:
+    command.add_argument(
+        "--from-run",
+        type=Path,
+        required=required,
+        metavar="RUN",
+        help="a run directory (runs/...): add what it measured",
+    )
+    command.add_argument(
+        "--target-cpu",
+        type=_cpu_percent,
+        default=DEFAULT_TARGET_CPU_PERCENT,
+        metavar="PCT",
+        help="CPU percent one instance may reach (default %(default)g)",
+    )
+    command.add_argument(
+        "--cores",
+        type=positive,
+        default=1.0,
+        metavar="N",
+        help="cores of one instance; CPU is measured in percent of one core (default 1)",
+    )
 
 
 def _add_common(command: argparse.ArgumentParser) -> None:

@@ -217,16 +217,16 @@ def case_instances(
     return CaseInstances(
         case=case,
         required_tps=required_tps,
-        instances=_ceil(required_tps / per_instance_tps),
+        instances=whole_instances(required_tps / per_instance_tps),
         derivation=(
             f"ceil({required_tps:,.1f} TPS / {per_instance_tps:,.1f} TPS per instance) = "
-            f"{_ceil(required_tps / per_instance_tps)}"
+            f"{whole_instances(required_tps / per_instance_tps)}"
         ),
         peak_rps=peak_rps,
-        instances_for_peak_rps=_ceil(peak_rps / per_instance_tps),
+        instances_for_peak_rps=whole_instances(peak_rps / per_instance_tps),
         peak_rps_derivation=(
             f"ceil({peak_rps:,.3f} RPS / {per_instance_tps:,.1f} TPS per instance) = "
-            f"{_ceil(peak_rps / per_instance_tps)}"
+            f"{whole_instances(peak_rps / per_instance_tps)}"
         ),
     )
 
@@ -268,7 +268,7 @@ def instances_needed(
     return Instances(target_cpu_percent, cores, cost, limits, counted)
 
 
-def _ceil(value: float) -> int:
+def whole_instances(value: float) -> int:
     """Whole instances, at least one; float noise below a millionth does not add one."""
     return max(1, math.ceil(round(value, 6)))
 
