@@ -113,7 +113,7 @@ BAD_COMMANDS = [
     ("no command", [], "capacity: the following arguments are required: COMMAND "
      "(see 'capacity --help')"),
     ("unknown command", ["tabel"], "COMMAND: invalid choice: 'tabel' "
-     "(choose from 'table', 'what-if', 'stairs'); did you mean 'table'?" + _TOP_HELP),
+     "(choose from 'table', 'what-if', 'instances', 'stairs'); did you mean 'table'?" + _TOP_HELP),
 ]  # fmt: skip
 
 
