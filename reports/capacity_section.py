@@ -1,0 +1,226 @@
+"""The report's Capacity section: the USL fit, the users at the target and instances at 70% CPU.
+
+Its own template part (``templates/capacity.html``), rendered here and placed into the
+page by ``reports.html``. The numbers come from ``capacity.measured.read_capacity`` over
+the run's measured plateaus (planned and probe steps) and the plan of both cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from capacity.measured import CapacityReading, Demand, Plateau, read_capacity
+from capacity.usl import UslModel
+from reports.steps import StepResult
+
+DASH = "\N{EN DASH}"
+
+
+@dataclass(frozen=True)
+class CapacityInputs:
+    """What the section needs from the run besides its steps."""
+
+    target_ms: float
+    think_seconds: float
+    stress_users: int | None
+    demands: tuple[Demand, ...]
+    target_cpu_percent: float = 70.0
+    cores: float = 1.0
+
+
+def plateaus(steps: Sequence[StepResult], probes: Sequence[StepResult]) -> list[Plateau]:
+    """The measured steps (probes first) as model points, users as planned."""
+    return [
+        Plateau(step.users, step.tps, step.mtt_ms, step.cpu_percent, probe)
+        for group, probe in ((probes, True), (steps, False))
+        for step in group
+        if step.measured and step.tps is not None
+    ]
+
+
+def capacity_reading(
+    steps: Sequence[StepResult], probes: Sequence[StepResult], inputs: CapacityInputs
+) -> CapacityReading:
+    """The model and instance counts of a run's steps."""
+    return read_capacity(
+        plateaus(steps, probes),
+        inputs.demands,
+        target_ms=inputs.target_ms,
+        think_seconds=inputs.think_seconds,
+        target_cpu_percent=inputs.target_cpu_percent,
+        cores=inputs.cores,
+    )
+
+
+def section_values(
+    reading: CapacityReading,
+    inputs: CapacityInputs,
+    *,
+    chart: Any,
+    measured_max_users: int | None,
+    stress_mtt_ms: float | None,
+    probes: Sequence[StepResult],
+) -> dict[str, Any]:
+    """The strings ``templates/capacity.html`` shows."""
+    model, instances = reading.model, reading.instances
+    return {
+        "trusted": model.trustworthy,
+        "headline": _headline(model),
+        "reason": "" if model.trustworthy else model.reason,
+        "chart": chart,
+        "parameters": _parameters(model),
+        "figures": _figures(model, inputs, measured_max_users, stress_mtt_ms),
+        "target_cpu": f"{instances.target_cpu_percent:g}",
+        "cases": [
+            {
+                "case": case.case,
+                "required_tps": f"{case.required_tps:,.0f}",
+                "instances": case.instances,
+                "derivation": case.derivation,
+                "peak_rps": f"{case.peak_rps:,.1f}",
+                "instances_for_peak_rps": case.instances_for_peak_rps,
+            }
+            for case in instances.cases
+        ],
+        "cpu": _cpu_rows(reading),
+        "no_instances": instances.reason,
+        "probes": [
+            (
+                step.step,
+                f"{step.users:,}",
+                step.status,
+                _num(step.tps, 1),
+                _num(step.mtt_ms, 1),
+                _num(step.cpu_percent, 1),
+            )
+            for step in probes
+        ],
+    }
+
+
+def render_section(values: dict[str, Any]) -> str:
+    """The section's HTML (autoescaped by the package's Jinja2 environment)."""
+    from reports.html import render
+
+    return render("capacity.html", **values)
+
+
+def write_section(
+    run_dir: Path,
+    reading: CapacityReading,
+    inputs: CapacityInputs,
+    *,
+    measured_max_users: int | None,
+    stress_mtt_ms: float | None,
+    probes: Sequence[StepResult],
+) -> str:
+    """Draw ``capacity.png`` into ``run_dir`` and return the section's HTML."""
+    from reports.capacity_chart import CHART_NAME, write_capacity_chart
+    from reports.html import chart
+
+    path = write_capacity_chart(
+        run_dir / CHART_NAME,
+        reading.model,
+        stress_users=inputs.stress_users,
+        target_ms=inputs.target_ms,
+    )
+    values = section_values(
+        reading,
+        inputs,
+        chart=None if path is None else chart(path),
+        measured_max_users=measured_max_users,
+        stress_mtt_ms=stress_mtt_ms,
+        probes=probes,
+    )
+    return render_section(values)
+
+
+def _headline(model: UslModel) -> str:
+    points = len(model.points)
+    probes = sum(point.probe for point in model.points)
+    where = f"{points} plateaus ({probes} probe steps)"
+    if model.trustworthy:
+        return f"USL fit over {where}: trustworthy (R\N{SUPERSCRIPT TWO} {model.r2:.3f})."
+    if not model.fitted:
+        return f"No USL fit over {where}: no extrapolated numbers."
+    return (
+        f"USL fit over {where} is NOT trustworthy (R\N{SUPERSCRIPT TWO} {model.r2:.3f}): "
+        "no extrapolated numbers are shown."
+    )
+
+
+def _parameters(model: UslModel) -> list[tuple[str, str, str, str]]:
+    if not model.fitted:
+        return []
+    return [
+        ("\N{GREEK SMALL LETTER SIGMA} (contention)", _sig(model.sigma), _sig(model.sigma_se),
+         "share of the work that waits in line"),
+        ("\N{GREEK SMALL LETTER KAPPA} (coherency)", _sig(model.kappa), _sig(model.kappa_se),
+         "crosstalk cost; makes TPS fall past the peak"),
+        ("\N{GREEK SMALL LETTER LAMDA} (TPS per user)", _sig(model.lambda_),
+         _sig(model.lambda_se), "throughput of one user alone"),
+    ]  # fmt: skip
+
+
+def _figures(
+    model: UslModel,
+    inputs: CapacityInputs,
+    measured_max_users: int | None,
+    stress_mtt_ms: float | None,
+) -> list[tuple[str, str]]:
+    trusted = model.trustworthy
+    target = f"{inputs.target_ms:g} ms"
+    peak = DASH
+    if trusted:
+        peak = "never (\N{GREEK SMALL LETTER KAPPA} = 0)"
+        if model.peak_users is not None:
+            error = (
+                ""
+                if model.peak_users_se is None
+                else f" \N{PLUS-MINUS SIGN} {model.peak_users_se:,.0f}"
+            )
+            peak = f"{model.peak_users:,.0f}{error} users"
+    predicted_stress = None
+    if trusted and inputs.stress_users:
+        predicted_stress = model.mtt_ms_at(inputs.stress_users)
+    return [
+        ("peak concurrency N* = \N{SQUARE ROOT}((1 \N{MINUS SIGN} \N{GREEK SMALL LETTER SIGMA}) / \N{GREEK SMALL LETTER KAPPA})", peak),
+        ("peak TPS X(N*)", _num(model.peak_tps if trusted else None, 1)),
+        (f"users at {target} (predicted)", _users(model.users_at_target if trusted else None)),
+        (f"max users within {target} (measured)", _users(measured_max_users)),
+        (f"MTT at the stress VUser {_users(inputs.stress_users)}: predicted / measured",
+         f"{_num(predicted_stress, 0)} / {_num(stress_mtt_ms, 0)} ms"),
+        ("R\N{SUPERSCRIPT TWO} of the fit", _num(model.r2, 3)),
+    ]  # fmt: skip
+
+
+def _cpu_rows(reading: CapacityReading) -> list[tuple[str, str]]:
+    instances = reading.instances
+    cost = instances.cost
+    if cost.cpu_seconds_per_request is None:
+        return []
+    rows = [
+        ("CPU per request",
+         f"{cost.cpu_seconds_per_request * 1000:.3g} ms of CPU (line through {cost.points} "
+         f"plateaus, R\N{SUPERSCRIPT TWO} {cost.r2:.3f}, idle {cost.idle_cpu_percent:.1f}%)"),
+    ]  # fmt: skip
+    rows += [(f"limit: {limit.name}", limit.derivation) for limit in instances.limits]
+    binding = instances.binding_limit
+    if binding is not None:
+        rows.append(("one instance holds", f"{binding.tps:,.1f} TPS (bound: {binding.name})"))
+    return rows
+
+
+def _num(value: float | None, digits: int) -> str:
+    return DASH if value is None else f"{value:,.{digits}f}"
+
+
+def _sig(value: float | None) -> str:
+    return DASH if value is None else f"{value:.4g}"
+
+
+def _users(value: float | None) -> str:
+    return DASH if value is None else f"{value:,.0f}"
