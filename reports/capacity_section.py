@@ -17,6 +17,10 @@ from capacity.usl import UslModel
 from reports.steps import StepResult
 
 DASH = "\N{EN DASH}"
+_PEAK_LABEL = (
+    "peak concurrency N* = \N{SQUARE ROOT}((1 \N{MINUS SIGN} \N{GREEK SMALL LETTER SIGMA})"
+    " / \N{GREEK SMALL LETTER KAPPA})"
+)
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ def _figures(
     if trusted and inputs.stress_users:
         predicted_stress = model.mtt_ms_at(inputs.stress_users)
     return [
-        ("peak concurrency N* = \N{SQUARE ROOT}((1 \N{MINUS SIGN} \N{GREEK SMALL LETTER SIGMA}) / \N{GREEK SMALL LETTER KAPPA})", peak),
+        (_PEAK_LABEL, peak),
         ("peak TPS X(N*)", _num(model.peak_tps if trusted else None, 1)),
         (f"users at {target} (predicted)", _users(model.users_at_target if trusted else None)),
         (f"max users within {target} (measured)", _users(measured_max_users)),
