@@ -15,6 +15,7 @@ from capacity.measured import Demand, Plateau, read_capacity
 from capacity.measured_render import RunCapacity
 from capacity.plan import PlanRow
 from capacity.whatif import CasePlan
+from rundir import RUN_JSON
 from stairload.errors import UsageError
 
 # Below three different user counts no fit and no meaningful CPU line can be made.
@@ -22,25 +23,15 @@ MIN_PLATEAUS = 3
 
 
 def run_plateaus(run_dir: Path) -> tuple[str, str, float, tuple[Plateau, ...]]:
-    """(run id, scenario, target MTT ms, measured plateaus incl. probes) of ``run_dir``."""
+    """(run id, scenario, target MTT ms, valid measured plateaus incl. probes) of ``run_dir``."""
     from reports.build import analyse
+    from reports.capacity_section import plateaus
 
-    if not (run_dir / "run.json").is_file():
-        raise UsageError(f"--from-run: {run_dir}: not a run directory (no run.json)")
+    if not (run_dir / RUN_JSON).is_file():
+        raise UsageError(f"--from-run: {run_dir}: not a run directory (no {RUN_JSON})")
     analysis = analyse(run_dir)
-    steps = [*analysis.probes, *analysis.steps]
-    plateaus = tuple(
-        Plateau(
-            users=step.users,
-            tps=step.tps,
-            mtt_ms=step.mtt_ms,
-            cpu_percent=step.cpu_percent,
-            probe=step.probe,
-        )
-        for step in steps
-        if step.measured and step.tps is not None
-    )
-    return analysis.run.run_id, analysis.run.scenario, analysis.run.mtt_ms, plateaus
+    run = analysis.run
+    return run.run_id, run.scenario, run.mtt_ms, tuple(plateaus(analysis.steps, analysis.probes))
 
 
 def run_capacity(

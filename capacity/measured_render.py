@@ -158,7 +158,7 @@ def measured_text(run: RunCapacity) -> str:
         "VUser",
         "target TPS",
         f"instances at {plain(instances.target_cpu_percent)}% CPU",
-        "predicted MTT ms",
+        "predicted MTT ms (one instance)",
     )
     rows = [
         (

@@ -9,9 +9,11 @@ from typing import Any
 
 from reports.intervals import Intervals, load_intervals
 from reports.rundata import RunInfo, load_run
-from reports.steps import StepResult, step_results
+from reports.steps import StepResult, step_results, with_target_cpu
 from reports.verdict import Verdict, judge
 from rundir.files import SCALING_JSON, SCALING_PNG
+from rundir import PlannedStep
+from rundir.target_cpu import read_target_cpu
 
 OUTPUTS = ("report.html", "summary.json", "steps.csv", "tps.png", "mtt.png")
 
@@ -26,28 +28,36 @@ class Analysis:
     steps: tuple[StepResult, ...]
     verdict: Verdict
     exclude_seconds: float
+    probes: tuple[StepResult, ...] = ()  # probe steps below the plan: not in the verdict
 
 
 def analyse(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     """Read run.json and the interval data, compute the step table and the verdict."""
     run = load_run(run_dir)
     intervals = load_intervals(run_dir, run.started_epoch)
-    steps = tuple(
-        step_results(
-            run.steps,
+    target_cpu = read_target_cpu(run_dir)
+
+    def measure(planned: tuple[PlannedStep, ...]) -> tuple[StepResult, ...]:
+        results = step_results(
+            planned,
             intervals.totals,
             exclude_seconds,
             run.cpu_warnings,
             generator_seconds=run.generator_seconds,
             cpu_limit_percent=run.cpu_limit_percent,
         )
-    )
-    return Analysis(run_dir, run, intervals, steps, judge(run, steps), exclude_seconds)
+        return with_target_cpu(results, target_cpu, run.started_epoch)
+
+    steps = measure(run.steps)
+    probes = measure(run.probes) if run.probes else ()
+    verdict = judge(run, steps)
+    return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, probes)
 
 
 def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     """Write report.html, summary.json, steps.csv and the charts into run_dir."""
     from reports.alarm_log import load_alarm_changes
+    from reports.capacity_section import capacity_for_run
     from reports.charts import write_charts
     from reports.html import render_report
     from reports.inputs import report_inputs
@@ -56,9 +66,18 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     analysis = analyse(run_dir, exclude_seconds)
     run, verdict, steps = analysis.run, analysis.verdict, analysis.steps
     source = analysis.intervals.source
+    capacity_html, capacity_summary = capacity_for_run(analysis)
     write_summary(
         run_dir / "summary.json",
-        summary(run.run_id, verdict, steps, source=source, exclude_seconds=exclude_seconds),
+        summary(
+            run.run_id,
+            verdict,
+            steps,
+            source=source,
+            exclude_seconds=exclude_seconds,
+            capacity=capacity_summary,
+            probes=analysis.probes,
+        ),
     )
     write_steps_csv(run_dir / "steps.csv", steps)
     alarms = load_alarm_changes(run_dir)
@@ -75,6 +94,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
         inputs=report_inputs(run_dir, steps),
         scaling=scaling_figures(run_dir),
         scaling_chart=run_dir / SCALING_PNG if (run_dir / SCALING_PNG).exists() else None,
+        capacity=capacity_html,
     )
     (run_dir / "report.html").write_text(page, encoding="utf-8")
     return analysis

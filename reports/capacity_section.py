@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from capacity import formulas
 from capacity.measured import CapacityReading, Demand, Plateau, read_capacity
 from capacity.usl import UslModel
 from reports.steps import StepResult
+from rundir import RUN_JSON, RunRecord
+
+if TYPE_CHECKING:
+    from reports.build import Analysis
 
 DASH = "\N{EN DASH}"
 _PEAK_LABEL = (
@@ -36,13 +41,70 @@ class CapacityInputs:
 
 
 def plateaus(steps: Sequence[StepResult], probes: Sequence[StepResult]) -> list[Plateau]:
-    """The measured steps (probes first) as model points, users as planned."""
+    """The valid measured steps (probes first) as model points, users as planned.
+
+    A step measured by a saturated load generator is left out: its TPS describes the
+    generator, not the service.
+    """
     return [
         Plateau(step.users, step.tps, step.mtt_ms, step.cpu_percent, probe)
         for group, probe in ((probes, True), (steps, False))
         for step in group
-        if step.measured and step.tps is not None
+        if step.valid and step.tps is not None
     ]
+
+
+def demands_from_record(record: RunRecord) -> tuple[Demand, ...]:
+    """Each of the start and end cases' target TPS and peak RPS, from run.json's plan.
+
+    target TPS = the case's VUser / target response time; peak RPS = DAU x R / 86,400 x
+    peak rate x safety factor (the plan's formulas, unscaled). Empty for an older run.json.
+    """
+    plan, inputs, cases = record.plan, record.inputs, record.cases
+    try:
+        requests = float(plan["requests_per_user_per_day"])
+        pairs = {plan["start_case"]: plan["start_vusers"], plan["end_case"]: plan["vusers"]}
+        demands = []
+        for name, vusers in pairs.items():
+            daily = formulas.daily_requests(float(cases[name]["dau"]), requests)
+            peak = formulas.peak_rps(
+                formulas.avg_rps(daily, float(inputs["seconds_per_day"])),
+                float(inputs["peak_rate"]),
+                float(inputs["safety_factor"]),
+            )
+            tps = formulas.target_tps(float(vusers), float(inputs["response_time_ms"]))
+            demands.append(Demand(str(name), tps, peak, int(vusers)))
+    except (KeyError, TypeError, ValueError):
+        return ()
+    return tuple(demands)
+
+
+def inputs_from_record(record: RunRecord, stress_users: int | None) -> CapacityInputs:
+    """The target, think time, stress VUser and demands of a run (70% CPU, one core)."""
+    think = (record.cases.get(record.case) or {}).get("think_time_seconds") or [0.0, 0.0]
+    return CapacityInputs(
+        target_ms=record.thresholds.mtt_ms,
+        think_seconds=sum(float(value) for value in think) / len(think) if think else 0.0,
+        stress_users=stress_users,
+        demands=demands_from_record(record),
+    )
+
+
+def capacity_for_run(analysis: Analysis) -> tuple[str, dict[str, Any]]:
+    """The section's HTML (and capacity.png) and summary.json's model/instances objects."""
+    record = RunRecord.load(analysis.run_dir / RUN_JSON)
+    inputs = inputs_from_record(record, analysis.run.end_users or None)
+    reading = capacity_reading(analysis.steps, analysis.probes, inputs)
+    stress = analysis.steps[-1] if analysis.steps else None
+    html = write_section(
+        analysis.run_dir,
+        reading,
+        inputs,
+        measured_max_users=analysis.verdict.max_users_within_target,
+        stress_mtt_ms=stress.mtt_ms if stress is not None and stress.valid else None,
+        probes=analysis.probes,
+    )
+    return html, reading.to_summary()
 
 
 def capacity_reading(

@@ -51,8 +51,10 @@ def render_report(
     inputs: ReportInputs | None = None,
     scaling: Mapping[str, Any] | None = None,
     scaling_chart: Path | None = None,
+    capacity: str = "",
 ) -> str:
-    """The whole page as a string (``scaling``: a scale-out run's scaling.json)."""
+    """The whole page as a string (``scaling``: a scale-out run's scaling.json; ``capacity``:
+    the Capacity section's rendered HTML)."""
     return render(
         "report.html",
         css=Markup(CSS),
@@ -72,6 +74,7 @@ def render_report(
         target_cpu=_target_cpu_line(inputs) if inputs else "",
         scaling=_scaling(scaling) if scaling else None,
         scaling_chart=chart(scaling_chart) if scaling_chart else None,
+        capacity=Markup(capacity),
     )
 
 

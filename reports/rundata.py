@@ -49,6 +49,7 @@ class RunInfo:
     end_users: int = 0
     workers: int = 0
     machine: dict[str, Any] = field(default_factory=dict)  # cores, load_average_max, ...
+    probes: tuple[PlannedStep, ...] = ()  # probe steps below the plan; never in the verdict
 
 
 def load_run(run_dir: Path) -> RunInfo:
@@ -94,6 +95,7 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         end_users=max(step.users for step in steps),
         workers=record.workers,
         machine=dict(record.machine or {}),
+        probes=record.stairs.probes,
     )
 
 

@@ -50,6 +50,7 @@ class StepResult:
     error_rate: float | None
     cpu_warning: bool
     generator: GeneratorLoad | None = None
+    cpu_percent: float | None = None  # mean CPU of the service under test, % of one core
 
     @property
     def measured(self) -> bool:
@@ -206,3 +207,28 @@ def _mixture_cdf(knots: np.ndarray, weights: np.ndarray, value: float) -> float:
         part = levels[left] + share * (levels[left + 1] - levels[left])
         cdf = np.where(inside, part, cdf)
     return float((cdf * weights).sum())
+
+
+def with_target_cpu(
+    steps: Sequence[StepResult], samples: Mapping[int, float], started_epoch: float | None
+) -> tuple[StepResult, ...]:
+    """The steps with the mean CPU of the service under test over each measurement window.
+
+    ``samples`` is ``target_cpu.csv`` ({unix second: % of one core}); a window covers the
+    unix seconds from ``started_epoch + window_start_s`` up to ``started_epoch + window_end_s``.
+    """
+    if not samples or started_epoch is None:
+        return tuple(steps)
+    from targetcpu.window import mean_cpu
+
+    return tuple(
+        dataclasses.replace(
+            step,
+            cpu_percent=mean_cpu(
+                samples, started_epoch + step.window_start_s, started_epoch + step.window_end_s
+            )
+            if step.measured
+            else None,
+        )
+        for step in steps
+    )

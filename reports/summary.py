@@ -34,6 +34,7 @@ STEP_COLUMNS = (
     "error_rate",
     "tps_per_user",
     "cpu_warning",
+    "cpu_percent",
 )
 
 
@@ -53,8 +54,10 @@ def summary(
     *,
     source: str,
     exclude_seconds: float,
+    capacity: dict[str, Any] | None = None,
+    probes: Sequence[StepResult] = (),
 ) -> dict[str, Any]:
-    """summary.json's content."""
+    """summary.json's content; ``capacity`` adds the ``model`` and ``instances`` objects."""
     return {
         "run_id": run_id,
         "verdict": verdict.verdict,
@@ -82,6 +85,8 @@ def summary(
         "source": source,
         "exclude_seconds": exclude_seconds,
         "percentile_method": PERCENTILE_METHOD,
+        "probe_steps": [step_row(step) for step in probes],
+        **(capacity or {}),
     }
 
 

@@ -40,7 +40,7 @@ def _need_browser() -> None:
 
 @pytest.mark.browser
 def test_report_opens_offline_with_every_image_loaded(tmp_path):
-    """Headless Chromium shows report.html with all images decoded and no console errors."""
+    """Headless Chromium shows report.html (capacity chart too) with all images decoded, no errors."""
     _need_browser()
     from playwright.sync_api import sync_playwright
 
@@ -63,7 +63,7 @@ def test_report_opens_offline_with_every_image_loaded(tmp_path):
             page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         finally:
             browser.close()
-    assert len(widths) == 6 and all(width > 0 for width in widths), widths
+    assert len(widths) == 7 and all(width > 0 for width in widths), widths
     assert verdict == "FAIL"
     assert problems == []
     assert (tmp_path / "report.png").stat().st_size > 0
