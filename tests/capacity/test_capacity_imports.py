@@ -13,13 +13,14 @@ try:
     runpy.run_module("capacity", run_name="__main__", alter_sys=True)
 except SystemExit as done:
     assert done.code in (0, None), done.code
-heavy = sorted(name for name in ("pandas", "matplotlib", "numpy", "scipy", "locust") if name in sys.modules)
+names = ("pandas", "matplotlib", "numpy", "scipy", "locust")
+heavy = sorted(name for name in names if name in sys.modules)
 print("heavy modules:", ", ".join(heavy) or "none")
 """
 
 
 def test_what_if_imports_neither_pandas_nor_matplotlib(repo_scenarios: str) -> None:
-    """`python -m capacity what-if --dau 45000` loads no pandas, matplotlib, numpy, scipy or locust."""
+    """`capacity what-if --dau 45000` loads no pandas, matplotlib, numpy, scipy or locust."""
     args = ["what-if", "--dau", "45000", "--scenarios", repo_scenarios]
     result = subprocess.run(
         [sys.executable, "-c", _RUNNER, *args], capture_output=True, text=True, check=True
