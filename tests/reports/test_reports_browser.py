@@ -40,7 +40,7 @@ def _need_browser() -> None:
 
 @pytest.mark.browser
 def test_report_opens_offline_with_every_image_loaded(tmp_path):
-    """Headless Chromium shows report.html (capacity chart too) with all images decoded, no errors."""
+    """Headless Chromium shows report.html (capacity.png too), all images decoded, no errors."""
     _need_browser()
     from playwright.sync_api import sync_playwright
 
