@@ -64,13 +64,18 @@ def stairs_timeline(
     if (time_scale, users_scale) != (1.0, 1.0):
         title += f" (time scale {plain(time_scale)}, users scale {plain(users_scale)})"
     rows = [
-        (str(step.number), *map(plain, (step.start_s, step.ramp_end_s, step.end_s, step.users)))
-        for step in stairs.steps
+        (
+            f"p{step.number}" if step.probe else str(step.number),
+            *map(plain, (step.start_s, step.ramp_end_s, step.end_s, step.users)),
+        )
+        for step in (*stairs.probes, *stairs.steps)
     ]
     grid = _grid(("step", "start s", "ramp end s", "end s", "users"), rows, name_first=False)
     total = stairs.total_seconds
     minutes, seconds = divmod(total, 60)
     duration = f"total duration: {plain(total)} s"
+    if stairs.probes:
+        duration = f"p1..p{len(stairs.probes)}: probe steps below the plan\n{duration}"
     if minutes:
         duration += f" ({int(minutes)} min {plain(seconds)} s)"
     return "\n".join([title, *grid, duration])

@@ -24,6 +24,7 @@ def stairs_for(
     spawn_rate: float | None = None,
     start_users: int | None = None,
     end_users: int | None = None,
+    probe_users: tuple[int, ...] | None = None,
 ) -> Stairs:
     """The stair of ``scenario_name``: start case's VUser to end case's, every number overridable.
 
@@ -36,6 +37,7 @@ def stairs_for(
     step = settings.step_users if step_users is None else step_users
     start = plan_for_case(suite, scenario_name, suite.start_case, step).vusers
     end = plan_for_case(suite, scenario_name, suite.end_case, step).vusers
+    probes = settings.probe_users if probe_users is None else probe_users
     start = start if start_users is None else start_users
     end = end if end_users is None else end_users
     if end < start:
@@ -51,15 +53,18 @@ def stairs_for(
         spawn_rate=settings.spawn_rate if spawn_rate is None else spawn_rate,
         time_scale=time_scale,
         users_scale=users_scale,
-        probe_users=settings.probe_users,
+        probe_users=probes,
         probe_seconds=settings.probe_seconds,
     )
-    for probe in settings.probe_users:
+    for probe in probes:
         if probe >= start:
-            raise UsageError(
-                f"{suite.source}: scenarios.{scenario_name}.stairs.probe_users: must be below "
-                f"the stair's start users {start} (got {probe})"
+            where = (
+                "--probe-users"
+                if probe_users is not None
+                else f"{suite.source}: scenarios.{scenario_name}.stairs.probe_users"
             )
+            message = f"must be below the stair's start users {start} (got {probe})"
+            raise UsageError(f"{where}: {message}")
     _check_ramps(f"{suite.source}: {scenario_name}", stairs)
     return stairs
 

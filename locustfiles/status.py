@@ -61,7 +61,8 @@ def status_text(
     if stage is None:
         step = "done"
     else:
-        step = f"step {stage.step}/{stage.step_count} {step_state(stairs, second)}"
+        kind = "probe" if stage.probe else "step"
+        step = f"{kind} {stage.step}/{stage.step_count} {step_state(stairs, second)}"
     text = (
         f"[stairload] t={second}s {step} | users {users}/{target_users}"
         f" | TPS {tps} MTT {mtt} errors {errors} (last {seconds} s)"
@@ -83,17 +84,23 @@ class StatusLine:
         self.environment = environment
         self.out = out or sys.stdout
         self.generator_cpu = generator_cpu or (lambda: "")
-        self._last_step = 0
+        self._last_step: tuple[bool, int] = (False, 0)
         self._window: deque[_Second] = deque(maxlen=WINDOW_SECONDS)
 
     def on_second(self, second: int, rows: list[IntervalRow]) -> None:
         """Called by the interval recorder for every second it writes."""
         stairs = run_context(self.environment).stairs
         stage = stage_at(stairs, second)
-        if stage is not None and stage.step != self._last_step:
-            self._last_step = stage.step
+        if stage is not None and (stage.probe, stage.step) != self._last_step:
+            self._last_step = (stage.probe, stage.step)
+            kind = "probe" if stage.probe else "step"
             _log.info(
-                "step %d of %d: %d users (t=%ds)", stage.step, stage.step_count, stage.users, second
+                "%s %d of %d: %d users (t=%ds)",
+                kind,
+                stage.step,
+                stage.step_count,
+                stage.users,
+                second,
             )
         total = total_row(rows)
         if total is None:

@@ -10,7 +10,6 @@ target, the workers and the report; or directly, for example:
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from locustfiles.context import add_arguments
 from locustfiles.handshake import MasterHandshake, WorkerHandshake
 from locustfiles.intervals import IntervalRecorder
 from locustfiles.loadgen import LoadGeneratorHealth
-from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record
+from locustfiles.run_record import run_record
 from locustfiles.runtime import run_context, runtime
 from locustfiles.shape import StairShape
 from locustfiles.status import StatusLine
@@ -66,7 +65,9 @@ def _on_init(environment: Any, **_: Any) -> None:
     if isinstance(environment.runner, MasterRunner):
         state.extras["handshake"] = MasterHandshake(environment, context.suite.source)
     state.extras.update(recorder=recorder, health=health)
-    if os.environ.get(EMBEDDED_TARGET_ENV) == "1" and context.run_dir is not None:
+    # The orchestrator feeds target_cpu.csv for the embedded target, --target-pid or
+    # --target-cpu-prometheus; without a feed the file never appears and the column stays empty.
+    if context.run_dir is not None:
         target_cpu = TargetCpu(environment, Path(context.run_dir) / TARGET_CPU_CSV)
         recorder.target_cpu = target_cpu  # type: ignore[assignment]  # .get(second) suffices
         state.extras["target_cpu"] = target_cpu

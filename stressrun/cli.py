@@ -14,7 +14,14 @@ from stairload import exitcodes
 from stairload.argtypes import base_url, bounded, whole, whole_in
 from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
-from stressrun.options import SCENARIO, add_run_options
+from stressrun.options import (
+    QUERY,
+    SCENARIO,
+    TARGET_CPU_OPTIONS,
+    TARGET_CPU_PROMETHEUS,
+    TARGET_PID,
+    add_run_options,
+)
 from stressrun.orchestrate import RunRequest, run
 from stressrun.outcome import exit_line
 from stressrun.workers import available_cores, choose_workers
@@ -78,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds to wait for them before giving up (default %(default)s)",
     )
     add_run_options(parser, scenario=False)
+    add_run_options(parser, TARGET_CPU_OPTIONS, scenario=False)
     parser.add_argument(
         "--full-stats",
         action="store_true",
@@ -123,6 +131,28 @@ def _choose_workers(args: argparse.Namespace, context: RunContext) -> None:
     print(f"[stairload] workers: {choice.reason}", flush=True)
 
 
+def _check_target_cpu(args: argparse.Namespace) -> None:
+    """One CPU source for the service under test, with what it needs; a live pid."""
+    from targetcpu import ProcessTreeCpu, PrometheusCpu
+
+    pid, url, query = args.target_pid, args.target_cpu_prometheus, args.query
+    if pid is not None and url is not None:
+        raise UsageError(f"{TARGET_PID.flag}: give it or {TARGET_CPU_PROMETHEUS.flag}, not both")
+    if (url is None) != (query is None):
+        given, missing = (QUERY, TARGET_CPU_PROMETHEUS) if url is None else (
+            TARGET_CPU_PROMETHEUS, QUERY)  # fmt: skip
+        raise UsageError(f"{given.flag}: needs {missing.flag} too")
+    if (pid is not None or url is not None) and not args.host:
+        flag = TARGET_PID.flag if pid is not None else TARGET_CPU_PROMETHEUS.flag
+        raise UsageError(
+            f"{flag}: needs --host (the embedded target's CPU is already measured from outside)"
+        )
+    if pid is not None:
+        ProcessTreeCpu(pid)  # raises TargetCpuError (exit 2) for a pid that does not exist
+    if url is not None:
+        PrometheusCpu(url, query)  # checks the URL and the query text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run and return the exit code; user mistakes print one line and return 2."""
     return run_cli(_run, argv)
@@ -140,6 +170,7 @@ def _run(argv: Sequence[str] | None) -> int:
             "--expect-workers: workers on other machines need --master-bind-host ADDR "
             f"(got --expect-workers {args.expect_workers} without it)"
         )
+    _check_target_cpu(args)
     context = context_from_options(args)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from stairload.argtypes import positive, whole, whole_in
+from stairload.argtypes import base_url, positive, whole, whole_in
 from target_app.config import SEEDED_USERS
 
 SHAPES = ("stairs", "constant")
@@ -101,6 +101,60 @@ METRICS_PORT = RunOption(
     "PORT",
 )
 
+TARGET_PID = RunOption(
+    "--target-pid",
+    whole(1),
+    None,
+    "the service under test's process id on this machine: its CPU (and its children's) "
+    "is sampled each second into target_cpu.csv (needs --host)",
+    "PID",
+)
+TARGET_CPU_PROMETHEUS = RunOption(
+    "--target-cpu-prometheus",
+    base_url,
+    None,
+    "a Prometheus server's base URL: the service's CPU per second comes from --query "
+    "through its query_range API (needs --host)",
+    "URL",
+)
+QUERY = RunOption(
+    "--query",
+    None,
+    None,
+    "PromQL giving the service's CPU in percent of one core, e.g. "
+    "'100 * rate(process_cpu_seconds_total{job=\"api\"}[15s])'",
+    "PROMQL",
+)
+# Orchestrator only: the Locust processes read whatever target_cpu.csv the run writes.
+TARGET_CPU_OPTIONS = (TARGET_PID, TARGET_CPU_PROMETHEUS, QUERY)
+
+
+def _probe_users(text: str) -> tuple[int, ...]:
+    """'1,100,400': whole numbers >= 1, strictly increasing; '' or 'none' for no probes."""
+    if text.strip().lower() in ("", "none"):
+        return ()
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be whole numbers separated by commas, e.g. 1,100,400 (got {text!r})"
+        ) from None
+    if any(value < 1 for value in values) or list(values) != sorted(set(values)):
+        raise argparse.ArgumentTypeError(
+            f"must be increasing whole numbers >= 1, e.g. 1,100,400 (got {text!r})"
+        )
+    return values
+
+
+PROBE_USERS = RunOption(
+    "--probe-users",
+    _probe_users,
+    None,
+    "override: probe steps below the plan, held half a step each before the stair "
+    "(e.g. 1,100,400; 'none' for none); measured apart, never part of the verdict",
+    "N,N,...",
+)
+
 STAIR_OVERRIDES = (
     START_USERS,
     END_USERS,
@@ -108,6 +162,7 @@ STAIR_OVERRIDES = (
     STEP_SECONDS,
     HOLD_SECONDS,
     SPAWN_RATE,
+    PROBE_USERS,
 )
 RUN_OPTIONS = (
     SCENARIOS,
@@ -144,6 +199,8 @@ def to_locust_argv(values: Any) -> list[str]:
         value = getattr(values, option.dest)
         if value is None or value == "":
             continue
+        if isinstance(value, tuple):  # --probe-users: back to its comma-separated text
+            value = ",".join(map(str, value)) or "none"
         argv += [option.flag, value if isinstance(value, str) else repr(value)]
     return argv
 

@@ -43,8 +43,10 @@ from stressrun.console import console_worthy
 from stressrun.machine_load import MachineLoad
 from stressrun.options import to_locust_argv
 from stressrun.preview import draw_stairs
+from stressrun.prometheus_cpu_feed import PrometheusCpuFeed
 from stressrun.target_cpu_feed import TargetCpuFeed
 from stressrun.workers import available_cores
+from targetcpu import PrometheusCpu, TargetCpuError
 
 MASTER_STOP_SECONDS = 30.0
 WORKER_STOP_SECONDS = 10.0
@@ -106,6 +108,12 @@ def run(request: RunRequest) -> int:
                 return _finish(request, None, exitcodes.TARGET_UNREACHABLE)
             host = target.base_url
             feed = TargetCpuFeed(target.process.pid, run_dir / TARGET_CPU_CSV).start()
+        else:
+            try:
+                feed = _external_cpu_feed(args, run_dir / TARGET_CPU_CSV)
+            except TargetCpuError as error:
+                print(f"Error: {error}", file=sys.stderr)
+                return _finish(request, host, exitcodes.USAGE, ExitReason.ERROR)
         problem = _unreachable(host)
         if problem:
             print(f"Error: target {host} is unreachable: {problem}", file=sys.stderr)
@@ -123,6 +131,18 @@ def run(request: RunRequest) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return _conclude(request, host, stop, children, locust_code, machine_load)
+
+
+def _external_cpu_feed(
+    args: argparse.Namespace, path: Path
+) -> TargetCpuFeed | PrometheusCpuFeed | None:
+    """The CPU feed of a service the run did not start: --target-pid or Prometheus, or None."""
+    if args.target_pid is not None:
+        return TargetCpuFeed(args.target_pid, path).start()
+    if args.target_cpu_prometheus is not None:
+        source = PrometheusCpu(args.target_cpu_prometheus, args.query)
+        return PrometheusCpuFeed(source, path).start()
+    return None
 
 
 def _announce(request: RunRequest) -> None:

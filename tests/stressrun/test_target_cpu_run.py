@@ -1,0 +1,85 @@
+"""The service under test's CPU for a run against --host: --target-pid, Prometheus, probes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+from stressrun_helpers import ROOT
+
+from stressrun.cli import main
+from target_app.testing import launch_target
+
+SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--query", "up"], "--query: needs --target-cpu-prometheus too"),
+        (["--target-cpu-prometheus", "http://127.0.0.1:9"],
+         "--target-cpu-prometheus: needs --query too"),
+        (["--target-pid", "1", "--target-cpu-prometheus", "http://127.0.0.1:9", "--query", "up"],
+         "--target-pid: give it or --target-cpu-prometheus, not both"),
+        (["--target-pid", "1"],
+         "--target-pid: needs --host (the embedded target's CPU is already measured from outside)"),
+        (["--probe-users", "100,50"],
+         "--probe-users: must be increasing whole numbers >= 1, e.g. 1,100,400 (got '100,50')"),
+        (["--probe-users", "1,2000"], "--probe-users: must be below the stair's start users"),
+    ],
+    ids=["query alone", "url alone", "both sources", "pid without host", "falling", "too high"],
+)  # fmt: skip
+def test_bad_target_cpu_options_are_one_line_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Each mistake is one `Error:` line on stderr and exit 2, before anything runs."""
+    code = main(["scenario2", "--run-dir", str(tmp_path / "run"), *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"Error: {message}")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_pid_that_does_not_exist_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--target-pid of an exited process: one line naming the pid, exit 2."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    args = ["scenario2", "--host", "http://127.0.0.1:9", "--target-pid", str(gone.pid)]
+    assert main(args) == 2
+    assert capsys.readouterr().err == f"Error: --target-pid: no such process (got {gone.pid})\n"
+
+
+@pytest.mark.integration
+def test_target_pid_and_probes_give_cpu_per_step_and_a_model(tmp_path: Path) -> None:
+    """A run against --host with --target-pid and probe steps: CPU per step, probes apart."""
+    (tmp_path / "target").mkdir()
+    target = launch_target(tmp_path / "target", users=300)
+    run_dir = tmp_path / "run"
+    command = [sys.executable, "-m", "stressrun", "scenario2", *SMOKE, "--host", target.base_url,
+               "--target-pid", str(target.process.pid), "--probe-users", "1,400",
+               "--run-dir", str(run_dir)]  # fmt: skip
+    try:
+        result = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False
+        )
+    finally:
+        tree = psutil.Process(target.process.pid)
+        for member in [*tree.children(recursive=True), tree]:
+            member.kill()
+        target.process.wait()
+    assert result.returncode in (0, 98, 99), result.stdout[-3000:] + result.stderr[-3000:]
+    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    assert [probe["users"] for probe in summary["probe_steps"]] == [1, 4]
+    assert [step["users"] for step in summary["steps"]] == list(range(12, 22))
+    measured = [step for step in summary["steps"] if step["status"] == "complete"]
+    assert measured and all(step["cpu_percent"] > 0 for step in measured)
+    assert summary["model"]["points"] and summary["model"]["reason"] is not None
+    assert summary["instances"]["cpu_points"] >= 2
+    assert (run_dir / "capacity.png").stat().st_size > 0
