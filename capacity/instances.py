@@ -7,7 +7,8 @@ the CPU-seconds one request costs (``slope / 100``) and its R^2. One instance wi
 
     cpu_tps = (target_cpu_percent x cores - idle) / slope
 
-requests per second, and no more than the fitted USL allows when that fit is trusted:
+requests per second (only when that line's R^2 is at least ``MIN_CPU_R2``, 0.9: else
+no count is given), and no more than the fitted USL allows when that fit is trusted:
 its throughput ceiling X(N*) and its throughput at the users where the mean response
 time reaches the target, X(N at 500 ms). The smallest of these is ``per_instance_tps``.
 A case needs ``ceil(required_tps / per_instance_tps)`` instances, where ``required_tps``
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 DEFAULT_TARGET_CPU_PERCENT = 70.0
+# Below this R^2 the CPU does not follow TPS closely enough to extrapolate it to the target.
+MIN_CPU_R2 = 0.9
 _MIN_CPU_POINTS = 2
 
 
@@ -257,6 +260,12 @@ def instances_needed(
     )
     if not cost.usable:
         return Instances(target_cpu_percent, cores, cost, limits, (), cost.reason)
+    if cost.r2 is not None and cost.r2 < MIN_CPU_R2:
+        reason = (
+            f"the CPU line's R^2 {cost.r2:.3f} is below {MIN_CPU_R2:g}: CPU does not follow "
+            "TPS closely enough to extrapolate it to the target"
+        )
+        return Instances(target_cpu_percent, cores, cost, limits, (), reason)
     if not any(limit.name == "cpu" for limit in limits):
         reason = (
             f"idle CPU {cost.idle_cpu_percent:.1f}% is already at or above the target "

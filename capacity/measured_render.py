@@ -44,10 +44,13 @@ def instances_text(run: RunCapacity, *, explain: bool) -> str:
         f"CPU per request: {cost.cpu_seconds_per_request * 1000:.4g} ms of CPU "  # type: ignore[operator]
         f"(line through {cost.points} plateaus, R^2 {cost.r2:.3f}; "
         f"idle {cost.idle_cpu_percent:.1f}%)",
-        f"one instance holds: {instances.per_instance_tps:,.1f} TPS "  # type: ignore[union-attr]
-        f"(bound: {instances.binding_limit.name})",  # type: ignore[union-attr]
+        (
+            f"one instance holds: {instances.per_instance_tps:,.1f} TPS "  # type: ignore[union-attr]
+            f"(bound: {instances.binding_limit.name})"  # type: ignore[union-attr]
+            if instances.cases
+            else f"no instance count: {instances.reason}"
+        ),
         model_line(run.reading.model),
-        "",
     ]
     rows = []
     for demand, dau in zip(run.demands, run.dau, strict=True):
@@ -65,7 +68,8 @@ def instances_text(run: RunCapacity, *, explain: bool) -> str:
             )
         )
     headers = ("case", "DAU", "target TPS", "instances", "peak RPS", "for peak RPS")
-    lines += _grid(headers, rows)
+    if rows:
+        lines += ["", *_grid(headers, rows)]
     if explain:
         lines += ["", *explain_lines(run)]
     return "\n".join(lines)
@@ -103,6 +107,8 @@ def explain_lines(run: RunCapacity) -> list[str]:
         f"(R^2 {cost.r2:.3f}); CPU-seconds per request = slope / 100",
     ]
     lines += [f"  limit {limit.name}: {limit.derivation}" for limit in instances.limits]
+    if not instances.cases:
+        return [*lines, f"  no instance count: {instances.reason}"]
     lines.append(f"  per-instance TPS = the smallest limit = {instances.per_instance_tps:,.1f}")
     for case in instances.cases:
         lines.append(f"  {case.case}: {case.derivation}")

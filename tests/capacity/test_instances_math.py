@@ -99,3 +99,12 @@ def test_count_is_the_fewest_instances_that_hold_the_required_tps(
     assert count * per_instance >= required * (1 - 1e-9)
     assert count == 1 or (count - 1) * per_instance < required
     assert math.isclose(per_instance, (target - idle) / slope, rel_tol=1e-6)
+
+
+def test_a_scattered_cpu_line_gives_no_count() -> None:
+    """CPU that does not follow TPS (R^2 below 0.9) is not extrapolated: no count, a reason."""
+    scattered = [CpuPoint(100.0, 20.0), CpuPoint(400.0, 12.0), CpuPoint(800.0, 25.0),
+                 CpuPoint(1200.0, 18.0), CpuPoint(1600.0, 30.0)]  # fmt: skip
+    result = instances_needed(scattered, CASES)
+    assert result.cases == ()
+    assert result.reason.startswith("the CPU line's R^2 ")
