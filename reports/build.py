@@ -11,8 +11,8 @@ from reports.intervals import Intervals, load_intervals
 from reports.rundata import RunInfo, load_run
 from reports.steps import StepResult, step_results, with_target_cpu
 from reports.verdict import Verdict, judge
-from rundir.files import SCALING_JSON, SCALING_PNG
 from rundir import PlannedStep
+from rundir.files import SCALING_JSON, SCALING_PNG
 from rundir.target_cpu import read_target_cpu
 
 OUTPUTS = ("report.html", "summary.json", "steps.csv", "tps.png", "mtt.png")
