@@ -9,8 +9,9 @@ from typing import Any
 
 from reports.generator import GeneratorSecond
 from rundir import RUN_JSON, PlannedStep, RunRecord
-from rundir._validate import number_field
-from stairload.errors import InputError
+from rundir._validate import optional_number
+from stairload.errors import ConfigError
+from stairload.fields import Fields, shown
 
 __all__ = ["CpuWarning", "PlannedStep", "RunInfo", "load_run"]
 
@@ -59,9 +60,11 @@ def load_run(run_dir: Path) -> RunInfo:
 
 def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
     generator = record.load_generator
+    fields = Fields(RUN_JSON, "load_generator", generator)
     warnings = generator.get("cpu_warnings") or []
     if not isinstance(warnings, list):
-        raise InputError(f"{RUN_JSON}: load_generator.cpu_warnings: must be a list")
+        raise fields.error("cpu_warnings", "must be a list", warnings)
+    plan = Fields(RUN_JSON, "plan", record.plan)
     target_tps = record.plan.get("target_tps")
     steps = record.stairs.steps
     return RunInfo(
@@ -79,18 +82,14 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         # the plan's TPS for the users actually planned: a 0.01 users scale plans 1% of it
         target_tps=None
         if target_tps is None
-        else number_field(record.plan, "target_tps", "plan") * record.users_scale,
+        else plan.number("target_tps", inclusive=True) * record.users_scale,
         cpu_warnings=tuple(
             _cpu_warning(raw, f"load_generator.cpu_warnings[{i}]") for i, raw in enumerate(warnings)
         ),
         saturated=bool(generator.get("saturated", False)),
         lost_workers=len(generator.get("lost_workers") or []),
         lost_worker_notes=tuple(_lost_note(raw) for raw in generator.get("lost_workers") or []),
-        cpu_limit_percent=(
-            number_field(generator, "cpu_warning_percent", "load_generator", positive=True)
-            if "cpu_warning_percent" in generator
-            else 90.0
-        ),
+        cpu_limit_percent=fields.number("cpu_warning_percent", default=90.0),
         generator_seconds=_generator_seconds(generator.get("seconds") or {}),
         end_users=max(step.users for step in steps),
         workers=record.workers,
@@ -102,12 +101,11 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
 def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
     """``load_generator.seconds``: {process: [[time_s, cpu_percent, rss_mb], ...]}."""
     where = "load_generator.seconds"
-    if not isinstance(raw, dict):
-        raise InputError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
+    Fields(RUN_JSON, where, raw)  # a mapping of process -> rows
     out = {}
     for process, rows in raw.items():
         if not isinstance(rows, list):
-            raise InputError(f"{RUN_JSON}: {where}.{process}: must be a list (got {rows!r})")
+            raise ConfigError(RUN_JSON, f"{where}.{process}", "must be a list", shown(rows))
         samples = []
         for index, row in enumerate(rows):
             ok = isinstance(row, list) and len(row) == 3
@@ -115,9 +113,11 @@ def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
                 ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in row[:2])
                 ok = ok and (row[2] is None or isinstance(row[2], int | float))
             if not ok:
-                raise InputError(
-                    f"{RUN_JSON}: {where}.{process}[{index}]: must be "
-                    f"[time_s, cpu_percent, rss_mb] (got {row!r})"
+                raise ConfigError(
+                    RUN_JSON,
+                    f"{where}.{process}[{index}]",
+                    "must be [time_s, cpu_percent, rss_mb]",
+                    shown(row),
                 )
             samples.append(GeneratorSecond(float(row[0]), float(row[1]), row[2]))
         out[str(process)] = tuple(samples)
@@ -125,13 +125,11 @@ def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
 
 
 def _cpu_warning(raw: Any, where: str) -> CpuWarning:
-    if not isinstance(raw, dict):
-        raise InputError(f"{RUN_JSON}: {where}: must be an object (got {raw!r})")
-    cpu = raw.get("cpu_percent")
+    fields = Fields(RUN_JSON, where, raw)
     return CpuWarning(
-        time_s=number_field(raw, "time_s", where),
-        process=str(raw.get("process", "")),
-        cpu_percent=None if cpu is None else number_field(raw, "cpu_percent", where),
+        time_s=fields.number("time_s", inclusive=True),
+        process=str(fields.raw.get("process", "")),
+        cpu_percent=optional_number(fields, "cpu_percent"),
     )
 
 
@@ -141,7 +139,7 @@ def _epoch(value: Any) -> float | None:
     try:
         return datetime.fromisoformat(value).timestamp()
     except ValueError:
-        raise InputError(f"{RUN_JSON}: started_at: not an ISO 8601 time (got {value!r})") from None
+        raise ConfigError(RUN_JSON, "started_at", "not an ISO 8601 time", value) from None
 
 
 def _lost_note(raw: object) -> str:

@@ -109,12 +109,12 @@ def test_unreadable_files_give_one_line_and_exit_2(make_run, capsys, name, text,
     [
         (
             lambda d: d["thresholds"].update(mtt_ms="fast"),
-            "run.json: thresholds.mtt_ms: must be a number > 0 (got 'fast')",
+            "run.json: thresholds.mtt_ms: must be a number (got 'fast')",
         ),
-        (lambda d: d.pop("thresholds"), "run.json: thresholds: missing"),
+        (lambda d: d.pop("thresholds"), "run.json: thresholds: is required"),
         (
             lambda d: d["stairs"]["steps"][1].pop("end_s"),
-            "run.json: stairs.steps[1].end_s: missing",
+            "run.json: stairs.steps[1].end_s: is required",
         ),
         (
             lambda d: d["stairs"].update(steps=[]),
@@ -122,8 +122,9 @@ def test_unreadable_files_give_one_line_and_exit_2(make_run, capsys, name, text,
         ),
         (
             lambda d: d.update(exit_reason="bored"),
-            "run.json: exit_reason: must be one of completed, interrupted, terminated, "
-            "target_unreachable, error, aborted (got 'bored')",
+            "run.json: exit_reason: must be one of starting, running, completed, interrupted, "
+            "terminated, target_unreachable, error, aborted; did you mean 'aborted'? "
+            "(got 'bored')",
         ),
     ],
 )
