@@ -21,9 +21,13 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
 from capacity.stairs import Stairs, stage_at
-from rundir import IntervalRow
+from rundir import AlarmState, IntervalRow
 
-ALARM_STATE_VALUES: dict[str, int] = {"OK": 0, "ALARM": 1, "INSUFFICIENT_DATA": 2}
+ALARM_STATE_VALUES: dict[str, int] = {
+    AlarmState.OK: 0,
+    AlarmState.ALARM: 1,
+    AlarmState.INSUFFICIENT_DATA: 2,
+}
 
 # What a scrape shows (counters gain a ``_total`` sample suffix on the wire).
 METRIC_NAMES = (
@@ -142,7 +146,9 @@ class LiveMetrics:
         if self._alarm_states is None:
             return
         for alarm, state in self._alarm_states().items():
-            value = ALARM_STATE_VALUES.get(str(state), ALARM_STATE_VALUES["INSUFFICIENT_DATA"])
+            value = ALARM_STATE_VALUES.get(
+                str(state), ALARM_STATE_VALUES[AlarmState.INSUFFICIENT_DATA]
+            )
             self.alarm_state.labels(alarm).set(value)
 
     def serve(self, port: int, addr: str = "0.0.0.0") -> Any:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from reports.alarm_log import AlarmChange
 from reports.rundata import RunInfo
 from reports.steps import StepResult
+from rundir import AlarmState
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -208,7 +209,11 @@ def _mtt_chart(
     return fig
 
 
-_ALARM_COLORS = {"ALARM": "#d1242f", "OK": "#1a7f37", "INSUFFICIENT_DATA": "#9a6700"}
+_ALARM_COLORS = {
+    AlarmState.ALARM: "#d1242f",
+    AlarmState.OK: "#1a7f37",
+    AlarmState.INSUFFICIENT_DATA: "#9a6700",
+}
 
 
 def _mark_alarms(ax: Axes, alarms: Sequence[AlarmChange]) -> None:

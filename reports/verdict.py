@@ -24,15 +24,18 @@ from dataclasses import dataclass
 from reports.generator import Capacity, capacity_needed
 from reports.rundata import RunInfo
 from reports.steps import StepResult
+from rundir import ExitReason
 
 PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"
 _EXIT_NOTES = {
-    "interrupted": "The run was interrupted (Ctrl-C) before the plan finished.",
-    "terminated": "The run was terminated (SIGTERM) before the plan finished.",
-    "target_unreachable": "The run stopped because the target was unreachable.",
-    "error": "The run stopped on an error.",
-    "starting": "run.json still says 'starting': the run never recorded its end (killed?).",
-    "running": "run.json still says 'running': the run never recorded its end (killed?).",
+    ExitReason.INTERRUPTED: "The run was interrupted (Ctrl-C) before the plan finished.",
+    ExitReason.TERMINATED: "The run was terminated (SIGTERM) before the plan finished.",
+    ExitReason.TARGET_UNREACHABLE: "The run stopped because the target was unreachable.",
+    ExitReason.ERROR: "The run stopped on an error.",
+    ExitReason.ABORTED: "The run was stopped by an alarm rule with abort.",
+    ExitReason.STARTING: "run.json still says 'starting': the run never recorded its end "
+    "(killed?).",
+    ExitReason.RUNNING: "run.json still says 'running': the run never recorded its end (killed?).",
 }
 
 
