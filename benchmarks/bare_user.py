@@ -5,7 +5,7 @@ sends ``GET /trips/{id}`` (named ``/trips/[id]``) back to back with no think tim
 journey, no body checks, no stairload listeners: what Locust costs per request on its own.
 
     locust -f benchmarks/bare_user.py --headless -u 50 -r 50 -t 15s \\
-        --host http://127.0.0.1:8080 --seeded-users 2000
+        --host http://127.0.0.1:8080 --target-users 2000
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from locust import FastHttpUser, constant, events, task
 @events.init_command_line_parser.add_listener
 def _on_parser(parser: Any, **_: Any) -> None:
     parser.add_argument(
-        "--seeded-users", type=int, default=1000, help="how many users the target has"
+        "--target-users", type=int, default=1000, help="how many users the target has"
     )
 
 
@@ -30,7 +30,7 @@ class BareTripReader(FastHttpUser):
 
     def on_start(self) -> None:
         """Log in and find a trip to read."""
-        user = random.randint(1, self.environment.parsed_options.seeded_users)
+        user = random.randint(1, self.environment.parsed_options.target_users)
         login = self.client.post(
             "/login", json={"username": f"user{user}", "password": f"password{user}"}
         )

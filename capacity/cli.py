@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -42,6 +43,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def _table(args: argparse.Namespace) -> str:
     suite = load_scenarios(args.scenarios)
+    _warn_about_rounding(suite, args.scenario)
     case_names = [args.case] if args.case else [case.name for case in suite.cases]
     plans = [plan_case(suite, name, args.scenario) for name in case_names]
     return render.plans(plans, args.format)
@@ -119,6 +121,7 @@ def _instances(args: argparse.Namespace) -> str:
 
 def _stairs(args: argparse.Namespace) -> str:
     suite: Suite = load_scenarios(args.scenarios)
+    _warn_about_rounding(suite, args.scenario)
     stairs = stairs_for(
         suite,
         args.scenario,
@@ -129,6 +132,16 @@ def _stairs(args: argparse.Namespace) -> str:
     return render.stairs_timeline(
         args.scenario, stairs, time_scale=args.time_scale, users_scale=args.users_scale
     )
+
+
+def _warn_about_rounding(suite: Suite, scenario_name: str | None) -> None:
+    from capacity.rounding import step_warning
+
+    for scenario in suite.scenarios:
+        if scenario_name in (None, scenario.name):
+            warning = step_warning(suite, scenario)
+            if warning:
+                print(warning, file=sys.stderr)
 
 
 def _build_parser() -> Parser:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from capacity.plan import Inputs, ScenarioLoad
+from journeys.journey import Journey
+from journeys.load import JOURNEY_KEYS, parse_journey
 from stairload.errors import ConfigError, UsageError
 from stairload.fields import Fields, did_you_mean
 
@@ -19,7 +21,14 @@ _LOAD_KEYS = ("start_case", "end_case")
 _CASE_KEYS = ("dau", "think_time_seconds", "description")
 _THINK_KEYS = ("min", "max")
 _THRESHOLD_KEYS = ("mtt_ms", "error_rate")
-_SCENARIO_KEYS = ("description", "requests_per_user_per_day", "journey_seconds", "steps", "stairs")
+_SCENARIO_KEYS = (
+    "description",
+    "requests_per_user_per_day",
+    "journey_seconds",
+    "stairs",
+    *JOURNEY_KEYS,
+)
+_SCENARIO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 _STAIR_KEYS = (
     "step_users",
     "step_seconds",
@@ -66,13 +75,13 @@ class StairSettings:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One user journey: its daily shape (R, T), its steps in order, its stair settings."""
+    """One user journey: its daily shape (R, T), its journey (steps), its stair settings."""
 
     name: str
     description: str
     requests_per_user_per_day: float
     journey_seconds: float
-    steps: tuple[str, ...]
+    journey: Journey
     stairs: StairSettings
 
     def load(self) -> ScenarioLoad:
@@ -133,11 +142,8 @@ class Suite:
         )
 
 
-def load_scenarios(path: str | Path, known_steps: Collection[str] | None = None) -> Suite:
-    """Read and validate ``path``; every mistake raises one ``ConfigError``.
-
-    ``known_steps``, when given, is the set of journey steps that have an implementation.
-    """
+def load_scenarios(path: str | Path) -> Suite:
+    """Read and validate ``path``, journeys included; every mistake raises one ``ConfigError``."""
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -146,7 +152,7 @@ def load_scenarios(path: str | Path, known_steps: Collection[str] | None = None)
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
         raise ConfigError(source, "", f"cannot be read ({error.__class__.__name__})") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = _parse_yaml(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -157,11 +163,23 @@ def load_scenarios(path: str | Path, known_steps: Collection[str] | None = None)
         raise ConfigError(
             source, "", "is empty; expected a mapping with service, cases, thresholds and scenarios"
         )
-    return parse_suite(source, raw, known_steps)
+    return parse_suite(source, raw)
 
 
-def parse_suite(source: str, raw: object, known_steps: Collection[str] | None = None) -> Suite:
-    """Validate an already-parsed YAML document."""
+def _parse_yaml(text: str) -> object:
+    """libyaml's fast loader when installed; a mistake is re-read by the pure-Python loader,
+    whose messages say what was expected (``expected ',' or ']', but got ...``)."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.load(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
+def parse_suite(source: str, raw: object) -> Suite:
+    """Validate an already-parsed YAML document (data files are read next to ``source``)."""
     top = Fields(source, "", raw)
     top.only(_TOP_KEYS)
     cases = _cases(top.sub("cases"))
@@ -170,7 +188,6 @@ def parse_suite(source: str, raw: object, known_steps: Collection[str] | None = 
     load.only(_LOAD_KEYS)
     start_case = _case_name(load, "start_case", "average", case_names)
     end_case = _case_name(load, "end_case", "stress", case_names)
-    allowed_steps = tuple(sorted(known_steps)) if known_steps is not None else None
     return Suite(
         source=source,
         service=_service(top.sub("service")),
@@ -178,7 +195,7 @@ def parse_suite(source: str, raw: object, known_steps: Collection[str] | None = 
         end_case=end_case,
         cases=cases,
         thresholds=_thresholds(top.sub("thresholds")),
-        scenarios=_scenarios(top.sub("scenarios"), allowed_steps),
+        scenarios=_scenarios(top.sub("scenarios")),
         alarms_raw=top.raw.get("alarms"),
     )
 
@@ -239,11 +256,14 @@ def _thresholds(fields: Fields) -> Thresholds:
     return Thresholds(fields.number("mtt_ms"), error_rate)
 
 
-def _scenarios(fields: Fields, allowed_steps: tuple[str, ...] | None) -> tuple[Scenario, ...]:
+def _scenarios(fields: Fields) -> tuple[Scenario, ...]:
     if not fields.raw:
         raise ConfigError(fields.source, fields.path, "must name at least one scenario")
     scenarios = []
+    base_dir = Path(fields.source).parent
     for name in fields.text_keys():
+        if not _SCENARIO_NAME.match(name):
+            raise fields.error(name, "a scenario name must be letters, digits, _ or -", name)
         scenario = fields.sub(name)
         scenario.only(_SCENARIO_KEYS)
         stairs = scenario.sub("stairs")
@@ -254,7 +274,9 @@ def _scenarios(fields: Fields, allowed_steps: tuple[str, ...] | None) -> tuple[S
                 description=scenario.text("description", default=""),
                 requests_per_user_per_day=scenario.number("requests_per_user_per_day"),
                 journey_seconds=scenario.number("journey_seconds"),
-                steps=scenario.names("steps", allowed_steps),
+                journey=parse_journey(
+                    scenario.raw, source=fields.source, scenario_name=name, base_dir=base_dir
+                ),
                 stairs=_stair_settings(stairs),
             )
         )

@@ -1,8 +1,6 @@
-"""The user journeys of ``scenarios.yaml`` as steps any HTTP client can drive."""
+"""Declarative user journeys: requests with templates, checks and captures, and their runner.
 
-from journeys.blocking import BlockingClient
-from journeys.client import Client, StepFailed
-from journeys.state import JourneyState
-from journeys.steps import STEPS, run_journey
-
-__all__ = ["STEPS", "BlockingClient", "Client", "JourneyState", "StepFailed", "run_journey"]
+``journeys.load.parse_journey`` validates a scenario's steps; ``journeys.runner`` walks
+them through any HTTP client (Locust's in ``journeys.locust_client``, a blocking one in
+``journeys.blocking`` for the warm-up).
+"""

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from journeys.client import BodyCheck, StepFailed, verdict
 from journeys.runner import Judge
 from stairload.argtypes import url_problem
 
@@ -18,7 +17,7 @@ OnRequest = Callable[[str, str, float, "str | None"], None]
 
 
 class BlockingClient:
-    """Implements ``journeys.Client`` over ``http.client``; reconnects after an error."""
+    """Implements ``journeys.runner.Client`` over ``http.client``; reconnects after an error."""
 
     def __init__(
         self, base_url: str, timeout_seconds: float = 10.0, on_request: OnRequest | None = None
@@ -34,35 +33,6 @@ class BlockingClient:
         self._timeout = timeout_seconds
         self._on_request = on_request
         self._connection: http.client.HTTPConnection | None = None
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        name: str,
-        expect: int,
-        token: str | None = None,
-        body: object = None,
-        check: BodyCheck | None = None,
-    ) -> Any:
-        """Send one request; see ``journeys.Client``."""
-        headers = {"Accept": "application/json"}
-        data = None
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        started = time.perf_counter()
-        status, payload, error = self._send(method, self._prefix + path, data, headers)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        reason = verdict(method, name, status, expect, payload, check, error)
-        if self._on_request is not None:
-            self._on_request(method, name, elapsed_ms, reason)
-        if reason:
-            raise StepFailed(reason)
-        return payload
 
     def send(
         self,
@@ -98,17 +68,6 @@ class BlockingClient:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-
-    def _send(
-        self, method: str, path: str, data: bytes | None, headers: dict[str, str]
-    ) -> tuple[int, Any, str | None]:
-        status, raw, error = self._exchange(method, path, data, headers)
-        if error is not None or not raw:
-            return status, None, error
-        try:
-            return status, json.loads(raw), None
-        except ValueError:
-            return status, None, "body is not JSON"
 
     def _exchange(
         self, method: str, path: str, data: bytes | None, headers: dict[str, str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,6 @@ from capacity.config import Scenario, Suite, load_scenarios
 from capacity.plan import plan_for_case
 from capacity.shapes import constant_for, stairs_for
 from capacity.stairs import Stairs
-from journeys import STEPS
 from stressrun.options import SHAPES, add_run_options, stair_overrides
 
 __all__ = ["SHAPES", "RunContext", "add_arguments", "context_from_options", "planned_users"]
@@ -34,6 +34,7 @@ class RunContext:
     run_dir: Path | None
     seeded_users: int
     alarms: AlarmSettings
+    user_locustfile: str
     options: Any
 
     @property
@@ -45,7 +46,7 @@ class RunContext:
 
 def context_from_options(options: Any) -> RunContext:
     """Load and check everything the run options name (``stressrun.options``)."""
-    suite = load_scenarios(options.scenarios, known_steps=STEPS)
+    suite = load_scenarios(options.scenarios)
     scenario = suite.scenario(options.scenario)
     case_name = options.case or (
         suite.start_case if options.shape == "constant" else suite.end_case
@@ -59,14 +60,27 @@ def context_from_options(options: Any) -> RunContext:
         stairs=_stairs(suite, scenario, case_name, options),
         run_dir=Path(options.run_dir) if options.run_dir else None,
         seeded_users=options.target_users,
+        user_locustfile=_user_locustfile(options, scenario),
         alarms=parse_alarms(suite.alarms_raw, suite.source).with_time_scale(options.time_scale),
         options=options,
     )
 
 
+def _user_locustfile(options: Any, scenario: Scenario) -> str:
+    """The locustfile whose classes run: --locustfile, else the scenario's ``locustfile:``."""
+    from stairload.errors import UsageError
+
+    given = getattr(options, "user_locustfile", "") or ""
+    if given:
+        if not Path(given).is_file():
+            raise UsageError(f"--locustfile: no such file: {given}")
+        return given
+    return str(scenario.journey.locustfile) if scenario.journey.locustfile else ""
+
+
 def user_class_name(scenario_name: str) -> str:
     """The Locust user class of a scenario: ``scenario2`` runs ``Scenario2User``."""
-    return "".join(part.capitalize() for part in scenario_name.split("_")) + "User"
+    return "".join(part.capitalize() for part in re.split(r"[_-]", scenario_name)) + "User"
 
 
 def planned_users(suite: Suite, scenario: Scenario, case_name: str) -> int:

@@ -45,6 +45,7 @@ def run_record(
     load_generator: dict[str, Any],
     exit_code: int | None = None,
     locust_exit_code: int | None = None,
+    user_classes: list[str] | None = None,
 ) -> RunRecord:
     """Everything a reader needs to interpret the run directory."""
     suite, scenario, stairs = context.suite, context.scenario, context.stairs
@@ -109,13 +110,17 @@ def run_record(
         thresholds=Thresholds(
             mtt_ms=suite.thresholds.mtt_ms, error_rate=suite.thresholds.error_rate
         ),
-        journey=tuple(scenario.steps),
+        journey=tuple(step.label for step in scenario.journey.steps),
         versions={
             "stairload": _version("stairload"),
             "locust": _version("locust"),
             "python": platform.python_version(),
         },
         load_generator=load_generator,
+        extras={
+            "user_classes": list(user_classes or []),
+            "user_locustfile": context.user_locustfile or None,
+        },
     )
 
 

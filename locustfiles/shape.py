@@ -29,7 +29,9 @@ class StairShape(LoadTestShape):
         runtime(self.runner.environment).mark_started(time.time())
 
     def tick(self) -> tuple[int, float] | None:
-        """Target users and spawn rate now, or None when the stair is over."""
+        """Target users and spawn rate now, or None when the stair is over (or never began)."""
+        if runtime(self.runner.environment).extras.get("init_failed"):
+            return None
         return _as_tick(
             stage_at(
                 run_context(self.runner.environment).stairs, self.get_run_time() + TICK_LEAD_SECONDS

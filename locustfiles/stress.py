@@ -4,7 +4,11 @@ Run through ``python -m stressrun`` (or ``make stress-scenario2``), which starts
 target, the workers and the report; or directly, for example:
 
     locust -f locustfiles/stress.py --headless --host http://127.0.0.1:8080 \\
-        --scenario scenario2 --time-scale 0.05 --users-scale 0.01 --run-dir runs/x Scenario2User
+        --scenario scenario2 --time-scale 0.05 --users-scale 0.01 --run-dir runs/x
+
+The scenario's user class is made at init from its steps (``ScenarioUser`` only stands
+in). To run your own locustfile's classes instead, add it to ``-f`` and name it again:
+``-f locustfiles/stress.py,mine.py --user-locustfile mine.py``.
 """
 
 from __future__ import annotations
@@ -28,11 +32,11 @@ from locustfiles.runtime import run_context, runtime
 from locustfiles.shape import StairShape
 from locustfiles.status import StatusLine
 from locustfiles.target_cpu import TargetCpu
-from locustfiles.users import Scenario1User, Scenario2User, Scenario3User
+from locustfiles.users import ScenarioUser, install_user_classes
 from rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason
 from stairload.errors import StairloadError
 
-__all__ = ["Scenario1User", "Scenario2User", "Scenario3User", "StairShape"]
+__all__ = ["ScenarioUser", "StairShape"]
 
 _log = logging.getLogger("stairload")
 
@@ -46,14 +50,19 @@ def _on_parser(parser: Any, **_: Any) -> None:
 def _on_init(environment: Any, **_: Any) -> None:
     if isinstance(environment.runner, WorkerRunner):
         WorkerHandshake(environment, environment.parsed_options.scenarios)
+        # The worker learns the run's options from the master's spawn message: its user
+        # classes are installed at test_start, after the handshake put its paths back.
+        environment.events.test_start.add_listener(_install_on_worker)
         IntervalRecorder(environment)
         runtime(environment).extras["health"] = LoadGeneratorHealth(environment)
         return
     try:
         context = run_context(environment)
+        install_user_classes(environment, context)
     except StairloadError as error:
         _log.error("%s", error)
         environment.process_exit_code = error.exit_code
+        runtime(environment).extras["init_failed"] = True  # the shape ends at once
         environment.runner.quit()
         return
     if context.run_dir is not None:
@@ -82,6 +91,12 @@ def _on_init(environment: Any, **_: Any) -> None:
     state.on_start.append(
         lambda _t0: _write_record(environment, ended_at=None, exit_reason=ExitReason.RUNNING)
     )
+
+
+def _install_on_worker(environment: Any, **_: Any) -> None:
+    state = runtime(environment)
+    state.context = None  # reload from the options the master just sent
+    install_user_classes(environment, run_context(environment))
 
 
 @events.quitting.add_listener
@@ -133,5 +148,6 @@ def _write_record(environment: Any, *, ended_at: float | None, exit_reason: Exit
         ended_at=ended_at,
         exit_reason=exit_reason,
         load_generator=state.extras["health"].record(),
+        user_classes=[cls.__name__ for cls in environment.user_classes],
     )
     record.dump(Path(context.run_dir) / RUN_JSON)

@@ -1,119 +1,67 @@
-"""One Locust user class per scenario, each walking its journey from ``scenarios.yaml``."""
+"""The user classes of a run: the scenario's journey as one class made at init, or a locustfile's.
+
+Locust needs a concrete user class when it imports the locustfile, before the run's
+options are known, so ``ScenarioUser`` stands in; ``install_user_classes`` (run from the
+init event of every Locust process) replaces it. For declarative steps that is one
+generic ``journeys.locust_user.JourneyUser`` subclass named after the scenario
+(``notes_crud`` -> ``NotesCrudUser``). With ``--user-locustfile`` the classes of that file
+run instead, exactly as Locust would pick them (weights, ``fixed_count``, ``wait_time``).
+"""
 
 from __future__ import annotations
 
-import contextlib
-import random
-from typing import Any, ClassVar
+from typing import Any
 
-import gevent
-from locust import FastHttpUser, task
+from locust import User, task
+from locust.exception import StopUser
 
-from journeys import JourneyState, StepFailed, run_journey
-from journeys.client import BodyCheck, verdict
-from locustfiles.context import user_class_name
-from locustfiles.runtime import run_context
+from journeys.locust_user import journey_user_class
+from locustfiles.context import RunContext, user_class_name
+from stairload.errors import UsageError
 
 
-class LocustClient:
-    """``journeys.Client`` over a FastHttpUser's client: every request lands in Locust's stats."""
-
-    def __init__(self, http: Any) -> None:
-        self._http = http
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        name: str,
-        expect: int,
-        token: str | None = None,
-        body: object = None,
-        check: BodyCheck | None = None,
-    ) -> Any:
-        """Send, check status and body shape, record success or failure with its reason."""
-        headers = {"Authorization": f"Bearer {token}"} if token else None
-        with self._http.request(
-            method, path, name=name, json=body, headers=headers, catch_response=True
-        ) as response:
-            payload, error = _payload(response)
-            reason = verdict(method, name, response.status_code or 0, expect, payload, check, error)
-            if reason:
-                # Locust puts "METHOD name: " before a failure itself: say it once
-                response.failure(reason.removeprefix(f"{method} {name}: "))
-                raise StepFailed(reason)
-            response.success()
-            return payload
-
-
-def _payload(response: Any) -> tuple[Any, str | None]:
-    if not response.status_code:
-        return None, f"connection error: {response.error!r}"
-    if not response.content:
-        return None, None
-    try:
-        return response.json(), None
-    except ValueError:
-        return None, "body is not JSON"
-
-
-class JourneyUser(FastHttpUser):
-    """Walks its scenario's steps in order, again and again, with the case's think time."""
-
-    abstract = True
-    scenario_name: ClassVar[str] = ""
-    connection_timeout = 10.0
-    network_timeout = 30.0
-
-    def on_start(self) -> None:
-        """Pick a seeded user and read the journey and think time of this run."""
-        context = run_context(self.environment)
-        self.journey_rng = random.Random()
-        self.journey_steps = context.suite.scenario(self.scenario_name).steps
-        self.think_range = context.think_range
-        user_index = self.journey_rng.randint(1, context.seeded_users)
-        self.journey_state = JourneyState.for_user(user_index, self.journey_rng)
-        self.journey_client = LocustClient(self.client)
-
-    def wait_time(self) -> float:
-        """Think time between journeys: the case's range (0 for nGrinder-style stress)."""
-        low, high = self.think_range
-        return self.journey_rng.uniform(low, high) if high > 0 else 0.0
-
-    def _pause(self) -> None:
-        delay = self.wait_time()
-        if delay > 0:
-            gevent.sleep(delay)
+class ScenarioUser(User):
+    """Stands in for the scenario's user class until the init event installs the real one."""
 
     @task
-    def journey(self) -> None:
-        """One pass through the journey; a failed step is recorded and ends the pass."""
-        with contextlib.suppress(StepFailed):
-            run_journey(
-                self.journey_client, self.journey_steps, self.journey_state, pause=self._pause
+    def never(self) -> None:
+        """Runs only when the run is already stopping on an error: stop quietly."""
+        raise StopUser
+
+
+def install_user_classes(environment: Any, context: RunContext) -> list[str]:
+    """Put the run's user classes on ``environment``; return their names."""
+    if context.user_locustfile:
+        own = [cls for cls in environment.user_classes if cls is not ScenarioUser]
+        if not own:
+            raise UsageError(
+                f"--locustfile: {context.user_locustfile} defines no Locust user class"
             )
+        environment.user_classes = own
+    else:
+        journey = context.scenario.journey
+        if not journey.steps:
+            raise UsageError(
+                f"scenario {context.scenario.name!r} has no steps; give them in "
+                f"{context.suite.source} or run it with --locustfile"
+            )
+        overrides = {"seeded_users": context.seeded_users} if context.seeded_users else {}
+        environment.user_classes = [
+            journey_user_class(
+                user_class_name(context.scenario.name),
+                journey,
+                think_range=context.think_range,
+                overrides=overrides,
+                process=lambda: _process(environment),
+            )
+        ]
+    return [cls.__name__ for cls in environment.user_classes]
 
 
-class Scenario1User(JourneyUser):
-    """Trip status: create, read, update and delete a trip."""
-
-    scenario_name = "scenario1"
-
-
-class Scenario2User(JourneyUser):
-    """Plan status: manage a trip's plans and read a day sorted by distance."""
-
-    scenario_name = "scenario2"
-
-
-class Scenario3User(JourneyUser):
-    """Browse: read a trip and one of its plans."""
-
-    scenario_name = "scenario3"
-
-
-USER_CLASSES: dict[str, type[JourneyUser]] = {
-    cls.scenario_name: cls for cls in (Scenario1User, Scenario2User, Scenario3User)
-}
-assert all(cls.__name__ == user_class_name(name) for name, cls in USER_CLASSES.items())
+def _process(environment: Any) -> tuple[int, int]:
+    """(index, count) of this load-generator process: (0, 1) unless it is a worker."""
+    index = getattr(environment.runner, "worker_index", -1)
+    count = int(getattr(environment.parsed_options, "expect_workers", 1) or 1)
+    if index is None or index < 0 or count <= 1:
+        return 0, 1
+    return index % count, count

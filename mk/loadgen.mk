@@ -1,5 +1,5 @@
 # The load generator itself: how many requests one Locust core sends (benchmarks/).
 .PHONY: bench-loadgen
 
-bench-loadgen: $(STAMP) ## Print Scenario2User's req per Locust CPU-second vs a bare FastHttpUser (goal >= 0.9)
+bench-loadgen: $(STAMP) ## Req per Locust CPU-second: declarative scenario 2 vs the hand-written one (goal >= 0.9) and a bare user
 	$(PY) benchmarks/bench_loadgen.py

@@ -30,6 +30,17 @@ def _parser() -> Parser:
         "Exit 0 on PASS, --fail-exit-code on FAIL, 2 when RUN_DIR cannot be read.",
     )
     build.add_argument("run_dir", metavar="RUN_DIR", type=Path)
+    build.add_argument(
+        "--plan",
+        type=Path,
+        metavar="SCENARIOS_YAML",
+        help="for a plain 'locust --csv RUN_DIR/locust --csv-full-history' run: write "
+        "RUN_DIR/run.json from this plan and the plateaus Locust held",
+    )
+    build.add_argument("--scenario", metavar="NAME", help="with --plan: the scenario run")
+    build.add_argument(
+        "--case", metavar="NAME", help="with --plan: the case to judge by (default: end case)"
+    )
     _exclude_option(build)
     build.add_argument(
         "--fail-exit-code",
@@ -77,10 +88,25 @@ def _run(argv: Sequence[str] | None) -> int:
         raise UsageError(f"--exclude-seconds: must be >= 0 (got {args.exclude_seconds:g})")
     try:
         if args.command == "build":
+            if args.plan is not None or args.scenario:
+                _plain_run(args)
             return build_and_report(args.run_dir, args.exclude_seconds, args.fail_exit_code)
         return _compare(args.run_a, args.run_b, args.out, args.exclude_seconds)
     except OSError as exc:
         raise InputError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
+
+
+def _plain_run(args: argparse.Namespace) -> None:
+    from reports.plain_locust import NOT_AVAILABLE, write_plain_run_record
+
+    if args.plan is None or not args.scenario:
+        raise UsageError("--plan and --scenario go together (a plain Locust run needs both)")
+    _require_dir(args.run_dir)
+    record = write_plain_run_record(args.run_dir, args.plan, args.scenario, args.case)
+    steps = ", ".join(str(step["users"]) for step in record["stairs"]["steps"])
+    print(f"run.json: written from {args.plan} ({args.scenario}); plateaus held: {steps} users")
+    for missing in NOT_AVAILABLE:
+        print(f"not available from the history CSV: {missing}")
 
 
 def _require_dir(path: Path) -> None:

@@ -16,10 +16,12 @@ from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
 from stressrun.options import (
     QUERY,
+    RUN_OPTIONS,
     SCENARIO,
     TARGET_CPU_OPTIONS,
     TARGET_CPU_PROMETHEUS,
     TARGET_PID,
+    USER_LOCUSTFILE,
     add_run_options,
 )
 from stressrun.orchestrate import RunRequest, run
@@ -84,7 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds to wait for them before giving up (default %(default)s)",
     )
-    add_run_options(parser, scenario=False)
+    add_run_options(
+        parser,
+        tuple(option for option in RUN_OPTIONS if option is not USER_LOCUSTFILE),
+        scenario=False,
+    )
+    parser.add_argument(  # Locust's parser has its own --locustfile: ours is named apart there
+        "--locustfile",
+        dest=USER_LOCUSTFILE.dest,
+        default=USER_LOCUSTFILE.default,
+        metavar="PATH",
+        help=USER_LOCUSTFILE.help,
+    )
     add_run_options(parser, TARGET_CPU_OPTIONS, scenario=False)
     parser.add_argument(
         "--full-stats",
@@ -172,6 +185,11 @@ def _run(argv: Sequence[str] | None) -> int:
         )
     _check_target_cpu(args)
     context = context_from_options(args)
+    from capacity.rounding import step_warning
+
+    warning = step_warning(context.suite, context.scenario)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")
     if run_dir.exists() and any(run_dir.iterdir()):

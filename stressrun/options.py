@@ -100,6 +100,14 @@ METRICS_PORT = RunOption(
     "(on --master-bind-host, else 127.0.0.1; see livemetrics)",
     "PORT",
 )
+USER_LOCUSTFILE = RunOption(
+    "--user-locustfile",
+    None,
+    "",
+    "run the user classes of this locustfile under the planned stair instead of the "
+    "scenario's steps (default: the scenario's locustfile:, if any)",
+    "PATH",
+)
 
 TARGET_PID = RunOption(
     "--target-pid",
@@ -175,6 +183,7 @@ RUN_OPTIONS = (
     DURATION_SECONDS,
     TARGET_USERS,
     METRICS_PORT,
+    USER_LOCUSTFILE,
 )
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import locustfiles
-from locustfiles.context import RunContext, user_class_name
+from locustfiles.context import RunContext
 from locustfiles.cpu_limit import CPU_LIMIT_ENV
 from locustfiles.run_record import EMBEDDED_TARGET_ENV, run_record
 from rundir import (
@@ -226,13 +226,13 @@ def _locust_command(request: RunRequest, host: str, role: list[str]) -> list[str
         "-m",
         "locust",
         "-f",
-        str(LOCUSTFILE),
+        f"{LOCUSTFILE},{context.user_locustfile}" if context.user_locustfile else str(LOCUSTFILE),
         "--headless",
         "--host",
         host,
         *to_locust_argv(args),
     ]
-    return [*command, *role, user_class_name(context.scenario.name)]
+    return [*command, *role]
 
 
 def _run_locust(
@@ -387,6 +387,8 @@ def _conclude(
         reason = stop.reason or master.exit_reason
     if stop.reason:
         code = _signal_code(stop.reason)
+    elif reason == ExitReason.ERROR and locust_code == exitcodes.USAGE:
+        code = exitcodes.USAGE  # our own check in Locust's init refused the run
     elif reason != ExitReason.COMPLETED:
         code = exitcodes.LOCUST_FAILED
     else:
@@ -426,7 +428,8 @@ def _why_no_start(request: RunRequest, locust_code: int) -> str:
             f"connect within {args.expect_workers_timeout} s (--expect-workers-timeout); "
             f"see {log}"
         )
-    return f"Locust stopped before the run started (exit {locust_code}); see {log}"
+    why = _init_error(log)
+    return f"Locust stopped before the run started (exit {locust_code}){why}; see {log}"
 
 
 def _master_record(path: Path) -> RunRecord | None:
@@ -436,6 +439,17 @@ def _master_record(path: Path) -> RunRecord | None:
     except StairloadError:
         return None
     return None if record.exit_reason == ExitReason.STARTING else record
+
+
+def _init_error(log: Path) -> str:
+    """``: <message>`` of the first error stairload logged in Locust's init, or ""."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    marker = "/ERROR/stairload: "
+    found = next((line.split(marker, 1)[1] for line in lines if marker in line), "")
+    return f": {found}" if found else ""
 
 
 def _report(request: RunRequest) -> int | None:

@@ -12,10 +12,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from journeys.journey import Journey
 from stairload import exitcodes
 from stairload.argtypes import base_url, bounded
 from stairload.cli import Parser, run_cli
-from stairload.errors import Interrupted, StairloadError
+from stairload.errors import Interrupted, StairloadError, UsageError
 from warmup.health import status_of, wait_until_up
 from warmup.progress import Progress
 from warmup.replay import ReplayResult, replay
@@ -47,14 +48,14 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _warm_up(args: argparse.Namespace) -> int:
-    steps = _scenario_steps(args.scenarios, args.scenario)
+    journey = _journey(args.scenarios, args.scenario)
     status, waited = wait_until_up(args.host, args.health_path, args.health_timeout)
     state = "ready" if status == 200 else "up, warming up"
     print(f"health: {args.health_path} -> {status} ({state}) after {waited:.1f} s", flush=True)
     progress = Progress(args.requests, sys.stderr)
     result = replay(
         args.host,
-        steps,
+        journey,
         requests=args.requests,
         concurrency=args.concurrency,
         users=args.users,
@@ -94,11 +95,13 @@ def summary_lines(result: ReplayResult, scenario: str, concurrency: int) -> list
     ]
 
 
-def _scenario_steps(path: Path, name: str) -> tuple[str, ...]:
+def _journey(path: Path, name: str) -> Journey:
     from capacity.config import load_scenarios
-    from journeys import STEPS
 
-    return load_scenarios(path, known_steps=STEPS).scenario(name).steps
+    journey = load_scenarios(path).scenario(name).journey
+    if not journey.steps:
+        raise UsageError(f"--scenario: {name!r} has no declarative steps to replay")
+    return journey
 
 
 def _path(raw: str) -> str:
@@ -150,7 +153,8 @@ def _parser() -> Parser:
         "--users",
         type=bounded(int, 1, 1_000_000),
         default=100,
-        help="cycle through seeded users user1..userN (default 100)",
+        help="virtual users 1..N the journeys run as; sets the scenario's seeded_users "
+        "variable to N (default 100)",
     )
     add(
         "--max-error-rate",

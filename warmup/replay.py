@@ -1,11 +1,12 @@
 """Replaying a scenario's real journeys with N threads until exactly N requests were sent.
 
 Each thread owns one keep-alive ``journeys.BlockingClient`` and walks the scenario's
-steps as seeded users ``user1..userU`` in turn. A shared budget hands out one ticket per
-request, so the replay stops at exactly ``requests`` (a journey cut short by the budget
-is simply not finished). Latencies are kept in completion order for the first/last
-batch comparison. The replay stops early once the failures alone guarantee the error
-limit is passed.
+journey through ``journeys.runner.JourneyRunner`` (the step runner Locust uses), as
+virtual users 1..U in turn (``{vu}``; a ``seeded_users`` variable is set to U). A
+shared budget hands out one ticket per request, so the replay stops at exactly
+``requests`` (a journey cut short by the budget is simply not finished). Latencies are
+kept in completion order for the first/last batch comparison. The replay stops early
+once the failures alone guarantee the error limit is passed.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from journeys import BlockingClient, JourneyState, StepFailed, run_journey
-from journeys.client import BodyCheck
+from journeys.blocking import BlockingClient
+from journeys.journey import Journey
+from journeys.runner import JourneyRunner, Judge
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class _Ledger:
         self._lock = threading.Lock()
         self._requests = requests
         self._max_failures = max_failures
-        self._users = users
+        self.users = users
         self.issued = 0
         self.latencies_ms: list[float] = []
         self.failures = 0
@@ -78,7 +80,7 @@ class _Ledger:
     def next_user(self) -> int:
         with self._lock:
             self._started += 1
-            return (self._started - 1) % self._users + 1
+            return (self._started - 1) % self.users + 1
 
     def journey_done(self) -> None:
         with self._lock:
@@ -89,7 +91,7 @@ class _Ledger:
             self.latencies_ms.append(elapsed_ms)
             if reason is not None:
                 self.failures += 1
-                self.first_failure = self.first_failure or reason
+                self.first_failure = self.first_failure or f"{method} {name}: {reason}"
                 if self.failures > self._max_failures:
                     self.stop.set()
 
@@ -99,33 +101,35 @@ class _Ledger:
 
 
 class _BudgetClient:
-    """A ``journeys.Client`` that asks the ledger for a ticket before each request."""
+    """A ``journeys.runner.Client`` that asks the ledger for a ticket before each request."""
 
     def __init__(self, inner: BlockingClient, ledger: _Ledger) -> None:
         self._inner = inner
         self._ledger = ledger
 
-    def call(
+    def send(
         self,
         method: str,
         path: str,
         *,
         name: str,
-        expect: int,
-        token: str | None = None,
-        body: object = None,
-        check: BodyCheck | None = None,
-    ) -> Any:
+        headers: dict[str, str],
+        body: Any,
+        judge: Judge,
+    ) -> str | None:
         if not self._ledger.ticket():
             raise _BudgetSpent
-        return self._inner.call(
-            method, path, name=name, expect=expect, token=token, body=body, check=check
-        )
+        return self._inner.send(method, path, name=name, headers=headers, body=body, judge=judge)
+
+    def record_failure(self, method: str, name: str, reason: str) -> None:
+        if not self._ledger.ticket():
+            raise _BudgetSpent
+        self._inner.record_failure(method, name, reason)
 
 
 def replay(
     base_url: str,
-    steps: Sequence[str],
+    journey: Journey,
     *,
     requests: int,
     concurrency: int,
@@ -141,7 +145,7 @@ def replay(
     threads = [
         threading.Thread(
             target=_worker,
-            args=(base_url, steps, ledger, timeout_seconds, seed + index),
+            args=(base_url, journey, ledger, timeout_seconds, seed + index),
             name=f"warmup-{index}",
             daemon=True,
         )
@@ -173,21 +177,23 @@ def replay(
 
 
 def _worker(
-    base_url: str, steps: Sequence[str], ledger: _Ledger, timeout_seconds: float, seed: int
+    base_url: str, journey: Journey, ledger: _Ledger, timeout_seconds: float, seed: int
 ) -> None:
     client = BlockingClient(base_url, timeout_seconds, on_request=ledger.record)
     budget = _BudgetClient(client, ledger)
     rng = random.Random(seed)
+    overrides = {"seeded_users": ledger.users}
     try:
         while not ledger.stop.is_set():
-            state = JourneyState.for_user(ledger.next_user(), rng)
+            runner = JourneyRunner(
+                journey, budget, vu=ledger.next_user(), rng=rng, overrides=overrides
+            )
             try:
-                run_journey(budget, steps, state)
-            except StepFailed:
-                continue
+                failure = runner.run()
             except _BudgetSpent:
                 return
-            ledger.journey_done()
+            if failure is None:
+                ledger.journey_done()
     except Exception as error:  # a bug: surface it in the main thread
         ledger.bug = error
         ledger.stop.set()

@@ -28,7 +28,7 @@ scenarios:
   scenario2:
     requests_per_user_per_day: 18.5
     journey_seconds: 1000
-    steps: [login]
+    steps: [{request: GET /trips}]
     stairs: {step_users: 100, step_seconds: 60, hold_seconds: 300, spawn_rate: 100}
 """
 

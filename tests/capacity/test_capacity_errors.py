@@ -9,7 +9,10 @@ import pytest
 
 from capacity.cli import main
 
-_SCENARIO_KEYS = "description, requests_per_user_per_day, journey_seconds, steps, stairs"
+_SCENARIO_KEYS = (
+    "description, requests_per_user_per_day, journey_seconds, stairs, "
+    "vars, data, headers, steps, locustfile"
+)
 _TOP_KEYS = "service, load, cases, thresholds, scenarios, alarms, scaling"
 
 # a mistake the parser finds ends by pointing at the help of the command it was in
@@ -29,8 +32,14 @@ BAD_FILES = [
 
 # (test id, text replaced in SMALL_YAML, replacement, expected message after "{path}: ")
 BAD_YAML = [
-    ("YAML syntax", "steps: [login]", "steps: [login",
-     "YAML syntax error: line 19, column 11: expected ',' or ']', but got ':'"),
+    ("YAML syntax", "steps: [{request: GET /trips}]", "steps: [{request: GET /trips}",
+     "YAML syntax error: line 19, column 5: expected ',' or ']', but got '<scalar>'"),
+    ("unknown variable in a journey step", "GET /trips}", "'GET /trips/{trip_id}'}",
+     "scenarios.scenario2.steps[0].request: unknown variable 'trip_id'; known here: "
+     "iteration, uuid, vu (got 'GET /trips/{trip_id}')"),
+    ("bad JMESPath in a journey step", "GET /trips}", "GET /trips, capture: {id: 'a['}}",
+     "scenarios.scenario2.steps[0].capture.id: not a valid JMESPath expression "
+     "(incomplete expression at character 3) (got 'a[')"),
     ("text for a number", "dau: 25000", "dau: many",
      "cases.average.dau: must be a number (got 'many')"),
     ("quoted number", "dau: 25000", 'dau: "25,000"',

@@ -1,4 +1,4 @@
-"""The trip planner's declarative journeys walk the real target like the Python steps did."""
+"""The trip planner's declarative journeys (scenarios.yaml) walk the real target."""
 
 from __future__ import annotations
 
@@ -6,22 +6,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
-from journeys import STEPS, BlockingClient, JourneyState, run_journey
-from journeys.load import parse_journey
+from capacity.config import load_scenarios
+from journeys.blocking import BlockingClient
 from journeys.runner import JourneyRunner
 from target_app.testing import start_target
 
-BUILTIN = Path(__file__).resolve().parents[2] / "journeys" / "builtin.yaml"
-PYTHON_STEPS = {
-    "scenario1": ["login", "list_trips", "get_trip", "create_trip", "get_trip", "update_trip",
-                  "delete_trip"],
-    "scenario2": ["login", "list_trips", "get_trip", "list_plans", "create_plan", "get_plan",
-                  "update_plan", "delete_plan", "day_plans_by_distance"],
-    "scenario3": ["login", "list_trips", "get_trip", "list_plans", "get_plan"],
-}  # fmt: skip
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios.yaml"
 SEEDED_USERS = 20
+_LOGIN, _TRIPS, _TRIP = ("POST", "/login"), ("GET", "/trips"), ("GET", "/trips/[id]")
+_PLANS, _PLAN = "/trips/[id]/plans", "/trips/[id]/plans/[id]"
+# The requests the hand-written Python steps sent, in order, under these names.
+EXPECTED = {
+    "scenario1": [_LOGIN, _TRIPS, _TRIP, ("POST", "/trips"), _TRIP, ("PATCH", "/trips/[id]"),
+                  ("DELETE", "/trips/[id]")],
+    "scenario2": [_LOGIN, _TRIPS, _TRIP, ("GET", _PLANS), ("POST", _PLANS), ("GET", _PLAN),
+                  ("PATCH", _PLAN), ("DELETE", _PLAN), ("GET", "/trips/[id]/days/[day]/plans")],
+    "scenario3": [_LOGIN, _TRIPS, _TRIP, ("GET", _PLANS), ("GET", _PLAN)],
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -30,44 +32,42 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _declarative(base_url: str, scenario: str, passes: int) -> list[tuple[str, str, str | None]]:
-    raw = yaml.safe_load(BUILTIN.read_text())["scenarios"][scenario]
-    journey = parse_journey(
-        raw, source=str(BUILTIN), scenario_name=scenario, base_dir=BUILTIN.parent
-    )
+def _walk(
+    base_url: str, scenario: str, passes: int, overrides: dict[str, object] | None = None
+) -> list[tuple[str, str, str | None]]:
+    journey = load_scenarios(SCENARIOS).scenario(scenario).journey
     seen: list[tuple[str, str, str | None]] = []
     client = BlockingClient(base_url, on_request=lambda m, n, _ms, r: seen.append((m, n, r)))
-    runner = JourneyRunner(journey, client, vu=1, overrides={"seeded_users": SEEDED_USERS})
+    runner = JourneyRunner(
+        journey, client, vu=1, overrides=overrides or {"seeded_users": SEEDED_USERS}
+    )
     for _ in range(passes):
         runner.run()
     client.close()
     return seen
 
 
-def _python(base_url: str, scenario: str) -> list[tuple[str, str, str | None]]:
-    seen: list[tuple[str, str, str | None]] = []
-    client = BlockingClient(base_url, on_request=lambda m, n, _ms, r: seen.append((m, n, r)))
-    run_journey(client, PYTHON_STEPS[scenario], JourneyState.for_user(3))
-    client.close()
-    return seen
-
-
 @pytest.mark.integration
-@pytest.mark.parametrize("scenario", sorted(PYTHON_STEPS))
-def test_a_declarative_journey_never_fails_on_the_real_target(base_url: str, scenario: str) -> None:
+@pytest.mark.parametrize("scenario", sorted(EXPECTED))
+def test_a_built_in_journey_never_fails_on_the_real_target(base_url: str, scenario: str) -> None:
     """Twenty passes of each built-in journey against target_app: no failed request."""
-    seen = _declarative(base_url, scenario, passes=20)
-    assert len(seen) == 20 * len(PYTHON_STEPS[scenario])
+    seen = _walk(base_url, scenario, passes=20)
+    assert len(seen) == 20 * len(EXPECTED[scenario])
     assert [reason for _m, _n, reason in seen if reason] == []
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("scenario", sorted(PYTHON_STEPS))
-def test_a_declarative_journey_sends_what_the_python_steps_sent(
-    base_url: str, scenario: str
-) -> None:
-    """Same requests in the same order under the same statistics names as journeys/steps.py."""
-    assert set(PYTHON_STEPS[scenario]) <= set(STEPS)
-    declarative = [(method, name) for method, name, _r in _declarative(base_url, scenario, 1)]
-    python = [(method, name) for method, name, _r in _python(base_url, scenario)]
-    assert declarative == python
+@pytest.mark.parametrize("scenario", sorted(EXPECTED))
+def test_a_built_in_journey_sends_what_the_python_steps_sent(base_url: str, scenario: str) -> None:
+    """Same requests in the same order under the same statistics names as the old steps."""
+    assert [(method, name) for method, name, _r in _walk(base_url, scenario, 1)] == EXPECTED[
+        scenario
+    ]
+
+
+@pytest.mark.integration
+def test_a_user_the_target_does_not_know_fails_at_login(base_url: str) -> None:
+    """With more seeded users than the target has, login fails with the target's reason."""
+    seen = _walk(base_url, "scenario3", 1, overrides={"seeded_users": 10**6, "user": 999_999})
+    reason = "expected status 200, got 401 (Wrong username or password.)"
+    assert seen == [("POST", "/login", reason)]

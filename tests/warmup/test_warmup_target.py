@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from capacity.config import load_scenarios
 from target_app.testing import call, start_target
 from warmup.cli import main
 from warmup.replay import replay
 
 SCENARIOS = str(Path(__file__).parents[2] / "scenarios.yaml")
-SCENARIO2 = (
-    "login",
-    "list_trips",
-    "get_trip",
-    "list_plans",
-    "create_plan",
-    "get_plan",
-    "update_plan",
-    "delete_plan",
-    "day_plans_by_distance",
-)
+SCENARIO2 = load_scenarios(SCENARIOS).scenario("scenario2").journey
 
 
 @pytest.mark.integration
