@@ -103,7 +103,7 @@ def _plain_run(args: argparse.Namespace) -> None:
         raise UsageError("--plan and --scenario go together (a plain Locust run needs both)")
     _require_dir(args.run_dir)
     record = write_plain_run_record(args.run_dir, args.plan, args.scenario, args.case)
-    steps = ", ".join(str(step["users"]) for step in record["stairs"]["steps"])
+    steps = ", ".join(str(step.users) for step in record.stairs.steps)
     print(f"run.json: written from {args.plan} ({args.scenario}); plateaus held: {steps} users")
     for missing in NOT_AVAILABLE:
         print(f"not available from the history CSV: {missing}")

@@ -11,15 +11,13 @@ CSV as it does for any run without ``intervals.csv``.
 from __future__ import annotations
 
 import csv
-import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+from rundir import HISTORY_CSV, RUN_JSON, ExitReason, PlannedStep, RunRecord, StairsRecord
+from rundir import Thresholds as ThresholdsRecord
 from stairload.errors import InputError, UsageError
 
-HISTORY_CSV = "locust_stats_history.csv"
-RUN_JSON = "run.json"
 MIN_PLATEAU_SECONDS = 3.0
 
 # What a report built this way cannot show, said plainly (stdout and run.json).
@@ -33,7 +31,7 @@ NOT_AVAILABLE = (
 
 def write_plain_run_record(
     run_dir: Path, plan_path: Path, scenario_name: str, case_name: str | None = None
-) -> dict[str, Any]:
+) -> RunRecord:
     """Write ``run_dir/run.json`` for a plain Locust run and return it."""
     from capacity.config import load_scenarios
     from capacity.plan import plan_scenario
@@ -51,45 +49,42 @@ def write_plain_run_record(
             f"{HISTORY_CSV}: no plateau of {MIN_PLATEAU_SECONDS:g} s or more at one user count"
         )
     plan = plan_scenario(suite.inputs(case.dau), scenario.load())
-    record = {
-        "run_id": run_dir.name,
-        "scenario": scenario.name,
-        "case": case.name,
-        "shape": "stairs",
-        "host": "",
-        "workers": 0,
-        "started_at": _iso(origin),
-        "ended_at": _iso(stamps[-1]),
-        "duration_seconds": stamps[-1] - origin,
-        "exit_reason": "completed",
-        "stairs": {
-            "start_users": steps[0]["users"],
-            "end_users": steps[-1]["users"],
-            "total_seconds": stamps[-1] - origin,
-            "steps": steps,
+    record = RunRecord(
+        stairs=StairsRecord(
+            steps=steps,
+            start_users=steps[0].users,
+            end_users=steps[-1].users,
+            total_seconds=stamps[-1] - origin,
+        ),
+        thresholds=ThresholdsRecord(
+            mtt_ms=suite.thresholds.mtt_ms, error_rate=suite.thresholds.error_rate
+        ),
+        run_id=run_dir.name,
+        scenario=scenario.name,
+        case=case.name,
+        host="",
+        started_at=_iso(origin),
+        ended_at=_iso(stamps[-1]),
+        duration_seconds=stamps[-1] - origin,
+        exit_reason=ExitReason.COMPLETED,
+        plan={"case": case.name, "vusers": plan.vusers, "target_tps": plan.target_tps},
+        extras={
+            "source": f"plain Locust run ({HISTORY_CSV}); run.json written by reports build --plan",
+            "not_available": list(NOT_AVAILABLE),
         },
-        "plan": {"case": case.name, "vusers": plan.vusers, "target_tps": plan.target_tps},
-        "thresholds": {
-            "mtt_ms": suite.thresholds.mtt_ms,
-            "error_rate": suite.thresholds.error_rate,
-        },
-        "load_generator": {},
-        "source": f"plain Locust run ({HISTORY_CSV}); run.json written by reports build --plan",
-        "not_available": list(NOT_AVAILABLE),
-    }
-    path = run_dir / RUN_JSON
-    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    )
+    record.dump(run_dir / RUN_JSON)
     return record
 
 
-def plateaus(stamps: list[float], users: list[int]) -> list[dict[str, Any]]:
+def plateaus(stamps: list[float], users: list[int]) -> tuple[PlannedStep, ...]:
     """The steps: stretches of one user count (> 0) lasting at least MIN_PLATEAU_SECONDS.
 
     A step's window runs from its first sample at that count (``ramp_end_s``) to its last
     (``end_s``); it starts where the previous step ended.
     """
     origin = stamps[0]
-    steps: list[dict[str, Any]] = []
+    steps: list[PlannedStep] = []
     first = 0
     for index in range(1, len(stamps) + 1):
         if index < len(stamps) and users[index] == users[first]:
@@ -97,16 +92,16 @@ def plateaus(stamps: list[float], users: list[int]) -> list[dict[str, Any]]:
         last = index - 1
         if users[first] > 0 and stamps[last] - stamps[first] >= MIN_PLATEAU_SECONDS:
             steps.append(
-                {
-                    "step": len(steps) + 1,
-                    "users": users[first],
-                    "start_s": steps[-1]["end_s"] if steps else 0.0,
-                    "ramp_end_s": stamps[first] - origin,
-                    "end_s": stamps[last] - origin,
-                }
+                PlannedStep(
+                    step=len(steps) + 1,
+                    users=users[first],
+                    start_s=steps[-1].end_s if steps else 0.0,
+                    ramp_end_s=stamps[first] - origin,
+                    end_s=stamps[last] - origin,
+                )
             )
         first = index
-    return steps
+    return tuple(steps)
 
 
 def _history(path: Path) -> tuple[list[float], list[int]]:

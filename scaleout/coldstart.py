@@ -45,11 +45,12 @@ def replay_latencies(
 ) -> list[float]:
     """Latencies (ms) of ``requests`` journey requests, one thread, in the order sent."""
     from capacity.config import load_scenarios
-    from journeys import STEPS
     from warmup.replay import replay
 
-    steps = load_scenarios(scenarios_path, known_steps=STEPS).scenario(scenario).steps
-    result = replay(base_url, steps, requests=requests, concurrency=1, users=users, max_failures=0)
+    journey = load_scenarios(scenarios_path).scenario(scenario).journey
+    result = replay(
+        base_url, journey, requests=requests, concurrency=1, users=users, max_failures=0
+    )
     if result.failures:
         raise instances.InstanceError(
             f"{base_url}: {result.failures} of {result.requests} requests failed "

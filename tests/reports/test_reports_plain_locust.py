@@ -11,6 +11,7 @@ import pytest
 
 from reports.cli import main
 from reports.plain_locust import plateaus
+from rundir import PlannedStep
 from target_app.testing import start_target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,10 +43,10 @@ def test_plateaus_are_stretches_of_one_user_count() -> None:
     """Ramp seconds are skipped; each held count becomes a step starting where the last ended."""
     stamps = [100.0 + second for second in range(12)]
     users = [1, 2, 2, 2, 2, 2, 3, 4, 4, 4, 4, 4]
-    assert plateaus(stamps, users) == [
-        {"step": 1, "users": 2, "start_s": 0.0, "ramp_end_s": 1.0, "end_s": 5.0},
-        {"step": 2, "users": 4, "start_s": 5.0, "ramp_end_s": 7.0, "end_s": 11.0},
-    ]
+    assert plateaus(stamps, users) == (
+        PlannedStep(step=1, users=2, start_s=0.0, ramp_end_s=1.0, end_s=5.0),
+        PlannedStep(step=2, users=4, start_s=5.0, ramp_end_s=7.0, end_s=11.0),
+    )
 
 
 @pytest.mark.integration

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from journeys import STEPS, BlockingClient, JourneyState, run_journey
+from capacity.config import load_scenarios
+from journeys.blocking import BlockingClient
+from journeys.runner import JourneyRunner
 from scaleout.coldstart import measure_cold_start
 from scaleout.instances import Instance, launch, stop, wait_until_answering
 
@@ -22,17 +24,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("javac") is None, reason="needs a JDK: make jvm-target"),
 ]
 REPO = Path(__file__).resolve().parents[2]
-SCENARIO2 = (
-    "login",
-    "list_trips",
-    "get_trip",
-    "list_plans",
-    "create_plan",
-    "get_plan",
-    "update_plan",
-    "delete_plan",
-    "day_plans_by_distance",
-)
+SCENARIO2 = load_scenarios(REPO / "scenarios.yaml").scenario("scenario2").journey
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +82,6 @@ def test_make_target_builds_a_runnable_jar(jar: Path) -> None:
 
 def test_scenario2_journeys_pass(start_jvm: Callable[..., Instance]) -> None:
     """Ten scenario-2 journeys (nine requests each, with their body checks) all succeed."""
-    assert set(SCENARIO2) <= set(STEPS)
     instance = start_jvm()
     failures: list[str] = []
     client = BlockingClient(
@@ -99,7 +90,10 @@ def test_scenario2_journeys_pass(start_jvm: Callable[..., Instance]) -> None:
     )
     try:
         for user in range(1, 11):
-            run_journey(client, SCENARIO2, JourneyState.for_user(user, random.Random(user)))
+            runner = JourneyRunner(
+                SCENARIO2, client, vu=user, rng=random.Random(user), overrides={"seeded_users": 50}
+            )
+            assert runner.run() is None
     finally:
         client.close()
     assert failures == []
