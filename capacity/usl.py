@@ -230,7 +230,7 @@ def _distrust(model: UslModel) -> str | None:
     if len(points) < MIN_POINTS:
         return f"only {len(points)} plateaus (need at least {MIN_POINTS})"
     if model.r2 is None or model.r2 < MIN_R2:
-        return f"R^2 {model.r2:.3f} is below {MIN_R2:g}"
+        return f"R^2 {model.r2 or 0.0:.3f} is below {MIN_R2:g}"
     worst = max(points, key=lambda point: abs(model.tps_at(point.users) / point.tps - 1.0))
     error = model.tps_at(worst.users) / worst.tps - 1.0  # type: ignore[operator]
     if abs(error) > MAX_RELATIVE_ERROR:
