@@ -148,6 +148,27 @@ class IntervalBook:
             done.setdefault(second, {})[(method, name)] = self.buckets.pop(key)
         return done
 
+    def pop_open_seconds(
+        self, first_open: int, last_second: int
+    ) -> tuple[dict[int, dict[tuple[str, str], Bucket]], int]:
+        """The buckets of seconds ``first_open``..``last_second``, and how many arrived late.
+
+        A bucket of a second before ``first_open`` (already written: its requests were
+        reported after the second closed, by a lagging process) is never dropped: it is
+        merged into ``first_open``, so totals stay exact, and its requests are counted.
+        """
+        done = self.pop_through(last_second)
+        late = 0
+        for second in [second for second in done if second < first_open]:
+            for key, bucket in done.pop(second).items():
+                late += bucket.requests
+                target = done.setdefault(first_open, {})
+                if key in target:
+                    target[key].merge(bucket)
+                else:
+                    target[key] = bucket
+        return done, late
+
     def pop_users_through(self, last_second: int) -> dict[int, int]:
         """Remove and return the user counts up to ``last_second``."""
         done = {s: c for s, c in self.users.items() if s <= last_second}

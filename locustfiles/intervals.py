@@ -41,6 +41,7 @@ class IntervalRecorder:
         self.listeners: list[SecondListener] = []
         self._worker_upto: dict[str, int] = {}
         self._written_through = -1
+        self.late_requests = 0  # reported after their second was written; filed in the next
         self.target_cpu: dict[int, float] = {}  # filled by TargetCpu for an embedded target
         self._last_users = 0
         self._file: Any = None
@@ -144,7 +145,8 @@ class IntervalRecorder:
             return
         state = runtime(self.environment)
         stairs = run_context(self.environment).stairs
-        named_by_second = self.book.pop_through(last_second)
+        named_by_second, late = self.book.pop_open_seconds(self._written_through + 1, last_second)
+        self.late_requests += late
         users_by_second = self.book.pop_users_through(last_second)
         rows: list[IntervalRow] = []
         for second in range(self._written_through + 1, last_second + 1):
@@ -174,6 +176,8 @@ class IntervalRecorder:
             return
         held = [key[0] for key in self.book.buckets] + list(self.book.users)
         last = max([*held, math.floor(runtime(self.environment).elapsed()) - 1])
+        if self.book.buckets:  # late ones of written seconds need one more second to go in
+            last = max(last, self._written_through + 1)
         self.write_through(last)
         if self._file is not None:
             self._file.close()

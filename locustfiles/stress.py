@@ -24,6 +24,7 @@ from locust.runners import MasterRunner, WorkerRunner
 from alarms import AlarmMonitor, webhook_notifier
 from livemetrics import LiveMetrics, serve_live_metrics
 from locustfiles.context import add_arguments
+from locustfiles.final_stats import rewrite_locust_csvs
 from locustfiles.handshake import MasterHandshake, WorkerHandshake
 from locustfiles.intervals import IntervalRecorder
 from locustfiles.loadgen import LoadGeneratorHealth
@@ -91,6 +92,9 @@ def _on_init(environment: Any, **_: Any) -> None:
     state.on_start.append(
         lambda _t0: _write_record(environment, ended_at=None, exit_reason=ExitReason.RUNNING)
     )
+    # Locust fires ``quit`` after the master got the workers' final reports (``quitting``
+    # comes before them): the last seconds and Locust's own CSVs are written only then.
+    environment.events.quit.add_listener(lambda **_: _on_quit(environment))
 
 
 def _install_on_worker(environment: Any, **_: Any) -> None:
@@ -102,20 +106,33 @@ def _install_on_worker(environment: Any, **_: Any) -> None:
 @events.quitting.add_listener
 def _on_quitting(environment: Any, **_: Any) -> None:
     state = runtime(environment)
+    state.extras["ended_elapsed"] = state.elapsed()
     for part in ("health", "target_cpu"):
         if part in state.extras:
             state.extras[part].stop()
+
+
+def _on_quit(environment: Any) -> None:
+    state = runtime(environment)
     recorder = state.extras.get("recorder")
     if recorder is None or state.t0 is None:
         return
     recorder.flush()
     if "metrics" in state.extras:
         state.extras["metrics"].close()
+    rewrite_locust_csvs(environment)
+    if recorder.late_requests:
+        _log.warning(
+            "%d requests were reported after their second was written (the load generator "
+            "lagged); they are counted in the next second",
+            recorder.late_requests,
+        )
     monitor = state.extras.get("alarms")
     if monitor is not None:
         monitor.close()
     stairs = run_context(environment).stairs
-    finished = state.elapsed() >= stairs.total_seconds - 1.0
+    ended_elapsed = state.extras.get("ended_elapsed", state.elapsed())
+    finished = ended_elapsed >= stairs.total_seconds - 1.0
     _write_record(
         environment,
         ended_at=time.time(),
@@ -147,7 +164,13 @@ def _write_record(environment: Any, *, ended_at: float | None, exit_reason: Exit
         started=state.t0,
         ended_at=ended_at,
         exit_reason=exit_reason,
-        load_generator=state.extras["health"].record(),
+        load_generator=_load_generator(state.extras),
         user_classes=[cls.__name__ for cls in environment.user_classes],
     )
     record.dump(Path(context.run_dir) / RUN_JSON)
+
+
+def _load_generator(extras: dict[str, Any]) -> dict[str, Any]:
+    recorder = extras.get("recorder")
+    late = recorder.late_requests if recorder is not None else 0
+    return {**extras["health"].record(), "late_requests": late}

@@ -77,3 +77,17 @@ def test_merged_workers_equal_one_process() -> None:
             second, 0.0, expected[second], 10, 10
         )
     assert master.pop_users_through(0) == {0: 10}
+
+
+def test_a_late_bucket_is_filed_in_the_first_open_second() -> None:
+    """Requests reported after their second was written go into the next one, counted."""
+    book = IntervalBook()
+    book.add(3, "GET", "/a", 10.0, failed=False)
+    book.add(3, "GET", "/a", 30.0, failed=True)
+    book.add(5, "GET", "/a", 50.0, failed=False)
+    seconds, late = book.pop_open_seconds(5, 6)
+    assert late == 2
+    assert list(seconds) == [5]
+    bucket = seconds[5][("GET", "/a")]
+    assert (bucket.requests, bucket.failures, bucket.total_ms) == (3, 1, 90.0)
+    assert book.buckets == {}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from exact_totals import assert_exact_totals
 from stressrun_helpers import ROOT
 
 pytestmark = pytest.mark.integration
@@ -111,6 +112,7 @@ def test_a_rule_goes_to_alarm_and_back_to_ok_and_both_messages_arrive(
     ]
     assert [change["new_state"] for change in changes] == ["ALARM", "OK"]
     assert url not in (tmp_path / "run" / "alarms.jsonl").read_text() + result.stdout
+    assert_exact_totals(tmp_path / "run")
 
 
 def test_a_dead_webhook_does_not_break_the_run(scenarios_file: Path, tmp_path: Path) -> None:
@@ -123,4 +125,5 @@ def test_a_dead_webhook_does_not_break_the_run(scenarios_file: Path, tmp_path: P
     assert [change["new_state"] for change in changes] == ["ALARM", "OK"]
     record = json.loads((tmp_path / "run" / "run.json").read_text())
     assert record["exit_reason"] == "completed"
+    assert_exact_totals(tmp_path / "run")
     assert "webhook" in (result.stdout + result.stderr).lower()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from exact_totals import assert_exact_totals
 from stressrun_helpers import ROOT
 
 from target_app.testing import launch_target
@@ -65,6 +66,7 @@ def test_a_worker_killed_mid_run_is_reported_and_the_run_completes(tmp_path: Pat
     assert record["exit_reason"] == "completed"
     lost = record["load_generator"]["lost_workers"]
     assert any(entry["reason"] == "process exited (-9)" for entry in lost), lost
+    assert_exact_totals(run_dir)
 
 
 def test_a_target_that_goes_down_fails_the_verdict_but_keeps_the_run(tmp_path: Path) -> None:
@@ -106,3 +108,4 @@ def test_a_target_that_goes_down_fails_the_verdict_but_keeps_the_run(tmp_path: P
     assert any("connection error" in row["Error"] for row in failures), failures
     # the method and name are their own columns: the message does not repeat them
     assert not any(f"{row['Method']} {row['Name']}:" in row["Error"] for row in failures), failures
+    assert_exact_totals(run_dir)

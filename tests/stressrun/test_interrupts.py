@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from exact_totals import assert_exact_totals
 from stressrun_helpers import ROOT
 
 SMOKE_ARGS = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300"]
@@ -61,6 +62,7 @@ def test_sigterm_leaves_a_complete_run_directory_and_no_process(tmp_path: Path) 
     with intervals.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and rows[-1]["name"] == "Total"
+    assert_exact_totals(run_dir)
     for name in ("locust.html", "locust_stats.csv", "report.html", "summary.json"):
         assert (run_dir / name).stat().st_size > 0, name
     assert "SIGTERM: stopping the run" in output

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from exact_totals import assert_exact_totals
 from stressrun_helpers import ROOT, SMOKE, read_run
 
 pytestmark = pytest.mark.integration
@@ -53,6 +54,7 @@ def _check_stairs(run_dir: Path, workers: int) -> None:
             assert step["start_s"] - 1 < first <= step["start_s"] + 2, (step, first)
     assert sum(int(row["requests"]) for row in totals) > 1_000
     assert sum(int(row["failures"]) for row in totals) == 0
+    assert_exact_totals(run_dir)
     # the embedded target's CPU, sampled from outside it: every second has a value
     cpu = [float(row["target_cpu_percent"]) for row in totals]
     assert all(0 <= percent <= 400 for percent in cpu) and max(cpu) > 1

@@ -1,0 +1,41 @@
+"""Locust's own CSV totals rewritten from its final statistics when the run ends.
+
+Locust writes ``locust_stats.csv`` (and the failures and exceptions files) from a
+background loop once a second and never again at exit, so the file misses what completed
+in the last second and, distributed, the workers' final reports, which reach the master
+only while it quits. Rewritten here from the final ``environment.stats``, with Locust's
+own formatter, the file holds the same totals Locust prints and ``intervals.csv`` holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
+
+
+def rewrite_locust_csvs(environment: Any) -> None:
+    """Rewrite ``<csv_prefix>_stats.csv``, ``_failures.csv`` and ``_exceptions.csv`` (atomic)."""
+    prefix = getattr(environment.parsed_options, "csv_prefix", None)
+    if not prefix:
+        return
+    formatter = StatsCSV(environment, PERCENTILES_TO_REPORT)
+    for suffix, write in (
+        ("_stats.csv", formatter.requests_csv),
+        ("_failures.csv", formatter.failures_csv),
+        ("_exceptions.csv", formatter.exceptions_csv),
+    ):
+        _replace(Path(f"{prefix}{suffix}"), write)
+
+
+def _replace(path: Path, write: Callable[[Any], None]) -> None:
+    # A new file moved over the old one: Locust's writer keeps its handle on the old one,
+    # so a last write of its loop cannot bring the stale numbers back.
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("w", newline="", encoding="utf-8") as handle:
+        write(csv.writer(handle))
+    os.replace(partial, path)

@@ -1,0 +1,75 @@
+"""Whether ``intervals.csv`` and Locust's own ``locust_stats.csv`` count the same requests.
+
+Both come from the same request events, so a finished run must agree exactly on requests
+and failures, and on the mean response time within the rounding of ``intervals.csv``
+(3 decimals per second). Read as a stream: memory does not grow with the run's length.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+MEAN_TOLERANCE_MS = 0.001
+"""Half a unit of the 3rd decimal each second averages to at most this over the run."""
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A run's totals as one file states them."""
+
+    requests: int
+    failures: int
+    mean_ms: float | None
+
+
+def interval_totals(run_dir: Path) -> Totals:
+    """The sum of the ``Total`` rows of ``intervals.csv``, its mean weighted by requests."""
+    requests = failures = 0
+    weighted_ms = 0.0
+    with (Path(run_dir) / "intervals.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["name"] != "Total" or not row["requests"]:
+                continue
+            count = int(row["requests"])
+            requests += count
+            failures += int(row["failures"])
+            if count:
+                weighted_ms += float(row["mean_ms"]) * count
+    return Totals(requests, failures, weighted_ms / requests if requests else None)
+
+
+def locust_totals(run_dir: Path) -> Totals:
+    """The ``Aggregated`` row of Locust's own ``locust_stats.csv``."""
+    with (Path(run_dir) / "locust_stats.csv").open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "Aggregated":
+                requests = int(row["Request Count"])
+                mean = float(row["Average Response Time"]) if requests else None
+                return Totals(requests, int(row["Failure Count"]), mean)
+    return Totals(0, 0, None)
+
+
+def totals_differences(run_dir: Path) -> list[str]:
+    """Each way the two files disagree, as a sentence; empty when they agree."""
+    ours, theirs = interval_totals(run_dir), locust_totals(run_dir)
+    differences = []
+    if ours.requests != theirs.requests:
+        differences.append(
+            f"requests: intervals.csv {ours.requests}, locust_stats.csv {theirs.requests}"
+        )
+    if ours.failures != theirs.failures:
+        differences.append(
+            f"failures: intervals.csv {ours.failures}, locust_stats.csv {theirs.failures}"
+        )
+    ours_ms, theirs_ms = ours.mean_ms, theirs.mean_ms
+    if (
+        ours_ms is not None
+        and theirs_ms is not None
+        and abs(ours_ms - theirs_ms) > MEAN_TOLERANCE_MS
+    ):
+        differences.append(
+            f"mean: intervals.csv {ours_ms:.4f} ms, locust_stats.csv {theirs_ms:.4f} ms"
+        )
+    return differences
