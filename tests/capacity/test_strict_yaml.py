@@ -1,0 +1,55 @@
+"""capacity.strict_yaml: configuration YAML without aliases, duplicates or unbounded size."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from capacity.strict_yaml import MAX_BYTES, StrictYamlError, load_text, read_text
+
+_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+    f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(9)
+)
+
+
+def test_plain_documents_load() -> None:
+    """Mappings, lists and scalars load as with safe_load."""
+    assert load_text("a: 1\nb: {c: [2, 3]}\n") == {"a": 1, "b": {"c": [2, 3]}}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x 1\nb: 2\n", "line 1, column 4: YAML anchors are not allowed (got &x)"),
+        ("a: 1\nb: *x\n", "line 2, column 4: YAML aliases are not allowed (got *x)"),
+        ("a: 1\nb: 2\na: 3\n", "line 3: duplicate key 'a' (first at line 1)"),
+        ("s:\n  x:\n    y: 1\n    y: 2\n", "line 4: duplicate key 'y' (first at line 3)"),
+        ("[" * 50_000, "is nested too deeply"),
+        ("? [1]\n: 2\n", "line 1, column 3: a mapping key must be a plain value"),
+    ],
+)
+def test_refused_documents_name_line_and_column(text: str, message: str) -> None:
+    """Anchors, aliases, duplicate keys, deep nesting: one message with the place."""
+    with pytest.raises(StrictYamlError) as caught:
+        load_text(text)
+    assert str(caught.value) == message
+
+
+def test_an_alias_bomb_is_refused_before_expansion() -> None:
+    """A billion-laughs document fails at its first anchor, in milliseconds."""
+    started = time.perf_counter()
+    with pytest.raises(StrictYamlError, match="anchors are not allowed"):
+        load_text(_BOMB)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_file_over_the_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    """A file larger than MAX_BYTES is refused after reading MAX_BYTES + 1 bytes."""
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# " + b"x" * MAX_BYTES + b"\n")
+    with pytest.raises(StrictYamlError, match="is larger than 1,000,000 bytes"):
+        read_text(big)
