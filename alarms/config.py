@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import zoneinfo
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -70,6 +71,8 @@ class AlarmRule:
     evaluation_periods: int
     datapoints_to_alarm: int
     treat_missing_data: MissingData
+    abort: bool = False
+    """Stop the run when this rule enters ALARM (k6's ``abortOnFail``)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,20 @@ class AlarmSettings:
     language: Language = Language.KO
     link: str = ""
     rules: tuple[AlarmRule, ...] = ()
+
+    def with_abort_on(self, names: tuple[str, ...], source: str = "--abort-on") -> AlarmSettings:
+        """The same rules, those named also aborting the run; an unknown name is an error."""
+        known = [rule.name for rule in self.rules]
+        for name in names:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                allowed = ", ".join(known) if known else "none configured"
+                raise ConfigError(
+                    source, "", f"no alarm rule named {name!r} (rules: {allowed}){hint}"
+                )
+        rules = tuple(replace(rule, abort=rule.abort or rule.name in names) for rule in self.rules)
+        return replace(self, rules=rules)
 
     def with_time_scale(self, time_scale: float) -> AlarmSettings:
         """The same rules with every period multiplied by ``time_scale`` (at least 1 s)."""
@@ -102,6 +119,7 @@ _RULE_KEYS = (
     "evaluation_periods",
     "datapoints_to_alarm",
     "treat_missing_data",
+    "abort",
 )
 
 
@@ -167,6 +185,7 @@ def _rule(fields: Fields) -> AlarmRule:
         evaluation_periods=evaluation_periods,
         datapoints_to_alarm=datapoints_to_alarm,
         treat_missing_data=fields.choice("treat_missing_data", MissingData, MissingData.MISSING),
+        abort=fields.flag("abort"),
     )
 
 

@@ -56,8 +56,11 @@ class AlarmMonitor:
         notifier: Notifier | None = None,
         *,
         clock: Callable[[], float] = time.time,
+        on_abort: Callable[[Transition], None] | None = None,
     ) -> None:
         self.settings = settings
+        self._on_abort = on_abort
+        self.aborted_by: Transition | None = None
         self.path = Path(run_dir) / ALARMS_JSONL
         self._notifier = notifier
         self._clock = clock
@@ -99,9 +102,18 @@ class AlarmMonitor:
     def _announce(self, transition: Transition) -> None:
         self.transitions.append(transition)
         changed_at = datetime.fromtimestamp(self._clock(), UTC)
-        self._append(transition, changed_at)
+        aborts = (
+            transition.rule.abort
+            and transition.new_state is AlarmState.ALARM
+            and self.aborted_by is None
+        )
+        self._append(transition, changed_at, aborts=aborts)
         if self._notifier is not None:
             self._notifier.notify(self.payload(transition, changed_at))
+        if aborts:
+            self.aborted_by = transition
+            if self._on_abort is not None:
+                self._on_abort(transition)
 
     def payload(self, transition: Transition, changed_at: datetime) -> dict[str, object]:
         """The Slack payload announcing ``transition``."""
@@ -117,7 +129,7 @@ class AlarmMonitor:
         )
         return slack_payload(message, settings.language, settings.time_zone)
 
-    def _append(self, transition: Transition, changed_at: datetime) -> None:
+    def _append(self, transition: Transition, changed_at: datetime, *, aborts: bool) -> None:
         rule = transition.rule
         record = {
             "time_s": transition.time_s,
@@ -132,6 +144,8 @@ class AlarmMonitor:
             "period_seconds": rule.period_seconds,
             "datapoints": list(transition.datapoints),
         }
+        if aborts:
+            record["aborts_run"] = True
         try:
             with self.path.open("a", encoding="utf-8") as file:
                 file.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -114,6 +114,15 @@ class Fields:
             raise self.error(key, f"must be <= {maximum}{why_maximum}", value)
         return value
 
+    def flag(self, key: str, *, default: bool = False) -> bool:
+        """A true/false value (``default`` when absent)."""
+        value = self.raw.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.error(key, "must be true or false", value)
+        return value
+
     def increasing_wholes(self, key: str) -> tuple[int, ...]:
         """An optional list of whole numbers >= 1, strictly increasing (empty when absent)."""
         value = self.raw.get(key)

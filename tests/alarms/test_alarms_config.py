@@ -124,6 +124,10 @@ def test_optional_rule_keys_take_cloudwatch_defaults() -> None:
             _with(threshold=float("inf")),
             "scenarios.yaml: alarms.rules[0].threshold: must be a finite number (got inf)",
         ),
+        (
+            _with(abort="yes"),
+            "scenarios.yaml: alarms.rules[0].abort: must be true or false (got 'yes')",
+        ),
         (_with(name=...), "scenarios.yaml: alarms.rules[0].name: is required"),
         (
             {"rules": [RULE, RULE]},
@@ -165,3 +169,21 @@ def test_time_scale_shrinks_periods_to_at_least_one_second() -> None:
     settings = parse_alarms(_with(), "s.yaml")
     assert settings.with_time_scale(0.05).rules[0].period_seconds == 3
     assert settings.with_time_scale(0.001).rules[0].period_seconds == 1
+
+
+def test_abort_defaults_to_false_and_reads_true() -> None:
+    """abort is off unless the rule says abort: true."""
+    assert parse_alarms(_with(), "s.yaml").rules[0].abort is False
+    assert parse_alarms(_with(abort=True), "s.yaml").rules[0].abort is True
+
+
+def test_abort_on_names_rules_and_refuses_unknown_ones() -> None:
+    """--abort-on NAME turns abort on for that rule; an unknown name is one error."""
+    settings = parse_alarms(_with(), "s.yaml")
+    assert settings.with_abort_on(("MTT over target",)).rules[0].abort is True
+    with pytest.raises(ConfigError) as caught:
+        settings.with_abort_on(("MTT over targt",))
+    assert str(caught.value) == (
+        "--abort-on: no alarm rule named 'MTT over targt' (rules: MTT over target); "
+        "did you mean 'MTT over target'?"
+    )

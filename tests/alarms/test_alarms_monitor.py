@@ -232,3 +232,24 @@ def test_a_file_webhook_url_is_refused_for_the_run(
         "alarm webhook not used: SLACK_WEBHOOK_URL must be an http:// or https:// URL "
         "(got scheme 'file'); alarms are recorded only"
     ]
+
+
+def test_an_abort_rule_calls_back_once_on_alarm(tmp_path: Path) -> None:
+    """A rule with abort: true calls on_abort at its first ALARM and marks the record."""
+    settings = SETTINGS.with_abort_on(("MTT over target",))
+    aborted: list[str] = []
+    monitor = AlarmMonitor(
+        settings, tmp_path, None, on_abort=lambda change: aborted.append(change.reason)
+    )
+    _run(monitor, [600.0] * 4 + [100.0] * 4 + [600.0] * 5)
+    assert len(aborted) == 1
+    assert monitor.aborted_by is not None and monitor.aborted_by.time_s == 4
+    assert [r.get("aborts_run", False) for r in _records(tmp_path)] == [True, False, False]
+
+
+def test_a_rule_without_abort_never_calls_back(tmp_path: Path) -> None:
+    """Without abort, ALARM is recorded and the run goes on."""
+    aborted: list[object] = []
+    monitor = AlarmMonitor(SETTINGS, tmp_path, None, on_abort=aborted.append)
+    _run(monitor, [600.0] * 5)
+    assert aborted == [] and monitor.aborted_by is None
