@@ -14,10 +14,13 @@ in). To run your own locustfile's classes instead, add it to ``-f`` and name it 
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
 
+import gevent
 from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
@@ -74,7 +77,10 @@ def _on_init(environment: Any, **_: Any) -> None:
     state = runtime(environment)
     if isinstance(environment.runner, MasterRunner):
         state.extras["handshake"] = MasterHandshake(environment, context.suite.source)
-    state.extras.update(recorder=recorder, health=health)
+    state.extras.update(recorder=recorder, health=health, parent_pid=os.getppid())
+    # Locust installs its SIGTERM handler only after a shape run ends; until then SIGTERM
+    # (the runner's death, see stressrun.lifeline) would kill the master mid-write.
+    gevent.signal_handler(signal.SIGTERM, _stop_gracefully, environment)
     # The orchestrator feeds target_cpu.csv for the embedded target, --target-pid or
     # --target-cpu-prometheus; without a feed the file never appears and the column stays empty.
     if context.run_dir is not None:
@@ -101,6 +107,15 @@ def _install_on_worker(environment: Any, **_: Any) -> None:
     state = runtime(environment)
     state.context = None  # reload from the options the master just sent
     install_user_classes(environment, run_context(environment))
+
+
+def _stop_gracefully(environment: Any) -> None:
+    _log.info("SIGTERM: stopping the run")
+    runner = environment.runner
+    if runner.shape_greenlet is not None:
+        runner.shape_greenlet.kill(block=False)  # the shape "completes": Locust quits in order
+    else:
+        gevent.spawn(runner.quit)
 
 
 @events.quitting.add_listener
@@ -133,11 +148,11 @@ def _on_quit(environment: Any) -> None:
     stairs = run_context(environment).stairs
     ended_elapsed = state.extras.get("ended_elapsed", state.elapsed())
     finished = ended_elapsed >= stairs.total_seconds - 1.0
-    _write_record(
-        environment,
-        ended_at=time.time(),
-        exit_reason=ExitReason.COMPLETED if finished else ExitReason.INTERRUPTED,
-    )
+    if os.getppid() != state.extras["parent_pid"]:
+        reason = ExitReason.RUNNER_LOST  # the runner was killed; the kernel stopped us too
+    else:
+        reason = ExitReason.COMPLETED if finished else ExitReason.INTERRUPTED
+    _write_record(environment, ended_at=time.time(), exit_reason=reason)
 
 
 def _serve_metrics(environment: Any, context: Any, monitor: AlarmMonitor | None) -> LiveMetrics:

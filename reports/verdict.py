@@ -33,9 +33,12 @@ _EXIT_NOTES = {
     ExitReason.TARGET_UNREACHABLE: "The run stopped because the target was unreachable.",
     ExitReason.ERROR: "The run stopped on an error.",
     ExitReason.ABORTED: "The run was stopped by an alarm rule with abort.",
-    ExitReason.STARTING: "run.json still says 'starting': the run never recorded its end "
-    "(killed?).",
-    ExitReason.RUNNING: "run.json still says 'running': the run never recorded its end (killed?).",
+    ExitReason.RUNNER_LOST: "The run ended abruptly: its runner was killed, and its target, "
+    "master and workers stopped with it.",
+    ExitReason.STARTING: "The run ended abruptly: run.json still says 'starting' (its "
+    "processes were killed before it recorded its end).",
+    ExitReason.RUNNING: "The run ended abruptly: run.json still says 'running' (its "
+    "processes were killed before it recorded its end).",
 }
 
 

@@ -16,6 +16,7 @@ class ExitReason(StrEnum):
     TARGET_UNREACHABLE = "target_unreachable"
     ERROR = "error"  # Locust stopped before the run started
     ABORTED = "aborted"  # an alarm rule with ``abort`` stopped the run
+    RUNNER_LOST = "runner_lost"  # the runner was killed; its children stopped with it
 
     @property
     def finished(self) -> bool:

@@ -1,7 +1,8 @@
 """Start the target, Locust's master and workers, watch them, stop them all, build the report.
 
-Children run in their own sessions, so Ctrl-C reaches only this process, which then stops
-the run in order: Locust's master first (it writes its HTML, intervals and run.json and
+Children run in their own sessions, so Ctrl-C reaches only this process, and die with it
+even when it is killed (``stressrun.lifeline``). On Ctrl-C or SIGTERM it stops the run in
+order: Locust's master first (it writes its HTML, intervals and run.json and
 tells the workers to quit), then stragglers, then the embedded target.
 """
 
@@ -19,7 +20,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import locustfiles
 from locustfiles.context import RunContext
@@ -40,6 +41,7 @@ from rundir import (
 from stairload import exitcodes
 from stairload.errors import StairloadError
 from stressrun.console import console_worthy
+from stressrun.lifeline import dies_with_parent
 from stressrun.machine_load import MachineLoad
 from stressrun.options import to_locust_argv
 from stressrun.preview import draw_stairs
@@ -175,7 +177,10 @@ def _start_target(request: RunRequest) -> Any:
     )
     try:
         target = launch_target(
-            directory, users=request.args.target_users, workers=_target_workers(request)
+            directory,
+            users=request.args.target_users,
+            workers=_target_workers(request),
+            preexec_fn=dies_with_parent(),
         )
     except Exception as error:  # any start failure (timeout, crash) is reported alike
         print(
@@ -276,17 +281,20 @@ def _run_locust(
                 f"(python -m stressrun worker --master HOST:{port})",
                 flush=True,
             )
-    children.master = subprocess.Popen(
-        _locust_command(request, host, role),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        start_new_session=True,
-    )
-    log = (run_dir / LOCUST_LOG).open("w", encoding="utf-8")
+    # The master writes to its log file, never to a pipe: if this process dies, the master
+    # still finishes its run directory instead of failing on a broken pipe.
+    log_path = run_dir / LOCUST_LOG
+    with log_path.open("w", encoding="utf-8") as log:
+        children.master = subprocess.Popen(
+            _locust_command(request, host, role),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            preexec_fn=dies_with_parent(),
+        )
     quiet = not args.full_stats
-    tee = threading.Thread(target=_tee, args=(children.master.stdout, log, quiet), daemon=True)
+    tee = threading.Thread(target=_follow, args=(log_path, children.master, quiet), daemon=True)
     tee.start()
     for index in range(1, args.workers + 1):
         worker_role = ["--worker", "--master-host", master_host, "--master-port", str(port)]
@@ -297,22 +305,40 @@ def _run_locust(
                 stdout=worker_output,
                 stderr=subprocess.STDOUT,
                 env=env,
-                start_new_session=True,
+                preexec_fn=dies_with_parent(),
             )
         )
     _watch(children, stop, started=time.time())
     tee.join(timeout=5)
-    log.close()
     return int(children.master.returncode)
 
 
-def _tee(stream: TextIO, log: TextIO, quiet: bool) -> None:
-    for line in stream:
-        if not quiet or console_worthy(line):
+def _follow(log_path: Path, process: subprocess.Popen[str], quiet: bool) -> None:
+    """Echo the master's log file to the console, whole lines, until the master exits.
+
+    ``quiet`` echoes only the lines worth a console (``stressrun.console``).
+    """
+
+    def echo(line: str) -> None:
+        if line and (not quiet or console_worthy(line)):
             sys.stdout.write(line)
             sys.stdout.flush()
-        log.write(line)
-        log.flush()
+
+    with log_path.open(encoding="utf-8", errors="replace") as log:
+        pending = ""
+        while True:
+            chunk = log.readline()
+            if chunk:
+                pending += chunk
+                if pending.endswith("\n"):
+                    echo(pending)
+                    pending = ""
+                continue
+            if process.poll() is not None:
+                for line in (pending + log.read()).splitlines(keepends=True):
+                    echo(line)
+                return
+            time.sleep(0.1)
 
 
 def _watch(children: _Children, stop: _Stop, started: float) -> None:

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +80,12 @@ def launch_target(
     require_warmup: bool = False,
     workers: int = 1,
     command_prefix: Sequence[str] = (),
+    preexec_fn: Callable[[], None] | None = None,
 ) -> TargetProcess:
     """Start the target with its database and log in directory; return once it answers.
 
-    command_prefix runs the server through another command, e.g. ("taskset", "-c", "0").
+    command_prefix runs the server through another command, e.g. ("taskset", "-c", "0");
+    preexec_fn runs in the child before it starts (e.g. ``stressrun.lifeline``).
     """
     port = free_port()
     db_path = directory / "target.db"
@@ -102,7 +104,9 @@ def launch_target(
     if require_warmup:
         command.append("--require-warmup")
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn
+        )
     target = TargetProcess(f"http://127.0.0.1:{port}", db_path, log_path, process)
     try:
         _wait_until_answering(target)
