@@ -61,7 +61,9 @@ def context_from_options(options: Any) -> RunContext:
         run_dir=Path(options.run_dir) if options.run_dir else None,
         seeded_users=options.target_users,
         user_locustfile=_user_locustfile(options, scenario),
-        alarms=parse_alarms(suite.alarms_raw, suite.source).with_time_scale(options.time_scale),
+        alarms=parse_alarms(suite.alarms_raw, suite.source)
+        .with_time_scale(options.time_scale)
+        .with_abort_on(tuple(getattr(options, "abort_on", None) or ())),
         options=options,
     )
 

@@ -25,6 +25,8 @@ from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
 from alarms import AlarmMonitor, webhook_notifier
+from alarms.state import Transition
+from capacity.stairs import stage_at
 from livemetrics import LiveMetrics, serve_live_metrics
 from locustfiles.context import add_arguments
 from locustfiles.final_stats import rewrite_locust_csvs
@@ -39,6 +41,7 @@ from locustfiles.target_cpu import TargetCpu
 from locustfiles.users import ScenarioUser, install_user_classes
 from rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason
 from stairload.errors import StairloadError
+from stairload.exitcodes import ABORTED
 
 __all__ = ["ScenarioUser", "StairShape"]
 
@@ -89,7 +92,12 @@ def _on_init(environment: Any, **_: Any) -> None:
         state.extras["target_cpu"] = target_cpu
     monitor = None
     if context.alarms.rules and context.run_dir is not None:
-        monitor = AlarmMonitor(context.alarms, context.run_dir, webhook_notifier(context.alarms))
+        monitor = AlarmMonitor(
+            context.alarms,
+            context.run_dir,
+            webhook_notifier(context.alarms),
+            on_abort=lambda transition: _abort(environment, transition),
+        )
         recorder.listeners.append(monitor.on_second)
         state.extras["alarms"] = monitor
     if getattr(environment.parsed_options, "metrics_port", 0):
@@ -107,6 +115,28 @@ def _install_on_worker(environment: Any, **_: Any) -> None:
     state = runtime(environment)
     state.context = None  # reload from the options the master just sent
     install_user_classes(environment, run_context(environment))
+
+
+def _abort(environment: Any, transition: Transition) -> None:
+    """An abort rule entered ALARM: record why and where, exit ABORTED, stop in order."""
+    state = runtime(environment)
+    # the step at the end of the breaching period (users are sampled at each second's end)
+    stage = stage_at(run_context(environment).stairs, transition.time_s - 0.001)
+    state.extras["abort"] = {
+        "alarm": transition.rule.name,
+        "time_s": transition.time_s,
+        "step": stage.step if stage else None,
+        "users": stage.users if stage else None,
+        "reason": transition.reason,
+    }
+    _log.warning(
+        "alarm %r entered ALARM at t=%gs (step %s): aborting the run",
+        transition.rule.name,
+        transition.time_s,
+        stage.step if stage else "-",
+    )
+    environment.process_exit_code = ABORTED
+    _stop_gracefully(environment)
 
 
 def _stop_gracefully(environment: Any) -> None:
@@ -150,6 +180,8 @@ def _on_quit(environment: Any) -> None:
     finished = ended_elapsed >= stairs.total_seconds - 1.0
     if os.getppid() != state.extras["parent_pid"]:
         reason = ExitReason.RUNNER_LOST  # the runner was killed; the kernel stopped us too
+    elif "abort" in state.extras:
+        reason = ExitReason.ABORTED
     else:
         reason = ExitReason.COMPLETED if finished else ExitReason.INTERRUPTED
     _write_record(environment, ended_at=time.time(), exit_reason=reason)
@@ -182,6 +214,8 @@ def _write_record(environment: Any, *, ended_at: float | None, exit_reason: Exit
         load_generator=_load_generator(state.extras),
         user_classes=[cls.__name__ for cls in environment.user_classes],
     )
+    if "abort" in state.extras:
+        record.extras["abort"] = state.extras["abort"]
     record.dump(Path(context.run_dir) / RUN_JSON)
 
 

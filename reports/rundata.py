@@ -44,6 +44,7 @@ class RunInfo:
     cpu_warnings: tuple[CpuWarning, ...]
     saturated: bool
     lost_workers: int
+    abort_note: str | None = None
     cpu_limit_percent: float = 90.0
     lost_worker_notes: tuple[str, ...] = ()
     generator_seconds: dict[str, tuple[GeneratorSecond, ...]] = field(default_factory=dict)
@@ -89,6 +90,7 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         saturated=bool(generator.get("saturated", False)),
         lost_workers=len(generator.get("lost_workers") or []),
         lost_worker_notes=tuple(_lost_note(raw) for raw in generator.get("lost_workers") or []),
+        abort_note=_abort_note(record.extras.get("abort")),
         cpu_limit_percent=fields.number("cpu_warning_percent", default=90.0),
         generator_seconds=_generator_seconds(generator.get("seconds") or {}),
         end_users=max(step.users for step in steps),
@@ -122,6 +124,21 @@ def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
             samples.append(GeneratorSecond(float(row[0]), float(row[1]), row[2]))
         out[str(process)] = tuple(samples)
     return out
+
+
+def _abort_note(abort: Any) -> str | None:
+    """Where and why an abort rule stopped the run, as one sentence (None: not aborted)."""
+    if not isinstance(abort, dict):
+        return None
+    step = abort.get("step")
+    where = f"at step {step}" if step is not None else "before the first step"
+    users = abort.get("users")
+    time_s = abort.get("time_s")
+    when = f" ({users} users, t = {time_s:g} s)" if isinstance(time_s, int | float) else ""
+    return (
+        f"The run was aborted {where}{when}: alarm '{abort.get('alarm')}' entered ALARM "
+        f"({abort.get('reason')})."
+    ).replace("(None users, ", "(")
 
 
 def _cpu_warning(raw: Any, where: str) -> CpuWarning:

@@ -135,7 +135,7 @@ def judge(run: RunInfo, steps: Sequence[StepResult]) -> Verdict:
         first_breach_step=breach[0].step if breach else None,
         knee_step=knee(valid),
         exit_reason=run.exit_reason,
-        exit_note=_EXIT_NOTES.get(run.exit_reason),
+        exit_note=run.abort_note or _EXIT_NOTES.get(run.exit_reason),
         caveats=_caveats(run, steps),
         reason=reason,
         invalid_steps=invalid,

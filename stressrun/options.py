@@ -31,6 +31,7 @@ class RunOption:
     help: str
     metavar: str | None = None
     choices: tuple[str, ...] | None = None
+    repeatable: bool = False  # given once per value; parsed into a list
 
     @property
     def dest(self) -> str:
@@ -40,6 +41,8 @@ class RunOption:
     def add_to(self, parser: Any, **extra: Any) -> None:
         """Register this option on ``parser`` (an argparse parser or group)."""
         settings: dict[str, Any] = {"default": self.default, "help": self.help, **extra}
+        if self.repeatable:
+            settings.update(action="append", default=None)
         if self.kind is not None:
             settings["type"] = self.kind
         if self.metavar is not None:
@@ -84,6 +87,14 @@ SPAWN_RATE = RunOption(
 )
 DURATION_SECONDS = RunOption(
     "--duration-seconds", positive, None, "override: constant run length (default step + hold)", "S"
+)
+ABORT_ON = RunOption(
+    "--abort-on",
+    None,
+    None,
+    "stop the run (exit 97) when this alarm rule enters ALARM; repeatable",
+    "ALARM",
+    repeatable=True,
 )
 TARGET_USERS = RunOption(
     "--target-users",
@@ -184,6 +195,7 @@ RUN_OPTIONS = (
     TARGET_USERS,
     METRICS_PORT,
     USER_LOCUSTFILE,
+    ABORT_ON,
 )
 
 
@@ -210,7 +222,8 @@ def to_locust_argv(values: Any) -> list[str]:
             continue
         if isinstance(value, tuple):  # --probe-users: back to its comma-separated text
             value = ",".join(map(str, value)) or "none"
-        argv += [option.flag, value if isinstance(value, str) else repr(value)]
+        for item in value if option.repeatable else [value]:
+            argv += [option.flag, item if isinstance(item, str) else repr(item)]
     return argv
 
 

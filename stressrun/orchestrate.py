@@ -415,6 +415,15 @@ def _conclude(
         code = _signal_code(stop.reason)
     elif reason == ExitReason.ERROR and locust_code == exitcodes.USAGE:
         code = exitcodes.USAGE  # our own check in Locust's init refused the run
+    elif reason == ExitReason.ABORTED:
+        code = exitcodes.ABORTED
+        abort = (master.extras if master is not None else {}).get("abort") or {}
+        print(
+            f"[stairload] aborted at step {abort.get('step')} (t={abort.get('time_s')}s): "
+            f"alarm {abort.get('alarm')!r} entered ALARM: {abort.get('reason')}",
+            file=sys.stderr,
+            flush=True,
+        )
     elif reason != ExitReason.COMPLETED:
         code = exitcodes.LOCUST_FAILED
     else:
