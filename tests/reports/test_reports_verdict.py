@@ -111,7 +111,7 @@ def test_clean_run_has_no_caveats(make_run):
 def test_run_json_left_at_running_is_reported_as_unfinished(make_run):
     """A runner killed mid-run leaves exit_reason 'running': the report says it never ended."""
     verdict = analyse(make_run(exit_reason="running")).verdict
-    assert verdict.exit_note.startswith("run.json still says 'running'")
+    assert verdict.exit_note.startswith("The run ended abruptly: run.json still says 'running'")
 
 
 def test_a_lost_worker_is_named_with_its_time(make_run):
@@ -130,4 +130,13 @@ def test_a_lost_worker_is_named_with_its_time(make_run):
     assert (
         "Workers lost during the run: worker-2 vm (10.200.0.3) at 12.3 s "
         "(stopped sending heartbeats)." in analyse(run_dir).verdict.caveats
+    )
+
+
+def test_an_aborted_run_says_where_and_why(make_run):
+    """run.json's abort record becomes the note: step, users, time, alarm and reason."""
+    abort = {"alarm": "MTT", "time_s": 125, "step": 3, "users": 1400, "reason": "3 of 3"}
+    verdict = analyse(make_run(exit_reason="aborted", extra={"abort": abort})).verdict
+    assert verdict.exit_note == (
+        "The run was aborted at step 3 (1400 users, t = 125 s): alarm 'MTT' entered ALARM (3 of 3)."
     )
