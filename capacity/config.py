@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from capacity import formulas, limits, strict_yaml
 from capacity.plan import Inputs, ScenarioLoad
 from journeys.journey import Journey
-from journeys.load import JOURNEY_KEYS, parse_journey
+from journeys.load import JOURNEY_KEYS
 from stairload.errors import ConfigError, UsageError
 from stairload.fields import Fields, did_you_mean
 
@@ -146,13 +148,13 @@ def load_scenarios(path: str | Path) -> Suite:
     """Read and validate ``path``, journeys included; every mistake raises one ``ConfigError``."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = strict_yaml.load_text(strict_yaml.read_text(Path(path)))
     except FileNotFoundError:
         raise ConfigError(source, "", "no such file") from None
     except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
         raise ConfigError(source, "", f"cannot be read ({error.__class__.__name__})") from None
-    try:
-        raw = _parse_yaml(text)
+    except strict_yaml.StrictYamlError as error:
+        raise ConfigError(source, "", str(error)) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -166,18 +168,6 @@ def load_scenarios(path: str | Path) -> Suite:
     return parse_suite(source, raw)
 
 
-def _parse_yaml(text: str) -> object:
-    """libyaml's fast loader when installed; a mistake is re-read by the pure-Python loader,
-    whose messages say what was expected (``expected ',' or ']', but got ...``)."""
-    fast = getattr(yaml, "CSafeLoader", None)
-    if fast is not None:
-        try:
-            return yaml.load(text, Loader=fast)
-        except yaml.YAMLError:
-            pass
-    return yaml.safe_load(text)
-
-
 def parse_suite(source: str, raw: object) -> Suite:
     """Validate an already-parsed YAML document (data files are read next to ``source``)."""
     top = Fields(source, "", raw)
@@ -188,7 +178,7 @@ def parse_suite(source: str, raw: object) -> Suite:
     load.only(_LOAD_KEYS)
     start_case = _case_name(load, "start_case", "average", case_names)
     end_case = _case_name(load, "end_case", "stress", case_names)
-    return Suite(
+    suite = Suite(
         source=source,
         service=_service(top.sub("service")),
         start_case=start_case,
@@ -198,6 +188,33 @@ def parse_suite(source: str, raw: object) -> Suite:
         scenarios=_scenarios(top.sub("scenarios")),
         alarms_raw=top.raw.get("alarms"),
     )
+    _check_steps_fit(suite)
+    return suite
+
+
+def _check_steps_fit(suite: Suite) -> None:
+    """A step of more users than the end case's VUser would round the whole plan up to it."""
+    inputs = suite.inputs(suite.case(suite.end_case).dau)
+    for scenario in suite.scenarios:
+        peak = formulas.peak_rps(
+            formulas.avg_rps(
+                formulas.daily_requests(inputs.dau, scenario.requests_per_user_per_day),
+                inputs.seconds_per_day,
+            ),
+            inputs.peak_rate,
+            inputs.safety_factor,
+        )
+        exact = formulas.vusers_exact(
+            peak, scenario.journey_seconds, scenario.requests_per_user_per_day
+        )
+        most = max(1, math.ceil(round(exact, 6)))
+        if scenario.stairs.step_users > most:
+            raise ConfigError(
+                suite.source,
+                f"scenarios.{scenario.name}.stairs.step_users",
+                f"must be <= the {suite.end_case} case's VUser ({most:,})",
+                scenario.stairs.step_users,
+            )
 
 
 def _unknown(source: str, kind: str, name: str, known: tuple[str, ...]) -> UsageError:
@@ -209,10 +226,17 @@ def _service(fields: Fields) -> Service:
     fields.only(_SERVICE_KEYS)
     return Service(
         name=fields.text("name", default="service"),
-        response_time_ms=fields.number("response_time_ms"),
-        peak_rate=fields.number("peak_rate"),
-        safety_factor=fields.number("safety_factor"),
-        seconds_per_day=fields.number("seconds_per_day", default=86_400.0),
+        response_time_ms=fields.number(
+            "response_time_ms",
+            minimum=limits.RESPONSE_TIME_MS[0],
+            inclusive=True,
+            maximum=limits.RESPONSE_TIME_MS[1],
+        ),
+        peak_rate=fields.number("peak_rate", maximum=limits.MAX_FACTOR),
+        safety_factor=fields.number("safety_factor", maximum=limits.MAX_FACTOR),
+        seconds_per_day=fields.number(
+            "seconds_per_day", default=86_400.0, maximum=limits.MAX_SECONDS_PER_DAY
+        ),
     )
 
 
@@ -220,7 +244,7 @@ def _cases(fields: Fields) -> tuple[Case, ...]:
     if not fields.raw:
         raise ConfigError(fields.source, fields.path, "must name at least one case")
     cases = []
-    for name in fields.text_keys():
+    for name in fields.text_keys(check=limits.name_problem):
         case = fields.sub(name)
         case.only(_CASE_KEYS)
         think = Fields(
@@ -229,12 +253,18 @@ def _cases(fields: Fields) -> tuple[Case, ...]:
             case.raw.get("think_time_seconds") or {"min": 0, "max": 0},
         )
         think.only(_THINK_KEYS)
-        low = think.number("min", inclusive=True)
-        high = think.number("max", inclusive=True)
+        low = think.number("min", inclusive=True, maximum=limits.MAX_SECONDS)
+        high = think.number("max", inclusive=True, maximum=limits.MAX_SECONDS)
         if high < low:
             raise think.error("max", f"must be >= min ({low:g})", high)
         cases.append(
-            Case(name, case.number("dau"), low, high, case.text("description", default=""))
+            Case(
+                name,
+                case.number("dau", maximum=limits.MAX_DAU),
+                low,
+                high,
+                case.text("description", default=""),
+            )
         )
     return tuple(cases)
 
@@ -253,7 +283,7 @@ def _thresholds(fields: Fields) -> Thresholds:
         raise fields.error(
             "error_rate", "must be a fraction between 0 and 1", fields.raw["error_rate"]
         )
-    return Thresholds(fields.number("mtt_ms"), error_rate)
+    return Thresholds(fields.number("mtt_ms", maximum=limits.RESPONSE_TIME_MS[1]), error_rate)
 
 
 def _scenarios(fields: Fields) -> tuple[Scenario, ...]:
@@ -261,7 +291,7 @@ def _scenarios(fields: Fields) -> tuple[Scenario, ...]:
         raise ConfigError(fields.source, fields.path, "must name at least one scenario")
     scenarios = []
     base_dir = Path(fields.source).parent
-    for name in fields.text_keys():
+    for name in fields.text_keys(check=limits.name_problem):
         if not _SCENARIO_NAME.match(name):
             raise fields.error(name, "a scenario name must be letters, digits, _ or -", name)
         scenario = fields.sub(name)
@@ -272,8 +302,10 @@ def _scenarios(fields: Fields) -> tuple[Scenario, ...]:
             Scenario(
                 name=name,
                 description=scenario.text("description", default=""),
-                requests_per_user_per_day=scenario.number("requests_per_user_per_day"),
-                journey_seconds=scenario.number("journey_seconds"),
+                requests_per_user_per_day=scenario.number(
+                    "requests_per_user_per_day", maximum=limits.MAX_REQUESTS_PER_USER_PER_DAY
+                ),
+                journey_seconds=scenario.number("journey_seconds", maximum=limits.MAX_SECONDS),
                 journey=parse_journey(
                     scenario.raw, source=fields.source, scenario_name=name, base_dir=base_dir
                 ),
@@ -285,13 +317,15 @@ def _scenarios(fields: Fields) -> tuple[Scenario, ...]:
 
 def _stair_settings(fields: Fields) -> StairSettings:
     settings = StairSettings(
-        step_users=fields.whole("step_users"),
-        step_seconds=fields.number("step_seconds"),
-        hold_seconds=fields.number("hold_seconds"),
-        spawn_rate=fields.number("spawn_rate"),
+        step_users=fields.whole("step_users", maximum=limits.MAX_USERS),
+        step_seconds=fields.number("step_seconds", maximum=limits.MAX_SECONDS),
+        hold_seconds=fields.number("hold_seconds", maximum=limits.MAX_SECONDS),
+        spawn_rate=fields.number("spawn_rate", maximum=limits.MAX_SPAWN_RATE),
         probe_users=fields.increasing_wholes("probe_users"),
         probe_seconds=(
-            None if fields.raw.get("probe_seconds") is None else fields.number("probe_seconds")
+            None
+            if fields.raw.get("probe_seconds") is None
+            else fields.number("probe_seconds", maximum=limits.MAX_SECONDS)
         ),
     )
     # Each step's ramp is part of its step_seconds, so it must fit in it.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -61,11 +61,17 @@ class Fields:
             raise ConfigError(self.source, self.at(key), "is required")
         return self.raw[key]
 
-    def text_keys(self) -> tuple[str, ...]:
-        """The keys of this mapping, which must all be text (YAML reads ``1:`` as a number)."""
+    def text_keys(self, *, check: Callable[[str], str | None] | None = None) -> tuple[str, ...]:
+        """The keys of this mapping, which must all be text (YAML reads ``1:`` as a number).
+
+        ``check`` says what is wrong with a key (None: nothing), e.g. an unsafe name.
+        """
         for key in self.raw:
             if not isinstance(key, str):
                 raise ConfigError(self.source, self.at(str(key)), "name must be text", key)
+            problem = check(key) if check is not None else None
+            if problem:
+                raise ConfigError(self.source, self.path, problem, shown(key))
         return tuple(self.raw)
 
     def sub(self, key: str, allowed: tuple[str, ...] | None = None) -> Fields:
@@ -79,8 +85,10 @@ class Fields:
         minimum: float | None = 0.0,
         inclusive: bool = False,
         default: float | None = None,
+        maximum: float | None = None,
     ) -> float:
-        """A finite real number above ``minimum`` (at least it when ``inclusive``; None: any)."""
+        """A finite real number above ``minimum`` (at least it when ``inclusive``; None: any)
+        and at most ``maximum``."""
         if default is not None and self.raw.get(key) is None:
             return default
         value = self.present(key)
@@ -91,6 +99,8 @@ class Fields:
         if minimum is not None and (value < minimum or (value == minimum and not inclusive)):
             sign = ">=" if inclusive else ">"
             raise self.error(key, f"must be {sign} {minimum:g}", value)
+        if maximum is not None and value > maximum:
+            raise self.error(key, f"must be <= {_limit(maximum)}", value)
         return float(value)
 
     def whole(
@@ -171,6 +181,11 @@ class Fields:
                     f"{key}[{index}]", f"unknown step; known: {', '.join(allowed)}{hint}", item
                 )
         return tuple(value)
+
+
+def _limit(value: float) -> str:
+    """A limit as it reads in a message: 3,600,000 or 0.5."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
 def did_you_mean(wrong: str, known: Any) -> str:
