@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from capacity import render
+from capacity import limits, render
 from capacity.config import Suite, load_scenarios
 from capacity.explain import explain
 from capacity.instances import DEFAULT_TARGET_CPU_PERCENT
@@ -164,16 +164,24 @@ def _build_parser() -> Parser:
 
     question = commands.add_parser("what-if", help="the plan at another DAU or growth")
     dau = question.add_mutually_exclusive_group(required=True)
-    dau.add_argument("--dau", type=positive, metavar="N", help="daily active users")
+    dau.add_argument(
+        "--dau", type=bounded(float, 1, limits.MAX_DAU), metavar="N", help="daily active users"
+    )
     dau.add_argument(
         "--growth",
         type=number,
         metavar="PCT",
         help="percent change of the start case's DAU (80 means x 1.8)",
     )
-    question.add_argument("--peak-rate", type=positive, metavar="X", help="busiest / average")
-    question.add_argument("--safety-factor", type=positive, metavar="X", help="margin on peak")
-    question.add_argument("--response-ms", type=positive, metavar="MS", help="target response time")
+    factor = bounded(float, 0.001, limits.MAX_FACTOR)
+    question.add_argument("--peak-rate", type=factor, metavar="X", help="busiest / average")
+    question.add_argument("--safety-factor", type=factor, metavar="X", help="margin on peak")
+    question.add_argument(
+        "--response-ms",
+        type=bounded(float, *limits.RESPONSE_TIME_MS),
+        metavar="MS",
+        help="target response time",
+    )
     question.add_argument("--scenario", metavar="NAME", help="only this scenario (default: all)")
     question.add_argument(
         "--explain", action="store_true", help="show every formula with the numbers put in"

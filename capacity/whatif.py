@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from capacity import limits
 from capacity.config import Suite
 from capacity.plan import Inputs, PlanRow, ScenarioLoad, plan_all
 from stairload.errors import UsageError
@@ -39,7 +40,12 @@ def grown_dau(suite: Suite, growth_percent: float) -> float:
     if growth_percent <= GROWTH_FLOOR_PERCENT:
         raise UsageError(f"--growth: must be > {GROWTH_FLOOR_PERCENT:g} (got {growth_percent:g})")
     # Multiply before dividing so 25,000 x 180 / 100 is 45,000 exactly.
-    return suite.case(suite.start_case).dau * (100.0 + growth_percent) / 100.0
+    dau = suite.case(suite.start_case).dau * (100.0 + growth_percent) / 100.0
+    if dau > limits.MAX_DAU:
+        raise UsageError(
+            f"--growth: the DAU would be above {limits.MAX_DAU:,} (got {growth_percent:g})"
+        )
+    return dau
 
 
 def what_if(
