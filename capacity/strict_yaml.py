@@ -10,6 +10,7 @@ before it is parsed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,15 @@ class _StrictLoader(yaml.SafeLoader):
                     )
                 first_line[key] = line
         return super().construct_mapping(node, deep)
+
+
+# YAML 1.1 (PyYAML) reads 1e308 as text and 1.0e+308 as a number; read both as numbers,
+# as YAML 1.2 and JSON do, so that a range check (not a type error) answers.
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def load_text(text: str) -> Any:

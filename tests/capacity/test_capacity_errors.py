@@ -72,8 +72,10 @@ BAD_YAML = [
 
 # (test id, arguments with {path} for the scenarios file, expected message)
 BAD_ARGUMENTS = [
-    ("negative DAU", ["what-if", "--dau", "-5"], "--dau: must be in 1..10,000,000,000 (got '-5')" + _WHAT_IF_HELP),
-    ("zero DAU", ["what-if", "--dau", "0"], "--dau: must be in 1..10,000,000,000 (got '0')" + _WHAT_IF_HELP),
+    ("negative DAU", ["what-if", "--dau", "-5"],
+     "--dau: must be in 1..10,000,000,000 (got '-5')" + _WHAT_IF_HELP),
+    ("zero DAU", ["what-if", "--dau", "0"],
+     "--dau: must be in 1..10,000,000,000 (got '0')" + _WHAT_IF_HELP),
     ("text DAU", ["what-if", "--dau", "abc"],
      "--dau: must be a number (got 'abc')" + _WHAT_IF_HELP),
     ("infinite DAU", ["what-if", "--dau", "inf"],

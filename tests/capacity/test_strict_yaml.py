@@ -53,3 +53,13 @@ def test_a_file_over_the_limit_is_refused_before_parsing(tmp_path: Path) -> None
     big.write_bytes(b"# " + b"x" * MAX_BYTES + b"\n")
     with pytest.raises(StrictYamlError, match="is larger than 1,000,000 bytes"):
         read_text(big)
+
+
+def test_exponent_numbers_are_numbers() -> None:
+    """1e308 and 1.5E-3 are numbers (as in YAML 1.2 and JSON), not text."""
+    assert load_text("a: 1e308\nb: 1.5E-3\nc: 12\nd: 1e\n") == {
+        "a": 1e308,
+        "b": 0.0015,
+        "c": 12,
+        "d": "1e",
+    }

@@ -1,0 +1,177 @@
+"""Issue 12, item 5: every bad input is one line, ``Error: ...``, exit 2, no traceback.
+
+Each row is a command (its ``main``, run in-process), the scenarios file it reads (the
+project's own with one edit), and the exact line it must print. Rows that need a big or
+malicious file build it in ``_FILES``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from alarms.cli import main as alarms_main
+from capacity.cli import main as capacity_main
+from reports.cli import main as reports_main
+from stressrun.cli import main as stressrun_main
+from warmup.cli import main as warmup_main
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = (ROOT / "scenarios.yaml").read_text(encoding="utf-8")
+SEED_EVENT = ROOT / "tests" / "alarms" / "fixtures" / "seed_sns_event.json"
+
+_MAINS: dict[str, Callable[[Sequence[str] | None], int]] = {
+    "capacity": capacity_main,
+    "stressrun": stressrun_main,
+    "reports": reports_main,
+    "warmup": warmup_main,
+    "alarms": alarms_main,
+}
+
+# The alias bomb of the issue: nine levels of nine aliases, used in validated fields.
+_BOMB_HEAD = "x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+)
+
+
+def _bomb(text: str) -> str:
+    text = text.replace("    dau: 45000", "    dau: *a8")
+    return _BOMB_HEAD + text.replace("service:\n", "service:\n  name: *a8\n", 1)
+
+
+def _duplicate_scenario(text: str) -> str:
+    block = text[text.index("  scenario2:") : text.index("  scenario3:")]
+    return text.replace("  scenario3:", block + "  scenario3:", 1)
+
+
+def _renamed(name: str) -> Callable[[str], str]:
+    return lambda text: text.replace("  scenario2:", f"  {name!r}:", 1)
+
+
+_LONG_NAME = "s" * 300
+
+# (id, command, argv ({scenarios} and {tmp} are filled in), edit of scenarios.yaml, message)
+ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
+    (
+        "alias bomb",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        _bomb,
+        "{scenarios}: line 1, column 5: YAML anchors are not allowed (got &a0)",
+    ),
+    (
+        "duplicate key",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        _duplicate_scenario,
+        "{scenarios}: line 44: duplicate key 'scenario2' (first at line 37)",
+    ),
+    (
+        "50 MB file",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        lambda text: text + "#" * 50_000_000 + "\n",
+        "{scenarios}: is larger than 1,000,000 bytes",
+    ),
+    (
+        "what-if --dau 1e308",
+        "capacity",
+        ["what-if", "--dau", "1e308", "--scenarios", "{scenarios}"],
+        None,
+        "--dau: must be in 1..10,000,000,000 (got '1e308') (see 'capacity what-if --help')",
+    ),
+    (
+        "dau: 1.0e+308",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        lambda text: text.replace("dau: 45000", "dau: 1.0e+308"),
+        "{scenarios}: cases.stress.dau: must be <= 10,000,000,000 (got 1e+308)",
+    ),
+    (
+        "response_time_ms: 1e308",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        lambda text: text.replace("response_time_ms: 500", "response_time_ms: 1e308"),
+        "{scenarios}: service.response_time_ms: must be <= 3,600,000 (got 1e+308)",
+    ),
+    (
+        "response_time_ms: 1e-320",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        lambda text: text.replace("response_time_ms: 500", "response_time_ms: 1e-320"),
+        "{scenarios}: service.response_time_ms: must be >= 1 (got 1e-320)",
+    ),
+    (
+        "step_users above the stress VUser",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        lambda text: text.replace(
+            "    stairs: {step_users: 100, step_seconds: 60, hold_seconds: 300, spawn_rate: 100}"
+            "\n  scenario3:",
+            "    stairs: {step_users: 100000, step_seconds: 60, hold_seconds: 300, "
+            "spawn_rate: 100000}\n  scenario3:",
+        ),
+        "{scenarios}: scenarios.scenario2.stairs.step_users: must be <= the stress case's "
+        "VUser (2,084) (got 100000)",
+    ),
+    (
+        "scenario name with a path",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        _renamed("../../../tmp/x"),
+        "{scenarios}: scenarios: a name must be letters, digits, -, _ and . (not first), "
+        "at most 64 characters (got '../../../tmp/x')",
+    ),
+    (
+        "300-character scenario name",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        _renamed(_LONG_NAME),
+        "{scenarios}: scenarios: a name must be letters, digits, -, _ and . (not first), "
+        f"at most 64 characters (got '{_LONG_NAME[:56]}...)",
+    ),
+    (
+        "credentials in HOST (stressrun)",
+        "stressrun",
+        ["scenario2", "--scenarios", "{scenarios}", "--host", "http://user:secret@127.0.0.1:9"],
+        None,
+        "--host: must not contain a user name or password (got 'http://***@127.0.0.1:9') "
+        "(see 'python -m stressrun --help')",
+    ),
+    (
+        "credentials in HOST (warmup)",
+        "warmup",
+        ["--host", "http://user:secret@127.0.0.1:9", "--scenarios", "{scenarios}"],
+        None,
+        "--host: must not contain a user name or password (got 'http://***@127.0.0.1:9') "
+        "(see 'python -m warmup --help')",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "argv", "edit", "message"),
+    [pytest.param(*row[1:], id=row[0]) for row in ROWS],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    argv: list[str],
+    edit: Callable[[str], str] | None,
+    message: str,
+) -> None:
+    """The command prints exactly one Error line naming what is wrong, and exits 2."""
+    scenarios = tmp_path / "scenarios.yaml"
+    scenarios.write_text(edit(SOURCE) if edit else SOURCE, encoding="utf-8")
+    filled = [part.format(scenarios=scenarios, tmp=tmp_path) for part in argv]
+    started = time.perf_counter()
+    code = _MAINS[command](filled)
+    elapsed = time.perf_counter() - started
+    out = capsys.readouterr()
+    assert (code, out.err) == (2, f"Error: {message.format(scenarios=scenarios)}\n")
+    assert "secret" not in out.out + out.err
+    assert elapsed < 5.0  # refused up front: no expansion, no full parse of a huge file
