@@ -13,6 +13,7 @@ from pathlib import Path
 
 from reports.verdict import INCONCLUSIVE, PASS
 from stairload import exitcodes
+from stairload.argtypes import exit_code
 from stairload.cli import Parser, run_cli
 from stairload.errors import InputError, UsageError
 
@@ -44,7 +45,7 @@ def _parser() -> Parser:
     _exclude_option(build)
     build.add_argument(
         "--fail-exit-code",
-        type=int,
+        type=exit_code,
         default=exitcodes.VERDICT_FAIL,
         metavar="N",
         help="exit code when the verdict is FAIL (default %(default)s; 0 disables)",

@@ -121,3 +121,7 @@ def whole_in(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+exit_code = whole_in(0, 255)
+"""An exit code a shell can see (0..255): ``--fail-exit-code 300`` would arrive as 44."""

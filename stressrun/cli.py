@@ -11,7 +11,7 @@ from pathlib import Path
 from locustfiles.context import RunContext, context_from_options
 from locustfiles.cpu_limit import CPU_WARNING_PERCENT
 from stairload import exitcodes
-from stairload.argtypes import base_url, bounded, whole, whole_in
+from stairload.argtypes import base_url, bounded, exit_code, whole, whole_in
 from stairload.cli import Parser, run_cli
 from stairload.errors import UsageError
 from stressrun.options import (
@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--fail-exit-code",
-        type=_count,
+        type=exit_code,
         default=exitcodes.VERDICT_FAIL,
         help=f"exit code when the verdict is FAIL (default {exitcodes.VERDICT_FAIL}; 0 to ignore)",
     )

@@ -149,6 +149,37 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "--host: must not contain a user name or password (got 'http://***@127.0.0.1:9') "
         "(see 'python -m warmup --help')",
     ),
+    (
+        "--fail-exit-code 300 (stressrun)",
+        "stressrun",
+        ["scenario2", "--scenarios", "{scenarios}", "--fail-exit-code", "300"],
+        None,
+        "--fail-exit-code: must be an integer in 0..255 (got '300') "
+        "(see 'python -m stressrun --help')",
+    ),
+    (
+        "--fail-exit-code 300 (reports)",
+        "reports",
+        ["build", "{tmp}", "--fail-exit-code", "300"],
+        None,
+        "--fail-exit-code: must be an integer in 0..255 (got '300') "
+        "(see 'python -m reports build --help')",
+    ),
+    (
+        "a file:// webhook URL",
+        "alarms",
+        ["post-sns", str(SEED_EVENT)],
+        None,
+        "environment variable SLACK_WEBHOOK_URL: must be an http:// or https:// URL "
+        "(got scheme 'file'); nothing was posted",
+    ),
+    (
+        "a malformed webhook URL",
+        "alarms",
+        ["post-sns", str(SEED_EVENT), "--webhook-env", "BAD_HOOK"],
+        None,
+        "environment variable BAD_HOOK: is not a valid URL; nothing was posted",
+    ),
 ]
 
 
@@ -163,8 +194,11 @@ def test_bad_input_is_one_line_and_exit_2(
     argv: list[str],
     edit: Callable[[str], str] | None,
     message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The command prints exactly one Error line naming what is wrong, and exits 2."""
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", "file:///etc/secret-hook")
+    monkeypatch.setenv("BAD_HOOK", "https://hooks.example:secret/services/T0")
     scenarios = tmp_path / "scenarios.yaml"
     scenarios.write_text(edit(SOURCE) if edit else SOURCE, encoding="utf-8")
     filled = [part.format(scenarios=scenarios, tmp=tmp_path) for part in argv]
