@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alarms.config import AlarmRule, AlarmSettings
 from alarms.notifier import LOG, Notifier, WebhookNotifier, webhook_url, webhook_url_problem
@@ -21,6 +22,7 @@ from alarms.periods import PeriodAggregator
 from alarms.slack import AlarmMessage, slack_payload
 from alarms.state import AlarmEvaluator, AlarmState, Transition
 from alarms.wording import metric_label, threshold_cause
+from locustfiles.histogram import parse_histogram
 from rundir import ALARMS_JSONL, IntervalRow, total_row
 
 
@@ -76,7 +78,7 @@ class AlarmMonitor:
         """Each rule's current state, by alarm name."""
         return {evaluator.rule.name: evaluator.state for evaluator in self._evaluators}
 
-    def observe(self, time_s: float, sample: Mapping[str, float | None]) -> None:
+    def observe(self, time_s: float, sample: Mapping[str, Any]) -> None:
         """Take the sample of the second starting ``time_s`` seconds into the run."""
         for seconds, aggregator in self._aggregators.items():
             for period in aggregator.add(time_s, sample):
@@ -153,9 +155,10 @@ class AlarmMonitor:
             LOG.warning("cannot append to %s: %s", self.path, error.strerror or error)
 
 
-def sample_from_row(row: IntervalRow) -> dict[str, float | None]:
+def sample_from_row(row: IntervalRow) -> dict[str, Any]:
     """The alarm sample of one ``intervals.csv`` row (None is unknown)."""
     return {
+        "histogram": parse_histogram(row.histogram) if row.histogram else None,
         "requests": float(row.requests),
         "failures": float(row.failures),
         "mtt_ms": row.mean_ms,

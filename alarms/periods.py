@@ -4,8 +4,9 @@ A sample covers the second ``[time_s, time_s + 1)``; period ``k`` of length P co
 ``[k * P, (k + 1) * P)`` and is closed by the first sample of a later period. Per metric:
 
 - ``mtt_ms``: request-weighted mean of the per-second means (= the period's mean);
-- ``p95_ms``: the largest per-second p95 (an upper bound on the period's p95: the
-  exact value would need the per-second histograms);
+- ``p95_ms``: the nearest-rank p95 of the period's merged per-second histograms, the
+  same definition as the report's step p95 (``locustfiles.histogram.percentile``); for
+  samples without histograms (older runs), the largest per-second p95;
 - ``tps``: mean of the per-second TPS over the seconds observed;
 - ``error_rate``: failures / requests over the period;
 - ``users``: the last known value;
@@ -19,8 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from alarms.config import Metric
+from locustfiles.histogram import merge_into, percentile
 
 _MAX_SKIPPED_PERIODS = 10_000  # a clock jump yields at most this many empty periods
 
@@ -43,12 +46,15 @@ class _Sums:
     mtt_weighted: float = 0.0
     mtt_requests: float = 0.0
     p95_max: float | None = None
+    histogram: dict[int, int] = field(default_factory=dict)
+    histogram_count: int = 0
+    without_histogram: bool = False
     tps_sum: float = 0.0
     tps_count: int = 0
     users_last: float | None = None
     cpu: list[float] = field(default_factory=list)
 
-    def add(self, sample: Mapping[str, float | None]) -> None:
+    def add(self, sample: Mapping[str, Any]) -> None:
         self.samples += 1
         requests = sample.get("requests") or 0.0
         self.requests += requests
@@ -60,6 +66,12 @@ class _Sums:
         p95 = sample.get("p95_ms")
         if p95 is not None:
             self.p95_max = p95 if self.p95_max is None else max(self.p95_max, p95)
+        histogram = sample.get("histogram")
+        if histogram:
+            merge_into(self.histogram, histogram)
+            self.histogram_count += sum(histogram.values())
+        elif p95 is not None:
+            self.without_histogram = True
         tps = sample.get("tps")
         tps = requests if tps is None else tps
         self.tps_sum += tps
@@ -76,12 +88,17 @@ class _Sums:
             return dict.fromkeys(Metric)
         return {
             Metric.MTT_MS: self.mtt_weighted / self.mtt_requests if self.mtt_requests else None,
-            Metric.P95_MS: self.p95_max,
+            Metric.P95_MS: self._p95(),
             Metric.TPS: self.tps_sum / self.tps_count,
             Metric.ERROR_RATE: self.failures / self.requests if self.requests else None,
             Metric.USERS: self.users_last,
             Metric.TARGET_CPU_PERCENT: sum(self.cpu) / len(self.cpu) if self.cpu else None,
         }
+
+    def _p95(self) -> float | None:
+        if self.histogram_count and not self.without_histogram:
+            return float(percentile(self.histogram, self.histogram_count, 0.95))
+        return self.p95_max
 
 
 class PeriodAggregator:
@@ -92,7 +109,7 @@ class PeriodAggregator:
         self._index: int | None = None
         self._sums = _Sums()
 
-    def add(self, time_s: float, sample: Mapping[str, float | None]) -> list[Period]:
+    def add(self, time_s: float, sample: Mapping[str, Any]) -> list[Period]:
         """Take one second's sample; the periods it closes, oldest first."""
         index = int(time_s // self.period_seconds)
         closed: list[Period] = []

@@ -42,7 +42,11 @@ def round_response_time(response_time_ms: float) -> int:
 
 
 def percentile(histogram: dict[int, int], count: int, fraction: float) -> int:
-    """The nearest-rank percentile: the smallest value with at least ``fraction`` of counts."""
+    """The nearest-rank percentile: the smallest value with at least ``fraction`` of counts.
+
+    The one definition of a percentile in this project: a second's row in intervals.csv,
+    an alarm period's datapoint and a report step all apply it to their merged histogram.
+    """
     rank = max(1, math.ceil(fraction * count))
     seen = 0
     for value in sorted(histogram):
@@ -50,6 +54,28 @@ def percentile(histogram: dict[int, int], count: int, fraction: float) -> int:
         if seen >= rank:
             return value
     return max(histogram)
+
+
+def merge_into(target: dict[int, int], histogram: dict[int, int]) -> None:
+    """Add ``histogram``'s counts to ``target`` (histograms of any windows add up)."""
+    for key, count in histogram.items():
+        target[key] = target.get(key, 0) + count
+
+
+def format_histogram(histogram: dict[int, int]) -> str:
+    """A histogram as intervals.csv holds it: ``"5:120 6:80 120:3"`` (rounded ms:count)."""
+    return " ".join(f"{key}:{histogram[key]}" for key in sorted(histogram))
+
+
+def parse_histogram(text: str) -> dict[int, int]:
+    """The inverse of ``format_histogram``; ValueError on anything else."""
+    histogram: dict[int, int] = {}
+    for pair in text.split():
+        value, sep, count = pair.partition(":")
+        if not sep:
+            raise ValueError(f"not 'ms:count' (got {pair!r})")
+        histogram[int(value)] = histogram.get(int(value), 0) + int(count)
+    return histogram
 
 
 @dataclass
@@ -195,7 +221,17 @@ def second_rows(
         total.merge(bucket)
         rows.append(_row(time_s, timestamp, method, name, bucket, users, target_users))
     rows.append(
-        _row(time_s, timestamp, "", TOTAL_NAME, total, users, target_users, target_cpu_percent)
+        _row(
+            time_s,
+            timestamp,
+            "",
+            TOTAL_NAME,
+            total,
+            users,
+            target_users,
+            target_cpu_percent,
+            format_histogram(total.histogram),
+        )
     )
     return rows
 
@@ -209,6 +245,7 @@ def _row(
     users: int | None,
     target_users: int | None,
     target_cpu_percent: float | None = None,
+    histogram: str | None = None,
 ) -> IntervalRow:
     times: dict[str, float] = {}
     if bucket.requests:
@@ -230,5 +267,6 @@ def _row(
         requests=bucket.requests,
         failures=bucket.failures,
         target_cpu_percent=target_cpu_percent,
+        histogram=histogram,
         **times,
     )

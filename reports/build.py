@@ -9,7 +9,7 @@ from typing import Any
 
 from reports.intervals import Intervals, load_intervals
 from reports.rundata import RunInfo, load_run
-from reports.steps import StepResult, step_results, with_target_cpu
+from reports.steps import StepResult, measurement_windows, step_results, with_target_cpu
 from reports.verdict import Verdict, judge
 from rundir import PlannedStep
 from rundir.files import SCALING_JSON, SCALING_PNG
@@ -34,10 +34,11 @@ class Analysis:
 def analyse(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     """Read run.json and the interval data, compute the step table and the verdict."""
     run = load_run(run_dir)
-    intervals = load_intervals(run_dir, run.started_epoch)
+    windows = measurement_windows(run.steps, exclude_seconds)
+    intervals = load_intervals(run_dir, run.started_epoch, windows)
     target_cpu = read_target_cpu(run_dir)
 
-    def measure(planned: tuple[PlannedStep, ...]) -> tuple[StepResult, ...]:
+    def measure(planned: tuple[PlannedStep, ...], histograms: Any = None) -> tuple[StepResult, ...]:
         results = step_results(
             planned,
             intervals.totals,
@@ -45,12 +46,13 @@ def analyse(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
             run.cpu_warnings,
             generator_seconds=run.generator_seconds,
             cpu_limit_percent=run.cpu_limit_percent,
+            histograms=histograms,
         )
         return with_target_cpu(results, target_cpu, run.started_epoch)
 
-    steps = measure(run.steps)
+    steps = measure(run.steps, intervals.window_histograms)
     probes = measure(run.probes) if run.probes else ()
-    verdict = judge(run, steps)
+    verdict = judge(run, steps, intervals_cut=intervals.cut_last_line)
     return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, probes)
 
 

@@ -9,13 +9,14 @@ run.json does not hold (older runs) read "not recorded".
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reports.steps import StepResult
-from rundir import INTERVALS_CSV, RUN_JSON, RunRecord, read_intervals
+from rundir import INTERVALS_CSV, RUN_JSON, RunRecord
 
 NOT_RECORDED = "not recorded"
 
@@ -162,11 +163,20 @@ def _target_cpu_coverage(run_dir: Path, embedded: bool) -> tuple[int | None, int
     path = run_dir / INTERVALS_CSV
     if not embedded or not path.is_file():
         return None, None
-    totals = [row for row in read_intervals(path) if row.is_total]
-    if not totals:
+    covered = missing = 0
+    with path.open(newline="", encoding="utf-8") as handle:  # a stream: no row is kept
+        reader = csv.DictReader(handle)
+        if "target_cpu_percent" not in (reader.fieldnames or ()):
+            return None, None
+        for row in reader:
+            if row.get("name") == "Total":
+                if row.get("target_cpu_percent"):
+                    covered += 1
+                else:
+                    missing += 1
+    if not covered + missing:
         return None, None
-    missing = sum(1 for row in totals if row.target_cpu_percent is None)
-    return len(totals) - missing, missing
+    return covered, missing
 
 
 def _num(value: Any, digits: int = 0) -> str:

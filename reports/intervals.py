@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rundir import HISTORY_CSV, INTERVALS_CSV, read_intervals
+from reports.stream import read_streamed
+from rundir import HISTORY_CSV, INTERVALS_CSV
 from rundir.intervals import TIME_COLUMNS
 from stairload.errors import InputError
 
@@ -36,6 +38,11 @@ class Intervals:
     totals: pd.DataFrame
     by_name: pd.DataFrame
     source: str
+    window_histograms: tuple[dict[int, int], ...] | None = None
+    """Per measurement window asked for, the merged histogram of its seconds (None: the
+    file has no histograms, so step percentiles are approximated)."""
+    cut_last_line: bool = False
+    """Whether the file's last line was cut mid-write (killed run) and left out."""
 
     @property
     def has_percentiles(self) -> bool:
@@ -43,10 +50,18 @@ class Intervals:
         return self.source == INTERVALS_CSV
 
 
-def load_intervals(run_dir: Path, started_epoch: float | None) -> Intervals:
-    """Read intervals.csv, or fall back to locust_stats_history.csv when it is missing."""
+def load_intervals(
+    run_dir: Path,
+    started_epoch: float | None,
+    windows: Sequence[tuple[float, float]] = (),
+) -> Intervals:
+    """Read intervals.csv, or fall back to locust_stats_history.csv when it is missing.
+
+    ``windows`` (start, end) in seconds: the histograms of the seconds inside each are
+    merged, for exact window percentiles.
+    """
     if (run_dir / INTERVALS_CSV).is_file():
-        return _from_intervals(run_dir / INTERVALS_CSV)
+        return _from_intervals(run_dir / INTERVALS_CSV, windows)
     if (run_dir / HISTORY_CSV).is_file():
         return _from_history(run_dir / HISTORY_CSV, started_epoch)
     raise InputError(f"{INTERVALS_CSV}: not found in {run_dir} (nor {HISTORY_CSV} to fall back on)")
@@ -86,33 +101,39 @@ def _numeric(frame: pd.DataFrame, column: str, filename: str, *, blank_ok: bool)
     return values.astype(float)
 
 
-def _from_intervals(path: Path) -> Intervals:
+def _from_intervals(path: Path, windows: Sequence[tuple[float, float]]) -> Intervals:
+    """One streamed pass (``reports.stream``): memory holds the Total rows' numbers only."""
+    import numpy as np
     import pandas as pd
 
-    rows = read_intervals(path)
-    columns = ["time_s", *_COUNT_COLUMNS[1:], *TIME_COLUMNS]
-    totals_seen: set[int] = set()
-    totals, named = [], []
-    for line, row in enumerate(rows, start=2):
-        if row.is_total:
-            if row.time_s in totals_seen:
-                raise InputError(
-                    f"{path.name}: line {line}: second Total row for time_s {row.time_s:g}"
-                )
-            totals_seen.add(row.time_s)
-            totals.append([_cell(getattr(row, column)) for column in columns])
-        else:
-            named.append([row.method, row.name, row.requests, row.failures, _cell(row.mean_ms)])
-    frame = pd.DataFrame(totals, columns=columns, dtype=float)
-    frame = frame.sort_values("time_s").reset_index(drop=True)
-    frame.insert(1, "duration_s", 1.0)
+    streamed = read_streamed(path, windows, name=path.name)
+    totals = pd.DataFrame(
+        {
+            column: np.frombuffer(streamed.columns[column], dtype=float)
+            for column in (*_COUNT_COLUMNS, *TIME_COLUMNS)
+        }
+    )
+    totals = totals.sort_values("time_s").reset_index(drop=True)
+    totals.insert(1, "duration_s", 1.0)
+    named = [
+        (method, name, sums.requests, sums.failures, sums.total_ms / sums.requests)
+        if sums.requests
+        else (method, name, 0, sums.failures, float("nan"))
+        for (method, name), sums in streamed.by_name.items()
+    ]
     by_name = pd.DataFrame(named, columns=["method", "name", "requests", "failures", "mean_ms"])
     by_name = by_name.astype({"requests": float, "failures": float, "mean_ms": float})
-    return Intervals(totals=frame, by_name=_by_name(by_name), source=INTERVALS_CSV)
-
-
-def _cell(value: float | None) -> float:
-    return float("nan") if value is None else float(value)
+    by_name = by_name.sort_values(["method", "name"]).sort_values(
+        "requests", ascending=False, kind="stable"
+    )
+    histograms = tuple(streamed.window_histograms) if streamed.has_histograms else None
+    return Intervals(
+        totals=totals,
+        by_name=by_name.reset_index(drop=True),
+        source=INTERVALS_CSV,
+        window_histograms=histograms,
+        cut_last_line=streamed.cut_last_line,
+    )
 
 
 def _by_name(rows: pd.DataFrame) -> pd.DataFrame:

@@ -1,10 +1,12 @@
 """The per-step table: each plateau's TPS, MTT, percentiles and errors, ramp excluded.
 
-Step percentiles come from per-second percentiles, which cannot be averaged exactly.
-Each second's response times are modelled as a piecewise-linear distribution through
-its (min, p50, p95, p99, max) and the step's percentile is the percentile of the
-request-weighted mixture of those seconds. It is exact when the seconds share one
-distribution and always lies between the smallest and largest per-second value.
+Step percentiles are exact when intervals.csv carries each second's histogram (Locust's
+rounded response times): the step's are the nearest-rank percentiles of the merged
+histograms of its seconds, the one definition shared with the alarms
+(``locustfiles.histogram.percentile``). Runs without histograms (older runs, Locust's
+history fallback) get an approximation: each second modelled as a piecewise-linear
+distribution through its (min, p50, p95, p99, max), the step's percentile taken from
+the request-weighted mixture of those seconds.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from locustfiles.histogram import percentile
 from reports.generator import GeneratorLoad, GeneratorSecond, window_load
 from reports.rundata import CpuWarning
 from rundir import PlannedStep
@@ -90,16 +93,29 @@ def step_results(
     cpu_warnings: Sequence[CpuWarning] = (),
     generator_seconds: Mapping[str, Sequence[GeneratorSecond]] | None = None,
     cpu_limit_percent: float = 90.0,
+    histograms: Sequence[dict[int, int]] | None = None,
 ) -> list[StepResult]:
     """One StepResult per planned step, measured from ramp_end_s + exclude_seconds to end_s.
 
     Each step also carries its load generator's load over the same window, from which
-    its validity follows (see ``reports.generator``).
+    its validity follows (see ``reports.generator``). With ``histograms`` (one merged
+    histogram per step's window, see ``measurement_windows``), the step's percentiles are
+    exact: the nearest-rank percentile of the merged histogram, the same definition as an
+    alarm period's p95; without, they are approximated from the per-second percentiles.
     """
     last_s = float((totals["time_s"] + totals["duration_s"]).max()) if len(totals) else -math.inf
     results = []
-    for step in steps:
+    for index, step in enumerate(steps):
         result = _one_step(step, totals, exclude_seconds, last_s, cpu_warnings)
+        histogram = histograms[index] if histograms is not None else None
+        if result.requests and histogram:
+            count = sum(histogram.values())
+            result = dataclasses.replace(
+                result,
+                p50_ms=float(percentile(histogram, count, 0.50)),
+                p95_ms=float(percentile(histogram, count, 0.95)),
+                p99_ms=float(percentile(histogram, count, 0.99)),
+            )
         if result.measured:
             load = window_load(
                 generator_seconds or {},
@@ -121,6 +137,13 @@ def step_results(
     return results
 
 
+def measurement_windows(
+    steps: Sequence[PlannedStep], exclude_seconds: float = 0.0
+) -> list[tuple[float, float]]:
+    """Each step's measurement window (start, end): its plateau after the ramp."""
+    return [(min(step.ramp_end_s + exclude_seconds, step.end_s), step.end_s) for step in steps]
+
+
 def _one_step(
     step: PlannedStep,
     totals: pd.DataFrame,
@@ -128,7 +151,7 @@ def _one_step(
     last_s: float,
     cpu_warnings: Sequence[CpuWarning],
 ) -> StepResult:
-    window_start = min(step.ramp_end_s + exclude_seconds, step.end_s)
+    window_start = measurement_windows([step], exclude_seconds)[0][0]
     ends = totals["time_s"] + totals["duration_s"]
     rows = totals[(totals["time_s"] >= window_start - 1e-9) & (ends <= step.end_s + 1e-9)]
     if last_s <= step.start_s:

@@ -86,8 +86,11 @@ def within_target(step: StepResult, run: RunInfo) -> bool:
     )
 
 
-def judge(run: RunInfo, steps: Sequence[StepResult]) -> Verdict:
-    """Compare the measured steps with the run's thresholds and plan."""
+def judge(run: RunInfo, steps: Sequence[StepResult], *, intervals_cut: bool = False) -> Verdict:
+    """Compare the measured steps with the run's thresholds and plan.
+
+    ``intervals_cut``: intervals.csv's last line was cut mid-write and left out.
+    """
     stress = steps[-1]
     measured = [step for step in steps if step.measured]
     valid = [step for step in measured if step.valid]
@@ -136,7 +139,7 @@ def judge(run: RunInfo, steps: Sequence[StepResult]) -> Verdict:
         knee_step=knee(valid),
         exit_reason=run.exit_reason,
         exit_note=run.abort_note or _EXIT_NOTES.get(run.exit_reason),
-        caveats=_caveats(run, steps),
+        caveats=_caveats(run, steps, intervals_cut),
         reason=reason,
         invalid_steps=invalid,
         advice=_advice(run, capacity) if invalid else (),
@@ -241,8 +244,15 @@ def _machine_busy(run: RunInfo) -> str:
     )
 
 
-def _caveats(run: RunInfo, steps: Sequence[StepResult]) -> tuple[str, ...]:
+def _caveats(
+    run: RunInfo, steps: Sequence[StepResult], intervals_cut: bool = False
+) -> tuple[str, ...]:
     caveats = []
+    if intervals_cut:
+        caveats.append(
+            "The last line of intervals.csv was cut mid-write (the run was stopped while "
+            "writing it); that line is left out."
+        )
     invalid = [step for step in steps if step.measured and not step.valid]
     if invalid:
         label = "Step" if len(invalid) == 1 else "Steps"

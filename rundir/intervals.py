@@ -25,7 +25,9 @@ class IntervalRow:
 
     Response times are in milliseconds and None when ``requests`` is 0; ``users`` and
     ``target_users`` are None when unknown; only ``Total`` rows of a run against the
-    embedded target carry ``target_cpu_percent``.
+    embedded target carry ``target_cpu_percent``. ``Total`` rows carry ``histogram``: the
+    second's response times as ``ms:count`` pairs (Locust-rounded ms), which merge into
+    any window's exact percentiles (``locustfiles.histogram``).
     """
 
     time_s: int
@@ -43,6 +45,7 @@ class IntervalRow:
     p99_ms: float | None = None
     max_ms: float | None = None
     target_cpu_percent: float | None = None
+    histogram: str | None = None
 
     @property
     def is_total(self) -> bool:
@@ -72,7 +75,7 @@ def read_intervals(path: Path) -> list[IntervalRow]:
             header = reader.fieldnames
             if header is None:
                 raise InputError(f"{path.name}: empty file (no header line)")
-            required = [c for c in COLUMNS if c != "target_cpu_percent"]
+            required = [c for c in COLUMNS if c not in ("target_cpu_percent", "histogram")]
             missing = [column for column in required if column not in header]
             if missing:
                 raise InputError(f"{path.name}: missing column {missing[0]!r}")
@@ -89,6 +92,9 @@ def _row(raw: dict[str, str], line: int) -> IntervalRow:
         text = (raw.get(column) or "").strip()
         if column in ("method", "name"):
             values[column] = raw.get(column) or ""
+            continue
+        if column == "histogram":
+            values[column] = text or None
             continue
         if text in ("", "N/A") and (column in _BLANK_OK or column not in raw):
             values[column] = None

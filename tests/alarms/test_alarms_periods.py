@@ -67,3 +67,21 @@ def test_skipped_periods_come_out_all_missing() -> None:
     closed = aggregator.add(3, _second(1, 10))
     assert [p.index for p in closed] == [0, 1, 2]
     assert all(value is None for value in closed[1].values.values())
+
+
+def test_p95_is_the_merged_histograms_percentile() -> None:
+    """90 fast + 10 slow, then 100 fast: each second's p95 is 800 and 10, the period's 10."""
+    aggregator = PeriodAggregator(2)
+    aggregator.add(0, {**_second(100, 10.0), "p95_ms": 800.0, "histogram": {10: 90, 800: 10}})
+    aggregator.add(1, {**_second(100, 10.0), "p95_ms": 10.0, "histogram": {10: 100}})
+    (period,) = aggregator.add(2, _second(1, 10.0))
+    assert period.values[Metric.P95_MS] == 10.0
+
+
+def test_p95_without_histograms_is_the_largest_second() -> None:
+    """Samples of an older run (no histograms) keep the upper bound: the largest p95."""
+    aggregator = PeriodAggregator(2)
+    aggregator.add(0, _second(100, 10.0, p95_ms=800.0))
+    aggregator.add(1, _second(100, 10.0, p95_ms=10.0))
+    (period,) = aggregator.add(2, _second(1, 10.0))
+    assert period.values[Metric.P95_MS] == 800.0

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import random
 
-from locustfiles.histogram import IntervalBook, percentile, round_response_time, second_rows
+from locustfiles.histogram import (
+    IntervalBook,
+    parse_histogram,
+    percentile,
+    round_response_time,
+    second_rows,
+)
 
 
 def test_rounding_matches_locust() -> None:
@@ -91,3 +97,13 @@ def test_a_late_bucket_is_filed_in_the_first_open_second() -> None:
     bucket = seconds[5][("GET", "/a")]
     assert (bucket.requests, bucket.failures, bucket.total_ms) == (3, 1, 90.0)
     assert book.buckets == {}
+
+
+def test_the_total_row_carries_the_seconds_histogram() -> None:
+    """A second's Total row holds its merged histogram as 'ms:count' pairs, names none."""
+    book = IntervalBook()
+    for name, elapsed in (("/a", 10.0), ("/a", 10.4), ("/b", 123.0)):
+        book.add(0, "GET", name, elapsed, failed=False)
+    rows = second_rows(0, 0.0, book.pop_through(0)[0], users=1, target_users=1)
+    assert [row.histogram for row in rows] == [None, None, "10:2 120:1"]
+    assert parse_histogram(rows[-1].histogram or "") == {10: 2, 120: 1}

@@ -8,11 +8,13 @@ times, so a report that forgets to drop the ramp gets visibly wrong numbers.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from locustfiles.histogram import format_histogram
 from rundir import COLUMNS, INTERVALS_CSV, RUN_JSON, SCHEMA_VERSION, RunRecord
 
 RAMP_SLOWDOWN = 3.0
@@ -66,6 +68,7 @@ class SyntheticRun:
     workers: int = 0
     shape: str = "stairs"
     extra: dict[str, Any] = field(default_factory=dict)
+    histograms: bool = False  # Total rows carry a histogram (exact step percentiles)
 
     @property
     def total_seconds(self) -> int:
@@ -96,14 +99,42 @@ def write_run(run_dir: Path, run: SyntheticRun) -> Path:
         writer = csv.writer(handle)
         writer.writerow(_HEADER)
         for second in range(end_s):
-            # the synthetic target's CPU is unknown: an empty last column
-            writer.writerows([*row, ""] for row in _rows_for_second(run, second))
+            # the synthetic target's CPU is unknown (empty); the histogram is empty too
+            # unless the run asks for one (then its Total rows carry one)
+            writer.writerows(_with_tail(run, row) for row in _rows_for_second(run, second))
     return run_dir
 
 
 _HEADER = COLUMNS  # the writer's own column list: the contract has one source
 _TIME_COLUMNS = COLUMNS[COLUMNS.index("mean_ms") : COLUMNS.index("max_ms") + 1]
 _EPOCH = 1_795_000_000.0
+
+
+def _with_tail(run: SyntheticRun, row: list[Any]) -> list[Any]:
+    requests = row[COLUMNS.index("requests")]
+    if not (run.histograms and row[COLUMNS.index("name")] == "Total" and requests):
+        return [*row, "", ""]
+    first = COLUMNS.index(_TIME_COLUMNS[0])
+    cells = row[first : first + len(_TIME_COLUMNS)]
+    times = dict(zip(_TIME_COLUMNS, (float(cell) for cell in cells), strict=True))
+    return [*row, "", format_histogram(synthetic_histogram(times, int(requests)))]
+
+
+def synthetic_histogram(times: dict[str, float], requests: int) -> dict[int, int]:
+    """Counts at p50, p95, p99 and max whose nearest-rank percentiles are those values."""
+    at_50 = math.ceil(0.50 * requests)
+    at_95 = math.ceil(0.95 * requests)
+    at_99 = math.ceil(0.99 * requests)
+    histogram: dict[int, int] = {}
+    for key, count in (
+        (round(times["p50_ms"]), at_50),
+        (round(times["p95_ms"]), at_95 - at_50),
+        (round(times["p99_ms"]), at_99 - at_95),
+        (round(times["max_ms"]), requests - at_99),
+    ):
+        if count:
+            histogram[key] = histogram.get(key, 0) + count
+    return histogram
 
 
 def _rows_for_second(run: SyntheticRun, second: int) -> list[list[Any]]:
@@ -205,4 +236,18 @@ def hour_run() -> SyntheticRun:
         step_seconds=300,
         ramp_seconds=12,
         names=names,
+    )
+
+
+def day_run() -> SyntheticRun:
+    """The 24-hour benchmark: 86,400 intervals, 10 request names, 24 steps of 1 hour."""
+    users = [1200 + 100 * index for index in range(24)]
+    means = [200.0 + 10.0 * max(0, index - 12) ** 2 for index in range(24)]
+    names = tuple(f"/api/resource{index}/[id]" for index in range(10))
+    return SyntheticRun(
+        steps=closed_model_steps(users, means, error_share=0.002),
+        step_seconds=3600,
+        ramp_seconds=60,
+        names=names,
+        histograms=True,
     )

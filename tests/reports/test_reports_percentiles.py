@@ -1,0 +1,92 @@
+"""One definition of a window's percentiles: merged histograms, for steps and alarm periods."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+from synthetic import StepSpec
+
+from alarms.config import Metric
+from alarms.monitor import sample_from_row
+from alarms.periods import PeriodAggregator
+from locustfiles.histogram import format_histogram, percentile
+from reports.build import analyse
+from rundir import read_intervals
+
+MakeRun = Callable[..., Path]
+
+# Per second of step 2's plateau: mostly fast, and every third second a slow tail that
+# puts that second's own p95 at 900 ms. Merged over the step, the tail is under 5%.
+_FAST, _SLOW = 120, 900
+
+
+def _second_histogram(second: int, requests: int) -> dict[int, int]:
+    slow = requests // 10 if second % 3 == 0 else 0
+    return {_FAST: requests - slow, _SLOW: slow} if slow else {_FAST: requests}
+
+
+def _add_histograms(run_dir: Path) -> list[dict[str, str]]:
+    path = run_dir / "intervals.csv"
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["name"] == "Total" and int(row["requests"]):
+            histogram = _second_histogram(int(row["time_s"]), int(row["requests"]))
+            row["histogram"] = format_histogram(histogram)
+            row["p95_ms"] = str(percentile(histogram, int(row["requests"]), 0.95))
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return [row for row in rows if row["name"] == "Total"]
+
+
+def test_step_p95_is_the_merged_histograms_p95(make_run: MakeRun) -> None:
+    """Step 2's p95 is that of its merged histogram (120), not the largest second's (900)."""
+    run_dir = make_run()
+    totals = _add_histograms(run_dir)
+    step = analyse(run_dir).steps[1]
+    assert step.p95_ms == _FAST
+    window = [r for r in totals if 25 <= int(r["time_s"]) < 40]
+    assert max(float(r["p95_ms"]) for r in window) == _SLOW
+
+
+def test_an_alarm_period_over_the_same_seconds_gets_the_same_p95(
+    make_run: MakeRun,
+) -> None:
+    """The alarm's p95 datapoint over step 2's window equals the report's step p95."""
+    run_dir = make_run()
+    totals = _add_histograms(run_dir)
+    aggregator = PeriodAggregator(10_000)
+    del totals  # the monitor gets typed rows, as the writer hands them over
+    for row in read_intervals(run_dir / "intervals.csv"):
+        if row.is_total and 25 <= row.time_s < 40:
+            aggregator.add(float(row.time_s), sample_from_row(row))
+    (period,) = aggregator.add(10_000.0, {})
+    assert period.values[Metric.P95_MS] == analyse(run_dir).steps[1].p95_ms
+
+
+def test_synthetic_histograms_give_the_specified_percentiles(make_run: MakeRun) -> None:
+    """A synthetic run with histograms reports each step's specified p50, p95 and p99."""
+    specs = (StepSpec(100, 1000, 100.0), StepSpec(200, 1600, 125.0), StepSpec(300, 1200, 250.0))
+    steps = analyse(make_run(steps=specs, histograms=True)).steps
+    for step, spec in zip(steps, specs, strict=True):
+        times = spec.times()
+        assert (step.p50_ms, step.p95_ms, step.p99_ms) == (
+            round(times["p50_ms"]),
+            round(times["p95_ms"]),
+            round(times["p99_ms"]),
+        )
+
+
+def test_a_cut_last_line_is_left_out_with_a_caveat(make_run: MakeRun) -> None:
+    """A last line without its line break (a killed writer) is dropped, and said so."""
+    run_dir = make_run()
+    path = run_dir / "intervals.csv"
+    text = path.read_text()
+    path.write_text(text + text.splitlines()[-1][:15])
+    analysis = analyse(run_dir)
+    assert len(analysis.intervals.totals) == 60  # three steps of 20 s
+    assert analysis.verdict.caveats[0].startswith("The last line of intervals.csv was cut")
