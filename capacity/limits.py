@@ -16,7 +16,7 @@ MAX_SECONDS_PER_DAY = 864_000.0  # ten times a real day
 MAX_SECONDS = 604_800.0  # a week: journeys, steps, holds, think times, runs
 MAX_SPAWN_RATE = 1_000_000.0
 MAX_USERS = 10_000_000
-SCALE = (0.000_001, 1_000.0)  # --time-scale and --users-scale
+SCALE = (0.0001, 1_000.0)  # --time-scale and --users-scale
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 NAME_RULE = "letters, digits, -, _ and . (not first), at most 64 characters"

@@ -199,8 +199,14 @@ def _run(argv: Sequence[str] | None) -> int:
         print(warning, file=sys.stderr, flush=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")
-    if run_dir.exists() and any(run_dir.iterdir()):
+    if run_dir.is_dir() and any(run_dir.iterdir()):
         raise UsageError(f"--run-dir: {run_dir} already holds a run; choose another directory")
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"--run-dir: cannot create {run_dir} ({error.strerror or error.__class__.__name__})"
+        ) from None
     args.run_dir = str(run_dir)
     _choose_workers(args, context)
     code = run(RunRequest(context=context, args=args, run_dir=run_dir))

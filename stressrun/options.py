@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from stairload.argtypes import base_url, positive, whole, whole_in
+from capacity import limits
+from stairload.argtypes import base_url, bounded, whole, whole_in
 from target_app.config import SEEDED_USERS
 
 SHAPES = ("stairs", "constant")
@@ -52,7 +53,11 @@ class RunOption:
         parser.add_argument(self.flag, **settings)
 
 
-_users = whole(1)
+# the ranges of capacity.limits: every duration and count stays finite and sane
+_users = bounded(int, 1, limits.MAX_USERS)
+_scale = bounded(float, *limits.SCALE)
+_seconds = bounded(float, 0.001, limits.MAX_SECONDS)
+_spawn_rate = bounded(float, 0.001, limits.MAX_SPAWN_RATE)
 
 SCENARIO = RunOption(
     "--scenario", None, None, "scenario name in the scenarios file, e.g. scenario2"
@@ -71,22 +76,22 @@ CASE = RunOption(
     "--case", None, "", "case for a constant run (default: the start case); its think time applies"
 )
 TIME_SCALE = RunOption(
-    "--time-scale", positive, 1.0, "multiply every duration (0.05: 60 s steps last 3 s)", "X"
+    "--time-scale", _scale, 1.0, "multiply every duration (0.05: 60 s steps last 3 s)", "X"
 )
 USERS_SCALE = RunOption(
-    "--users-scale", positive, 1.0, "multiply every user count (0.01: 1,200 users become 12)", "X"
+    "--users-scale", _scale, 1.0, "multiply every user count (0.01: 1,200 users become 12)", "X"
 )
 RUN_DIR = RunOption("--run-dir", None, "", "default runs/<UTC time>-<scenario>-<case>")
 START_USERS = RunOption("--start-users", _users, None, "override: first plateau", "N")
 END_USERS = RunOption("--end-users", _users, None, "override: last plateau", "N")
 STEP_USERS = RunOption("--step-users", _users, None, "override: users added per step", "N")
-STEP_SECONDS = RunOption("--step-seconds", positive, None, "override: step length", "S")
-HOLD_SECONDS = RunOption("--hold-seconds", positive, None, "override: final hold", "S")
+STEP_SECONDS = RunOption("--step-seconds", _seconds, None, "override: step length", "S")
+HOLD_SECONDS = RunOption("--hold-seconds", _seconds, None, "override: final hold", "S")
 SPAWN_RATE = RunOption(
-    "--spawn-rate", positive, None, "override: users started per second while ramping", "N"
+    "--spawn-rate", _spawn_rate, None, "override: users started per second while ramping", "N"
 )
 DURATION_SECONDS = RunOption(
-    "--duration-seconds", positive, None, "override: constant run length (default step + hold)", "S"
+    "--duration-seconds", _seconds, None, "override: constant run length (default step + hold)", "S"
 )
 ABORT_ON = RunOption(
     "--abort-on",
@@ -98,7 +103,7 @@ ABORT_ON = RunOption(
 )
 TARGET_USERS = RunOption(
     "--target-users",
-    whole(1),
+    _users,
     SEEDED_USERS,
     f"users the embedded target seeds (user1..userN; default {SEEDED_USERS:,})",
     "N",

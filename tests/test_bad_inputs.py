@@ -139,7 +139,7 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         ["scenario2", "--scenarios", "{scenarios}", "--host", "http://user:secret@127.0.0.1:9"],
         None,
         "--host: must not contain a user name or password (got 'http://***@127.0.0.1:9') "
-        "(see 'python -m stressrun --help')",
+        "(see 'stairload --help')",
     ),
     (
         "credentials in HOST (warmup)",
@@ -154,8 +154,7 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "stressrun",
         ["scenario2", "--scenarios", "{scenarios}", "--fail-exit-code", "300"],
         None,
-        "--fail-exit-code: must be an integer in 0..255 (got '300') "
-        "(see 'python -m stressrun --help')",
+        "--fail-exit-code: must be an integer in 0..255 (got '300') (see 'stairload --help')",
     ),
     (
         "--fail-exit-code 300 (reports)",
@@ -179,6 +178,34 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         ["post-sns", str(SEED_EVENT), "--webhook-env", "BAD_HOOK"],
         None,
         "environment variable BAD_HOOK: is not a valid URL; nothing was posted",
+    ),
+    (
+        "--time-scale 1e308",
+        "stressrun",
+        ["scenario2", "--scenarios", "{scenarios}", "--time-scale", "1e308"],
+        None,
+        "--time-scale: must be in 0.0001..1,000 (got '1e308') (see 'stairload --help')",
+    ),
+    (
+        "--hold-seconds 1e308",
+        "stressrun",
+        ["scenario2", "--scenarios", "{scenarios}", "--hold-seconds", "1e308"],
+        None,
+        "--hold-seconds: must be in 0..604,800 (got '1e308') (see 'stairload --help')",
+    ),
+    (
+        "RUN_DIR under a file",
+        "stressrun",
+        ["scenario2", "--scenarios", "{scenarios}", "--run-dir", "{scenarios}/run"],
+        None,
+        "--run-dir: cannot create {scenarios}/run (Not a directory)",
+    ),
+    (
+        "RUN_DIR in /proc",
+        "stressrun",
+        ["scenario2", "--scenarios", "{scenarios}", "--run-dir", "/proc/stairload-run"],
+        None,
+        "--run-dir: cannot create /proc/stairload-run (No such file or directory)",
     ),
 ]
 

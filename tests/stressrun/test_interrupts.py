@@ -108,7 +108,7 @@ _HELP = " (see 'stairload --help')"
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--time-scale", "0"], "Error: --time-scale: must be > 0 (got 0)" + _HELP),
+        (["--time-scale", "0"], "Error: --time-scale: must be in 0.0001..1,000 (got '0')" + _HELP),
         (
             ["--workers", "two"],
             "Error: --workers: must be a whole number (got 'two')" + _HELP,
