@@ -53,7 +53,8 @@ def bounded(kind: type[int] | type[float], low: float, high: float) -> Callable[
         try:
             value = kind(text)
         except (ValueError, OverflowError):
-            raise argparse.ArgumentTypeError(f"must be a number (got {text!r})") from None
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"must be {what} (got {text!r})") from None
         if not (math.isfinite(value) and low <= value <= high):
             raise argparse.ArgumentTypeError(
                 f"must be in {_shown(low)}..{_shown(high)} (got {text!r})"

@@ -115,13 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-report", action="store_true", help="skip the report step")
     parser.add_argument(
-        "--abort-on",
-        action="append",
-        default=[],
-        metavar="ALARM",
-        help="stop the run (exit 97) when this alarm rule enters ALARM; repeatable",
-    )
-    parser.add_argument(
         "--fail-exit-code",
         type=exit_code,
         default=exitcodes.VERDICT_FAIL,

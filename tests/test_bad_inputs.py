@@ -191,7 +191,7 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "stressrun",
         ["scenario2", "--scenarios", "{scenarios}", "--hold-seconds", "1e308"],
         None,
-        "--hold-seconds: must be in 0..604,800 (got '1e308') (see 'stairload --help')",
+        "--hold-seconds: must be in 0.001..604,800 (got '1e308') (see 'stairload --help')",
     ),
     (
         "RUN_DIR under a file",

@@ -34,7 +34,7 @@ def _free_url() -> str:
             "--host: must be an http(s) URL such as http://127.0.0.1:8080 (got 'ftp://x')" + _HELP,
         ),
         (["--requests", "0"], "--requests: must be in 1..10,000,000 (got '0')" + _HELP),
-        (["--concurrency", "many"], "--concurrency: must be a number (got 'many')" + _HELP),
+        (["--concurrency", "many"], "--concurrency: must be a whole number (got 'many')" + _HELP),
         (["--max-error-rate", "2"], "--max-error-rate: must be in 0..1 (got '2')" + _HELP),
         (["--health-path", "health"], "--health-path: must start with / (got 'health')" + _HELP),
         (
