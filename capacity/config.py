@@ -12,7 +12,7 @@ import yaml
 from capacity import formulas, limits, strict_yaml
 from capacity.plan import Inputs, ScenarioLoad
 from journeys.journey import Journey
-from journeys.load import JOURNEY_KEYS
+from journeys.load import JOURNEY_KEYS, parse_journey
 from stairload.errors import ConfigError, UsageError
 from stairload.fields import Fields, did_you_mean
 
