@@ -2,10 +2,11 @@
 
 PyYAML's ``safe_load`` expands aliases (a "billion laughs" file of a few hundred bytes
 becomes gigabytes once an error message prints the value) and keeps the last of two
-equal keys silently. Configuration needs neither anchors nor aliases, so both are
-refused while the document is composed, before anything is expanded; a key given twice
-in one mapping is refused with both line numbers; a file over ``MAX_BYTES`` is refused
-before it is parsed.
+equal keys silently. Here anchors and aliases stay usable (``scenarios.yaml`` shares a
+journey's settings with one), but while the document is composed, before anything is
+expanded, each value's expanded size is counted, and a value that would hold more than
+``MAX_VALUES`` values is refused; a key given twice in one mapping is refused with both
+line numbers; a file over ``MAX_BYTES`` is refused before it is parsed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ import yaml
 MAX_BYTES = 1_000_000
 """The largest configuration file read (1 MB; scenarios.yaml is a few kB)."""
 
+MAX_VALUES = 100_000
+"""The most values a document may hold once its aliases are expanded (counted while the
+document is composed, before anything is expanded)."""
+
 
 class StrictYamlError(Exception):
     """The document breaks a rule of this loader; the message names line and column."""
@@ -29,20 +34,32 @@ def _where(mark: Any) -> str:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader without anchors, aliases or duplicate keys."""
+    """SafeLoader whose aliases are bounded and whose mappings refuse duplicate keys."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._sizes: dict[int, int] = {}
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
+        node = super().compose_node(parent, index)
         if isinstance(event, yaml.AliasEvent):
-            raise StrictYamlError(
-                f"{_where(event.start_mark)}: YAML aliases are not allowed (got *{event.anchor})"
+            return node  # its size was counted where it was defined; the parent adds it again
+        size = 1
+        if isinstance(node, yaml.SequenceNode):
+            size += sum(self._sizes.get(id(child), 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size += sum(
+                self._sizes.get(id(key), 1) + self._sizes.get(id(value), 1)
+                for key, value in node.value
             )
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
+        if size > MAX_VALUES:
             raise StrictYamlError(
-                f"{_where(event.start_mark)}: YAML anchors are not allowed (got &{anchor})"
+                f"{_where(node.start_mark)}: with its aliases expanded, this value holds more "
+                f"than {MAX_VALUES:,} values"
             )
-        return super().compose_node(parent, index)
+        self._sizes[id(node)] = size
+        return node
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, yaml.MappingNode):
