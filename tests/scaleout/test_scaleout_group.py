@@ -15,13 +15,14 @@ import pytest
 
 from scaleout.config import ScalingSettings
 from scaleout.events import EventLog
-from scaleout.group import Group
+from scaleout.group import Group, WarmupSpec
 from scaleout.haproxy import BalancerConfig, HAProxy
 from scaleout.instances import DEFAULT_INSTANCE_CMD
 from scaleout.policy import ScalingPolicy
 from target_app.db import create_database
 
 pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
 # Any busy second is "above target" (1%), an idle one is below 0.9%: the test drives the
 # alarms with load on and load off, in periods of one second.
 POLICY = ScalingPolicy(
@@ -142,3 +143,35 @@ def test_killed_instance_is_replaced(group: Group) -> None:
         "drain",
         "termination",
     ]
+
+
+def test_warm_up_runs_before_the_health_check_may_pass(
+    tmp_path: Path, free_port: Callable[[], int]
+) -> None:
+    """With warm-up gating, 60 real journey requests reach the instance before it serves."""
+    db = tmp_path / "shared.db"
+    create_database(db, users=10)
+    (tmp_path / "instances").mkdir()
+    haproxy = HAProxy(BalancerConfig(free_port(), tmp_path / "haproxy.sock", slots=2), tmp_path)
+    haproxy.start()
+    warmup = WarmupSpec(60, "scenario2", REPO / "scenarios.yaml", users=10, concurrency=2)
+    group = Group(
+        ScalingSettings(policy=POLICY),
+        haproxy,
+        DEFAULT_INSTANCE_CMD,
+        {"db": str(db)},
+        tmp_path,
+        EventLog(tmp_path),
+        warmup,
+        launch_timeout_seconds=60,
+    )
+    try:
+        group.start()
+        url = group.members["i-1"].instance.url
+        with urllib.request.urlopen(f"{url}/metrics", timeout=5) as response:
+            served = json.load(response)["requests_total"]
+    finally:
+        group.stop()
+        haproxy.stop()
+    assert [e.event for e in group.log.events] == ["launch", "warmed_up", "in_service"]
+    assert served >= 60
