@@ -278,8 +278,8 @@ def instances_needed(
 
 
 def whole_instances(value: float) -> int:
-    """Whole instances, at least one; float noise below a millionth does not add one."""
-    return max(1, math.ceil(round(value, 6)))
+    """Whole instances, at least one; float noise (a billionth, relative) does not add one."""
+    return max(1, math.ceil(value * (1 - 1e-9)))
 
 
 def _round(value: float | None) -> float | None:
