@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 import time
 import urllib.request
@@ -9,40 +11,65 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
+import psutil
+
 from locustfiles.target_cpu import TargetCpu
 from stressrun.target_cpu_feed import TargetCpuFeed
 from target_app.testing import launch_target
 
 
-def _hammer(base_url: str, stop: threading.Event, timeouts: list[int]) -> None:
+def _hammer(base_url: str, stop: threading.Event) -> None:
     while not stop.is_set():
-        try:
-            with urllib.request.urlopen(f"{base_url}/health", timeout=0.05) as response:
-                response.read()
-        except OSError:
-            timeouts.append(1)  # an overloaded target does not answer in time: the point
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{base_url}/health", timeout=0.5) as response,
+        ):
+            response.read()
 
 
-def test_overloaded_target_has_a_cpu_value_for_every_second(tmp_path: Path):
-    """128 clients with 50 ms timeouts on a 1-worker target for 6 s: no second without CPU."""
+def _answers(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/health", timeout=0.8) as response:
+            response.read()
+    except OSError:
+        return False
+    return True
+
+
+def _signal_tree(pid: int, signum: int) -> None:
+    root = psutil.Process(pid)
+    for process in [root, *root.children(recursive=True)]:
+        process.send_signal(signum)
+
+
+def test_a_target_that_does_not_answer_still_has_a_cpu_value_every_second(tmp_path: Path):
+    """Hammered, then frozen so HTTP gets no answer within 0.8 s: no second without CPU."""
     target = launch_target(tmp_path, users=10, workers=1)
     stop = threading.Event()
-    timeouts: list[int] = []
     try:
         feed = TargetCpuFeed(target.process.pid, tmp_path / "target_cpu.csv").start()
-        with ThreadPoolExecutor(128) as pool:
-            for _ in range(128):
-                pool.submit(_hammer, target.base_url, stop, timeouts)
-            time.sleep(6.5)
+        with ThreadPoolExecutor(32) as pool:
+            for _ in range(32):
+                pool.submit(_hammer, target.base_url, stop)
+            time.sleep(3.0)
+            _signal_tree(target.process.pid, signal.SIGSTOP)  # overloaded to the extreme
+            try:
+                time.sleep(0.5)
+                answered_while_frozen = _answers(target.base_url)
+                time.sleep(2.0)
+            finally:
+                _signal_tree(target.process.pid, signal.SIGCONT)
+            time.sleep(1.5)
             stop.set()
         values = feed.stop()
     finally:
         target.stop()
     seconds = sorted(values)
+    assert not answered_while_frozen  # an HTTP poll of /metrics would have got nothing
     assert seconds == list(range(seconds[0], seconds[0] + len(seconds)))
     assert len(seconds) >= 6
-    assert timeouts  # overloaded: some requests got no answer within 50 ms
-    assert max(values.values()) > 5  # and it did work
+    assert max(values.values()) > 5  # it did work while hammered
+    assert min(values.values()) < 5  # and none while frozen
 
 
 def test_master_reads_run_seconds_from_the_feed_file(tmp_path: Path):
