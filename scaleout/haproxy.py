@@ -22,6 +22,7 @@ from typing import Literal
 
 from rundir.files import HAPROXY_CFG
 from scaleout.errors import HAProxyError
+from stressrun.lifeline import dies_with_parent
 
 BACKEND = "instances"
 ServerState = Literal["ready", "drain", "maint"]
@@ -141,7 +142,7 @@ class HAProxy:
                 [binary, "-db", "-f", str(self.config_path)],
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
+                preexec_fn=dies_with_parent(),
             )
         deadline = time.monotonic() + timeout_seconds
         while time.monotonic() < deadline:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from scaleout.errors import InstanceError
 from stairload.errors import UsageError
+from stressrun.lifeline import dies_with_parent
 from targetcpu import ProcessTreeCpu
 
 DEFAULT_INSTANCE_CMD = "{python} -m scaleout.embedded --port {port} --db {db}"
@@ -80,7 +81,7 @@ def launch(
     with log_path.open("ab") as log:
         try:
             process = subprocess.Popen(
-                argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                argv, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies_with_parent()
             )
         except OSError as error:
             raise InstanceError(f"--instance-cmd: cannot start {argv[0]!r}: {error}") from None
