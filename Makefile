@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP) ## Create .venv and install the project with its dev tools, pinned by constraints.txt
 
-test: $(STAMP) chromium netns-tools ## Run the whole test suite (unit, integration, browser, network namespaces; installs chromium and iproute2 if missing)
+test: $(STAMP) chromium netns-tools haproxy ## Run the whole test suite (unit, integration, browser, network namespaces, HAProxy; installs chromium, iproute2 and haproxy if missing)
 	$(PY) -m pytest
 
 lint: $(STAMP) ## Check style with ruff
