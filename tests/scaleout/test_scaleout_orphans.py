@@ -8,10 +8,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import psutil
+from processes import gone
 
 RUNNER = textwrap.dedent(
     """
@@ -35,18 +35,6 @@ RUNNER = textwrap.dedent(
 )
 
 
-def _gone(pid: int, within_seconds: float) -> bool:
-    deadline = time.monotonic() + within_seconds
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_haproxy_and_an_instance_die_when_the_runner_is_sigkilled(tmp_path: Path) -> None:
     """SIGKILL of the process that started them leaves neither HAProxy nor the instance."""
     children: list[int] = []
@@ -62,7 +50,7 @@ def test_haproxy_and_an_instance_die_when_the_runner_is_sigkilled(tmp_path: Path
             assert all(psutil.pid_exists(pid) for pid in children)
             runner.send_signal(signal.SIGKILL)
             runner.wait()
-            assert [pid for pid in children if not _gone(pid, 10.0)] == []
+            assert [pid for pid in children if not gone(pid, 10.0)] == []
         finally:
             for pid in children:
                 if psutil.pid_exists(pid):

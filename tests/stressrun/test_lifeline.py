@@ -7,9 +7,9 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import psutil
+from processes import gone
 
 _PARENT = textwrap.dedent(
     """
@@ -22,18 +22,6 @@ _PARENT = textwrap.dedent(
     time.sleep(120)
     """
 )
-
-
-def _gone(pid: int, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_sigkill_of_the_parent_ends_the_child() -> None:
@@ -50,7 +38,7 @@ def test_sigkill_of_the_parent_ends_the_child() -> None:
     parent.wait()
     parent.stdout.close()
     try:
-        assert _gone(child_pid, 5.0)
+        assert gone(child_pid, 5.0)
     finally:
-        if not _gone(child_pid, 0.0):
+        if not gone(child_pid, 0.0):
             child.kill()
