@@ -45,12 +45,16 @@ def test_a_busy_process_reads_far_above_an_idle_one() -> None:
 
 
 def test_a_child_started_after_sampling_began_is_counted() -> None:
-    """An idle parent whose busy child starts 1.5 s in soon reads over 15% of a core."""
-    parent = _python(PARENT.format(delay=1.5, child=BUSY.format(seconds=30)))
+    """An idle parent reads under 5%; once its busy child starts, a later second reads over 15%."""
+    parent = _python(PARENT.format(delay=3.0, child=BUSY.format(seconds=30)))
     try:
+        time.sleep(1.0)  # past the interpreter's own start-up, which is not idle
         with ProcessTreeCpu(parent.pid) as cpu:
             deadline = time.monotonic() + 20.0  # a loaded machine starts the child slowly
-            while time.monotonic() < deadline and max(cpu.by_second().values(), default=0) <= 15:
+            while time.monotonic() < deadline and not psutil.Process(parent.pid).children():
+                time.sleep(0.05)
+            child_second = int(time.time())
+            while time.monotonic() < deadline and _after(cpu.by_second(), child_second) <= 15:
                 time.sleep(0.5)
         samples = cpu.by_second()
     finally:
@@ -58,8 +62,13 @@ def test_a_child_started_after_sampling_began_is_counted() -> None:
             child.kill()
         parent.kill()
         parent.wait()
-    assert min(samples.values()) < 5.0  # the parent alone, sleeping
-    assert max(samples.values()) > 15.0
+    before = [value for second, value in samples.items() if second < child_second]
+    assert before and min(before) < 5.0  # the parent alone, sleeping
+    assert _after(samples, child_second) > 15.0
+
+
+def _after(samples: dict[int, float], second: int) -> float:
+    return max((value for key, value in samples.items() if key > second), default=0.0)
 
 
 def test_every_second_is_sampled_without_gaps() -> None:
