@@ -171,6 +171,14 @@ def write_scaling_report(
     return figures
 
 
+# Instances over time on the scaling chart: (column, colour, line style, legend label).
+_INSTANCE_LINES = (
+    ("in_service", "tab:green", "-", "in service"),
+    ("pending", "tab:orange", "--", "warming"),
+    ("draining", "tab:gray", ":", "draining"),
+)
+
+
 def _chart(
     run_dir: Path, totals: Any, timeline: Any, events: list[dict[str, Any]], started: float
 ) -> None:
@@ -190,29 +198,15 @@ def _chart(
     for axis in (tps_axis, mtt_axis):
         counts = axis.twinx()
         if len(timeline):
-            counts.step(
-                timeline["time_s"],
-                timeline["in_service"],
-                where="post",
-                color="tab:green",
-                label="in service",
-            )
-            counts.step(
-                timeline["time_s"],
-                timeline["pending"],
-                where="post",
-                color="tab:orange",
-                linestyle="--",
-                label="warming",
-            )
-            counts.step(
-                timeline["time_s"],
-                timeline["draining"],
-                where="post",
-                color="tab:gray",
-                linestyle=":",
-                label="draining",
-            )
+            for column, color, style, label in _INSTANCE_LINES:
+                counts.step(
+                    timeline["time_s"],
+                    timeline[column],
+                    where="post",
+                    color=color,
+                    linestyle=style,
+                    label=label,
+                )
         counts.set_ylabel("instances")
         counts.set_ylim(
             0,
