@@ -11,6 +11,10 @@ requests per second (only when that line's R^2 is at least ``MIN_CPU_R2``, 0.9: 
 no count is given), and no more than the fitted USL allows when that fit is trusted:
 its throughput ceiling X(N*) and its throughput at the users where the mean response
 time reaches the target, X(N at 500 ms). The smallest of these is ``per_instance_tps``.
+When the service ran under a CPU budget (the embedded target's ``--target-cpus``),
+plateaus at ``CEILING_SHARE`` of that budget or more are left out of the line: CPU cannot
+grow there, and the TPS gained at the ceiling comes from a full queue being served in
+bigger batches, not from what a request costs at the target CPU.
 A case needs ``ceil(required_tps / per_instance_tps)`` instances, where ``required_tps``
 is the case's target TPS from the plan (the closed-model figure the stair is judged on);
 beside it, what the business peak RPS alone would need, so the two are not confused.
@@ -28,6 +32,8 @@ DEFAULT_TARGET_CPU_PERCENT = 70.0
 # Below this R^2 the CPU does not follow TPS closely enough to extrapolate it to the target.
 MIN_CPU_R2 = 0.9
 _MIN_CPU_POINTS = 2
+# A plateau at 95% of a CPU budget or more is taken as held at the budget's ceiling.
+CEILING_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class CpuCost:
     r2: float | None
     points: int
     reason: str
+    at_ceiling: int = 0
 
     @property
     def usable(self) -> bool:
@@ -98,6 +105,7 @@ class Instances:
     limits: tuple[Limit, ...]
     cases: tuple[CaseInstances, ...]
     reason: str = ""
+    budget_cores: float | None = None
 
     @property
     def per_instance_tps(self) -> float | None:
@@ -123,6 +131,8 @@ class Instances:
             "idle_cpu_percent": _round(self.cost.idle_cpu_percent),
             "cpu_r2": _round(self.cost.r2),
             "cpu_points": self.cost.points,
+            "cpu_points_at_ceiling": self.cost.at_ceiling,
+            "cpu_budget_cores": self.budget_cores,
             "per_instance_tps": _round(self.per_instance_tps),
             "per_instance_limit": None if binding is None else binding.name,
             "limits": [
@@ -136,23 +146,36 @@ class Instances:
         return result
 
 
-def cpu_cost(points: Sequence[CpuPoint]) -> CpuCost:
-    """Least-squares line of CPU percent over TPS; its slope / 100 is CPU-seconds per request."""
-    usable = [
+def cpu_cost(points: Sequence[CpuPoint], ceiling_percent: float | None = None) -> CpuCost:
+    """Least-squares line of CPU percent over TPS; its slope / 100 is CPU-seconds per request.
+
+    With ``ceiling_percent`` (a CPU budget), plateaus at ``CEILING_SHARE`` of it or above
+    are left out and counted in ``at_ceiling``.
+    """
+    finite = [
         point
         for point in points
         if math.isfinite(point.tps) and math.isfinite(point.cpu_percent) and point.tps >= 0
     ]
+    limit = math.inf if ceiling_percent is None else CEILING_SHARE * ceiling_percent
+    usable = [point for point in finite if point.cpu_percent < limit]
+    at_ceiling = len(finite) - len(usable)
     if len(usable) < _MIN_CPU_POINTS:
+        held = f", {at_ceiling} more at the CPU budget's ceiling" if at_ceiling else ""
         return CpuCost(
-            None, None, None, len(usable), f"{len(usable)} plateau(s) with CPU data (need 2)"
+            None,
+            None,
+            None,
+            len(usable),
+            f"{len(usable)} plateau(s) with CPU data (need 2){held}",
+            at_ceiling,
         )
     count = len(usable)
     mean_tps = sum(point.tps for point in usable) / count
     mean_cpu = sum(point.cpu_percent for point in usable) / count
     spread = sum((point.tps - mean_tps) ** 2 for point in usable)
     if spread <= 0:
-        return CpuCost(None, None, None, count, "TPS is the same at every plateau")
+        return CpuCost(None, None, None, count, "TPS is the same at every plateau", at_ceiling)
     slope = (
         sum((point.tps - mean_tps) * (point.cpu_percent - mean_cpu) for point in usable) / spread
     )
@@ -162,9 +185,14 @@ def cpu_cost(points: Sequence[CpuPoint]) -> CpuCost:
     r2 = 1.0 - residual / total if total > 0 else 0.0
     if slope <= 0:
         return CpuCost(
-            None, idle, r2, count, f"CPU does not grow with TPS (slope {slope:.4g} % per TPS)"
+            None,
+            idle,
+            r2,
+            count,
+            f"CPU does not grow with TPS (slope {slope:.4g} % per TPS)",
+            at_ceiling,
         )
-    return CpuCost(slope / 100.0, idle, r2, count, "")
+    return CpuCost(slope / 100.0, idle, r2, count, "", at_ceiling)
 
 
 def cpu_limit(cost: CpuCost, target_cpu_percent: float, cores: float) -> Limit | None:
@@ -243,13 +271,15 @@ def instances_needed(
     usl_peak_tps: float | None = None,
     usl_tps_at_target: float | None = None,
     target_ms: float = 500.0,
+    budget_cores: float | None = None,
 ) -> Instances:
     """Instances for each ``(case, required_tps, peak_rps)`` from the measured CPU points.
 
     Pass the USL numbers only when that fit is trustworthy. With no usable limit the
-    result has no cases and its cost's reason says why.
+    result has no cases and its cost's reason says why. ``budget_cores``: the service ran
+    under that CPU budget (its plateaus at the ceiling leave the line; see ``cpu_cost``).
     """
-    cost = cpu_cost(points)
+    cost = cpu_cost(points, None if budget_cores is None else budget_cores * 100.0)
     limits = instance_limits(
         cost,
         target_cpu_percent=target_cpu_percent,
@@ -259,22 +289,28 @@ def instances_needed(
         target_ms=target_ms,
     )
     if not cost.usable:
-        return Instances(target_cpu_percent, cores, cost, limits, (), cost.reason)
+        return Instances(
+            target_cpu_percent, cores, cost, limits, (), cost.reason, budget_cores=budget_cores
+        )
     if cost.r2 is not None and cost.r2 < MIN_CPU_R2:
         reason = (
             f"the CPU line's R^2 {cost.r2:.3f} is below {MIN_CPU_R2:g}: CPU does not follow "
             "TPS closely enough to extrapolate it to the target"
         )
-        return Instances(target_cpu_percent, cores, cost, limits, (), reason)
+        return Instances(
+            target_cpu_percent, cores, cost, limits, (), reason, budget_cores=budget_cores
+        )
     if not any(limit.name == "cpu" for limit in limits):
         reason = (
             f"idle CPU {cost.idle_cpu_percent:.1f}% is already at or above the target "
             f"{target_cpu_percent:g}% x {cores:g} core(s)"
         )
-        return Instances(target_cpu_percent, cores, cost, limits, (), reason)
+        return Instances(
+            target_cpu_percent, cores, cost, limits, (), reason, budget_cores=budget_cores
+        )
     per_instance = min(limit.tps for limit in limits)
     counted = tuple(case_instances(name, tps, rps, per_instance) for name, tps, rps in cases)
-    return Instances(target_cpu_percent, cores, cost, limits, counted)
+    return Instances(target_cpu_percent, cores, cost, limits, counted, budget_cores=budget_cores)
 
 
 def whole_instances(value: float) -> int:

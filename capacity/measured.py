@@ -61,10 +61,12 @@ def read_capacity(
     think_seconds: float = 0.0,
     target_cpu_percent: float = DEFAULT_TARGET_CPU_PERCENT,
     cores: float = 1.0,
+    budget_cores: float | None = None,
 ) -> CapacityReading:
     """Fit the USL to the plateaus with TPS, and count instances from those with CPU too.
 
-    The USL bounds the per-instance TPS only when the fit is trustworthy.
+    The USL bounds the per-instance TPS only when the fit is trustworthy. ``budget_cores``:
+    the CPU budget the service ran under, if any (its ceiling plateaus leave the CPU line).
     """
     measured = [plateau for plateau in plateaus if plateau.tps is not None]
     model = fit_usl(
@@ -90,5 +92,6 @@ def read_capacity(
         usl_peak_tps=model.peak_tps if model.trustworthy else None,
         usl_tps_at_target=at_target,
         target_ms=target_ms,
+        budget_cores=budget_cores,
     )
     return CapacityReading(model, instances)

@@ -108,3 +108,29 @@ def test_a_scattered_cpu_line_gives_no_count() -> None:
     result = instances_needed(scattered, CASES)
     assert result.cases == ()
     assert result.reason.startswith("the CPU line's R^2 ")
+
+
+def test_plateaus_held_at_a_cpu_budget_leave_the_line() -> None:
+    """Under a 0.5-core budget, points at 47.5% or more are counted apart, not fitted."""
+    budget_line = [CpuPoint(tps, 5.0 + 0.02 * tps) for tps in (100.0, 500.0, 1000.0, 1500.0)]
+    held = [CpuPoint(2100.0, 49.9), CpuPoint(2800.0, 50.0)]
+    with_budget = cpu_cost([*budget_line, *held], ceiling_percent=50.0)
+    assert (with_budget.points, with_budget.at_ceiling) == (4, 2)
+    assert with_budget.r2 == pytest.approx(1.0)
+    assert with_budget.cpu_seconds_per_request == pytest.approx(0.0002)
+    without = cpu_cost([*budget_line, *held])
+    assert (without.points, without.at_ceiling) == (6, 0)
+    assert without.r2 is not None and without.r2 < 0.99
+
+
+def test_a_budget_with_all_plateaus_at_its_ceiling_says_so() -> None:
+    """Every plateau at the ceiling: no line, and the reason counts the held plateaus."""
+    result = instances_needed(
+        [CpuPoint(2100.0, 49.9), CpuPoint(2800.0, 50.0)], CASES, cores=0.5, budget_cores=0.5
+    )
+    assert result.cases == ()
+    assert (
+        result.reason == "0 plateau(s) with CPU data (need 2), 2 more at the CPU budget's ceiling"
+    )
+    assert result.to_dict()["cpu_points_at_ceiling"] == 2
+    assert result.to_dict()["cpu_budget_cores"] == 0.5

@@ -1,0 +1,99 @@
+"""A CPU budget for the embedded target: a real cgroup caps a real busy process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from targetcpu.budget import CpuBudget
+from targetcpu.errors import TargetCpuError
+
+BUSY = "import time\nend = time.monotonic() + 30\nwhile time.monotonic() < end: pass\n"
+
+
+def _cgroups_writable() -> bool:
+    try:
+        budget = CpuBudget.create(0.5)
+    except TargetCpuError:
+        return False
+    budget.remove()
+    return True
+
+
+needs_cgroups = pytest.mark.skipif(
+    os.geteuid() != 0 or not _cgroups_writable(), reason="needs a writable cgroup cpu controller"
+)
+
+
+@needs_cgroups
+def test_a_busy_process_in_a_budget_of_a_fifth_of_a_core_gets_no_more() -> None:
+    """A spinning child joined to a 0.2-core budget uses at most ~0.2 s of CPU per second."""
+    budget = CpuBudget.create(0.2)
+    child = subprocess.Popen([sys.executable, "-c", BUSY], preexec_fn=budget.join)
+    try:
+        assert budget.members() == [child.pid]
+        process = psutil.Process(child.pid)
+        time.sleep(0.5)
+        before, started = sum(process.cpu_times()[:2]), time.monotonic()
+        time.sleep(2.0)
+        used = sum(process.cpu_times()[:2]) - before
+        elapsed = time.monotonic() - started
+        assert used / elapsed < 0.26
+        periods, seconds = budget.throttled()
+        assert periods > 0 and seconds > 0
+    finally:
+        child.kill()
+        child.wait()
+    assert budget.remove()
+    assert not budget.path.exists()
+
+
+@needs_cgroups
+def test_a_group_left_by_a_killed_run_is_removed_by_the_next_one() -> None:
+    """A ``stairload-<pid>`` group whose process is gone and that is empty is cleaned up."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    budget = CpuBudget.create(0.5)
+    stale = budget.path.parent / f"stairload-{gone.pid}"
+    stale.mkdir()
+    try:
+        CpuBudget.create(0.5)
+        assert not stale.exists()
+    finally:
+        if stale.exists():
+            stale.rmdir()
+        budget.remove()
+
+
+def test_a_budget_below_a_hundredth_of_a_core_is_refused() -> None:
+    """The quota must be at least 1 ms per 100 ms period."""
+    with pytest.raises(
+        TargetCpuError, match=r"^--target-cpus: must be at least 0.01 \(got 0.001\)$"
+    ):
+        CpuBudget.create(0.001)
+
+
+def test_a_machine_without_a_cpu_cgroup_says_so(tmp_path: Path) -> None:
+    """No cgroup mount with a cpu controller: one line naming the option and the reason."""
+    mounts = tmp_path / "mounts"
+    mounts.write_text("proc /proc proc rw 0 0\n", encoding="ascii")
+    own = tmp_path / "cgroup"
+    own.write_text("0::/\n", encoding="ascii")
+    with pytest.raises(TargetCpuError, match=r"^--target-cpus: this machine has no cgroup"):
+        CpuBudget.create(1.0, mounts=mounts, own=own)
+
+
+def test_a_cgroup_that_cannot_be_written_names_the_place(tmp_path: Path) -> None:
+    """A v1 cpu hierarchy whose directory is missing: the error names it and what to do."""
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"cgroup {tmp_path}/gone cgroup rw,cpu 0 0\n", encoding="ascii")
+    own = tmp_path / "cgroup"
+    own.write_text("1:cpu:/\n", encoding="ascii")
+    with pytest.raises(TargetCpuError, match=r"cannot make a CPU-limited cgroup under .*/gone"):
+        CpuBudget.create(1.0, mounts=mounts, own=own)
