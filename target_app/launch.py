@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from target_app.config import STOP_GRACE_SECONDS
+from targetcpu.budget import CpuBudget
 
 START_TIMEOUT_SECONDS = 30.0
 # granian kills a worker STOP_GRACE_SECONDS after SIGTERM; the main process gets 10 s more.
@@ -31,9 +32,13 @@ class TargetProcess:
     db_path: Path
     log_path: Path
     process: subprocess.Popen[bytes]
+    budget: CpuBudget | None = None
 
     def stop(self) -> int:
-        """Send SIGTERM, wait for the exit (kill after STOP_TIMEOUT_SECONDS), return its code."""
+        """Send SIGTERM, wait for the exit (kill after STOP_TIMEOUT_SECONDS), return its code.
+
+        A CPU budget's group is removed once its last member has exited.
+        """
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -41,6 +46,8 @@ class TargetProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.budget is not None:
+            _remove_budget(self.budget)
         return int(self.process.returncode)
 
     def stop_problem(self) -> str:
@@ -81,11 +88,14 @@ def launch_target(
     workers: int = 1,
     command_prefix: Sequence[str] = (),
     preexec_fn: Callable[[], None] | None = None,
+    cpu_budget: float | None = None,
 ) -> TargetProcess:
     """Start the target with its database and log in directory; return once it answers.
 
     command_prefix runs the server through another command, e.g. ("taskset", "-c", "0");
-    preexec_fn runs in the child before it starts (e.g. ``stressrun.lifeline``).
+    preexec_fn runs in the child before it starts (e.g. ``stressrun.lifeline``);
+    cpu_budget caps the server and its workers at that many cores (``targetcpu.budget``;
+    raises its TargetCpuError when this machine cannot).
     """
     port = free_port()
     db_path = directory / "target.db"
@@ -103,17 +113,49 @@ def launch_target(
     command += ["--db", str(db_path), "--users", str(users), "--workers", str(workers)]
     if require_warmup:
         command.append("--require-warmup")
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn
-        )
-    target = TargetProcess(f"http://127.0.0.1:{port}", db_path, log_path, process)
+    budget = None if cpu_budget is None else CpuBudget.create(cpu_budget)
+    try:
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_both(budget, preexec_fn),
+            )
+    except BaseException:
+        if budget is not None:
+            budget.remove()
+        raise
+    target = TargetProcess(f"http://127.0.0.1:{port}", db_path, log_path, process, budget)
     try:
         _wait_until_answering(target)
     except BaseException:
         target.stop()
         raise
     return target
+
+
+def _both(
+    budget: CpuBudget | None, preexec_fn: Callable[[], None] | None
+) -> Callable[[], None] | None:
+    """Join the budget's group first (so every worker the server forks is in it)."""
+    if budget is None:
+        return preexec_fn
+    join = budget.join
+
+    def preexec() -> None:
+        join()
+        if preexec_fn is not None:
+            preexec_fn()
+
+    return preexec
+
+
+def _remove_budget(budget: CpuBudget) -> None:
+    """Remove the group; a worker the server left behind (killed later) may hold it a moment."""
+    deadline = time.monotonic() + 5.0
+    while not budget.remove() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def _wait_until_answering(target: TargetProcess) -> None:

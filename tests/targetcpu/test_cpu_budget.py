@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -10,25 +9,12 @@ from pathlib import Path
 
 import psutil
 import pytest
+from cgroup_budget import needs_cgroups
 
 from targetcpu.budget import CpuBudget
 from targetcpu.errors import TargetCpuError
 
 BUSY = "import time\nend = time.monotonic() + 30\nwhile time.monotonic() < end: pass\n"
-
-
-def _cgroups_writable() -> bool:
-    try:
-        budget = CpuBudget.create(0.5)
-    except TargetCpuError:
-        return False
-    budget.remove()
-    return True
-
-
-needs_cgroups = pytest.mark.skipif(
-    os.geteuid() != 0 or not _cgroups_writable(), reason="needs a writable cgroup cpu controller"
-)
 
 
 @needs_cgroups
