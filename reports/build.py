@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from reports.intervals import Intervals, load_intervals
-from reports.rundata import RunInfo, load_run
+from reports.rundata import RunInfo, _run_info  # load_run without the reading: see analyse
 from reports.steps import StepResult, measurement_windows, step_results, with_target_cpu
 from reports.verdict import Verdict, judge
-from rundir import PlannedStep
+from rundir import RUN_JSON, PlannedStep, RunRecord
 from rundir.files import SCALING_JSON, SCALING_PNG
 from rundir.target_cpu import read_target_cpu
 
@@ -28,12 +28,22 @@ class Analysis:
     steps: tuple[StepResult, ...]
     verdict: Verdict
     exclude_seconds: float
+    record: RunRecord  # run.json's record, read once
     probes: tuple[StepResult, ...] = ()  # probe steps below the plan: not in the verdict
 
 
-def analyse(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
-    """Read run.json and the interval data, compute the step table and the verdict."""
-    run = load_run(run_dir)
+def analyse(
+    run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None = None
+) -> Analysis:
+    """Read run.json and the interval data, compute the step table and the verdict.
+
+    ``record`` stands for run.json when it does not hold the run's final record yet:
+    ``python -m stressrun`` builds the report first and writes that record once after it,
+    with the verdict's exit code (``stressrun.record_lifecycle``).
+    """
+    if record is None:
+        record = RunRecord.load(run_dir / RUN_JSON)
+    run = _run_info(record, run_dir)  # reports.rundata.load_run, from a record in hand
     windows = measurement_windows(run.steps, exclude_seconds)
     intervals = load_intervals(run_dir, run.started_epoch, windows)
     target_cpu = read_target_cpu(run_dir)
@@ -53,11 +63,11 @@ def analyse(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     steps = measure(run.steps, intervals.window_histograms)
     probes = measure(run.probes) if run.probes else ()
     verdict = judge(run, steps, intervals_cut=intervals.cut_last_line)
-    return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, probes)
+    return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, record, probes)
 
 
-def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
-    """Write report.html, summary.json, steps.csv and the charts into run_dir."""
+def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None = None) -> Analysis:
+    """Write report.html, summary.json, steps.csv and the charts into run_dir (``analyse``)."""
     from reports.alarm_log import load_alarm_changes
     from reports.capacity_section import capacity_for_run
     from reports.charts import write_charts
@@ -65,7 +75,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
     from reports.inputs import report_inputs
     from reports.summary import summary, write_steps_csv, write_summary
 
-    analysis = analyse(run_dir, exclude_seconds)
+    analysis = analyse(run_dir, exclude_seconds, record)
     run, verdict, steps = analysis.run, analysis.verdict, analysis.steps
     source = analysis.intervals.source
     capacity_html, capacity_summary = capacity_for_run(analysis)
@@ -93,7 +103,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0) -> Analysis:
         source=source,
         exclude_seconds=exclude_seconds,
         alarms=alarms,
-        inputs=report_inputs(run_dir, steps),
+        inputs=report_inputs(analysis),
         scaling=scaling_figures(run_dir),
         scaling_chart=run_dir / SCALING_PNG if (run_dir / SCALING_PNG).exists() else None,
         capacity=capacity_html,

@@ -16,7 +16,7 @@ from capacity import formulas
 from capacity.measured import CapacityReading, Demand, Plateau, read_capacity
 from capacity.usl import UslModel
 from reports.steps import StepResult
-from rundir import RUN_JSON, RunRecord
+from rundir import RunRecord
 
 if TYPE_CHECKING:
     from reports.build import Analysis
@@ -92,8 +92,7 @@ def inputs_from_record(record: RunRecord, stress_users: int | None) -> CapacityI
 
 def capacity_for_run(analysis: Analysis) -> tuple[str, dict[str, Any]]:
     """The section's HTML (and capacity.png) and summary.json's model/instances objects."""
-    record = RunRecord.load(analysis.run_dir / RUN_JSON)
-    inputs = inputs_from_record(record, analysis.run.end_users or None)
+    inputs = inputs_from_record(analysis.record, analysis.run.end_users or None)
     reading = capacity_reading(analysis.steps, analysis.probes, inputs)
     stress = analysis.steps[-1] if analysis.steps else None
     html = write_section(

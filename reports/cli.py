@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reports.verdict import INCONCLUSIVE, PASS
+from rundir import RunRecord
 from stairload import exitcodes
 from stairload.argtypes import exit_code
 from stairload.cli import Parser, run_cli
@@ -116,17 +117,21 @@ def _require_dir(path: Path) -> None:
 
 
 def build_and_report(
-    run_dir: Path, exclude_seconds: float = 0.0, fail_exit_code: int = exitcodes.VERDICT_FAIL
+    run_dir: Path,
+    exclude_seconds: float = 0.0,
+    fail_exit_code: int = exitcodes.VERDICT_FAIL,
+    record: RunRecord | None = None,
 ) -> int:
     """Build the report of ``run_dir``, print the verdict lines, return the exit code.
 
     0 PASS, ``fail_exit_code`` FAIL, INCONCLUSIVE's code; a run directory that cannot be
-    read raises ``StairloadError`` (``python -m stressrun`` calls this in-process).
+    read raises ``StairloadError`` (``python -m stressrun`` calls this in-process, with the
+    run's ``record`` in hand: see ``reports.build.analyse``).
     """
     from reports.build import build
 
     _require_dir(run_dir)
-    analysis = build(run_dir, exclude_seconds)
+    analysis = build(run_dir, exclude_seconds, record)
     verdict = analysis.verdict
     if verdict.exit_note:
         print(f"note: {verdict.exit_note}")

@@ -13,10 +13,13 @@ import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports.steps import StepResult
-from rundir import INTERVALS_CSV, RUN_JSON, RunRecord
+from rundir import INTERVALS_CSV
+
+if TYPE_CHECKING:
+    from reports.build import Analysis
 
 NOT_RECORDED = "not recorded"
 
@@ -45,9 +48,10 @@ class ReportInputs:
     target_cpu_missing_seconds: int | None
 
 
-def report_inputs(run_dir: Path, steps: Sequence[StepResult]) -> ReportInputs:
-    """Read run.json (already validated by ``load_run``) and intervals.csv for the inputs."""
-    doc = RunRecord.load(run_dir / RUN_JSON).to_json()
+def report_inputs(analysis: Analysis) -> ReportInputs:
+    """The inputs from the analysed run's record and its intervals.csv."""
+    run_dir, steps = analysis.run_dir, analysis.steps
+    doc = analysis.record.to_json()
     generator = doc.get("load_generator") or {}
     limit = float(generator.get("cpu_warning_percent") or 90.0)
     covered, missing = _target_cpu_coverage(run_dir, bool(doc.get("embedded_target")))

@@ -80,7 +80,7 @@ def test_missing_fields_read_not_recorded():
 def test_generator_rows_per_step_and_process(make_run):
     """A sampled run: one row per measured step for its one process, hot where above 90%."""
     run_dir = make_run(generator_cpu_percent=(40, 40, 99))
-    inputs = report_inputs(run_dir, analyse(run_dir).steps)
+    inputs = report_inputs(analyse(run_dir))
     assert [(row.step, row.process, row.hot) for row in inputs.generator] == [
         (1, "local", False),
         (2, "local", False),
@@ -92,5 +92,5 @@ def test_generator_rows_per_step_and_process(make_run):
 def test_target_cpu_seconds_missing_are_counted(make_run):
     """The synthetic run's embedded target has no CPU column values: every second missing."""
     run_dir = make_run()
-    inputs = report_inputs(run_dir, analyse(run_dir).steps)
+    inputs = report_inputs(analyse(run_dir))
     assert (inputs.target_cpu_seconds, inputs.target_cpu_missing_seconds) == (0, 60)
