@@ -1,22 +1,20 @@
 """The local Auto Scaling group: instances behind HAProxy, resized by the policy.
 
 A monitor thread ticks once a second: it reads HAProxy's per-server statistics into
-``instances.csv``, notices health transitions (UP -> the instance is in service; DOWN
+``instances.csv`` (``scaleout.instances_csv``), notices health transitions (UP -> the instance is in service; DOWN
 after being in service -> unhealthy: drain, terminate and replace it), and at the end of
 every policy period computes the CPU datapoint and lets ``policy.decide`` size the group.
 Launches and terminations run in their own threads so the monitor never waits on them.
 
 A new instance's slot stays in maintenance until the instance answers and, with warm-up
 gating, until the project's warm-up runner (``python -m warmup``) has replayed N real
-journey requests against the instance directly; only then may the health check admit it.
+journey requests against the instance directly (``scaleout.warmup_gate``); only then may
+the health check admit it.
 """
 
 from __future__ import annotations
 
-import csv
 import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,20 +25,9 @@ from scaleout import instances
 from scaleout.config import ScalingSettings
 from scaleout.events import EventLog, ScalingEvent
 from scaleout.haproxy import HAProxy, ServerStat, slot_names
+from scaleout.instances_csv import append_second
 from scaleout.policy import decide, newest_first, period_datapoint
-
-INSTANCES_FILE = INSTANCES_CSV
-INSTANCE_COLUMNS = (
-    "unix",
-    "instance",
-    "slot",
-    "state",
-    "haproxy_status",
-    "cpu_percent",
-    "responses",
-    "response_time_ms",
-    "current_sessions",
-)
+from scaleout.warmup_gate import WarmupSpec, warm_up
 
 
 def free_port() -> int:
@@ -48,18 +35,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@dataclass(frozen=True)
-class WarmupSpec:
-    """How a new instance is warmed up before it may pass its health check."""
-
-    requests: int
-    scenario: str
-    scenarios_path: Path
-    users: int = 100
-    concurrency: int = 8
-    complete_path: str | None = None  # POST it when done (an instance with a gated /health)
 
 
 @dataclass
@@ -158,7 +133,7 @@ class Group:
 
     def _tick(self, now: float, *, evaluate: bool, period_start: float = 0.0) -> None:
         stats = {stat.name: stat for stat in self.haproxy.servers()}
-        self._write_instances(now, stats)
+        append_second(self.run_dir / INSTANCES_CSV, now, self.members.values(), stats)
         for member in list(self.members.values()):
             stat = stats.get(member.slot)
             if stat is None:
@@ -257,40 +232,14 @@ class Group:
     def _warm_up(self, member: Member) -> None:
         spec = self.warmup
         assert spec is not None
-        command = [
-            sys.executable,
-            "-m",
-            "warmup",
-            "--host",
-            member.instance.url,
-            "--scenario",
-            spec.scenario,
-            "--scenarios",
-            str(spec.scenarios_path),
-            "--requests",
-            str(spec.requests),
-            "--users",
-            str(spec.users),
-            "--concurrency",
-            str(spec.concurrency),
-            "--health-path",
-            self.settings.health_path,
-        ]
-        if spec.complete_path:
-            command += ["--complete-path", spec.complete_path]
-        started = time.time()
-        log_path = self.run_dir / INSTANCES_DIR / f"{member.instance.instance_id}.warmup.log"
-        with log_path.open("w") as log:
-            code = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT).returncode
-        if code != 0:
-            raise instances.InstanceError(f"warm-up exited with {code}; see {log_path}")
+        seconds = warm_up(spec, member.instance, self.settings.health_path, self.run_dir)
         self.log.emit(
             self._event(
                 time.time(),
                 "warmed_up",
                 member.instance.instance_id,
                 f"{spec.requests:,} real {spec.scenario} requests against the instance directly",
-                seconds=time.time() - started,
+                seconds=seconds,
             )
         )
 
@@ -384,30 +333,3 @@ class Group:
         thread = threading.Thread(target=target, name=name, daemon=True)  # type: ignore[arg-type]
         self._threads.append(thread)
         thread.start()
-
-    def _write_instances(self, now: float, stats: dict[str, ServerStat]) -> None:
-        path = self.run_dir / INSTANCES_FILE
-        new = not path.exists()
-        second = int(now)
-        with path.open("a", newline="") as out:
-            writer = csv.writer(out)
-            if new:
-                writer.writerow(INSTANCE_COLUMNS)
-            for member in self.members.values():
-                if member.state == "terminated":
-                    continue
-                stat = stats.get(member.slot)
-                cpu = member.instance.cpu_by_second().get(second - 1)
-                writer.writerow(
-                    [
-                        round(now, 3),
-                        member.instance.instance_id,
-                        member.slot,
-                        member.state,
-                        stat.status if stat else "",
-                        "" if cpu is None else cpu,
-                        stat.responses if stat else "",
-                        stat.response_time_ms if stat else "",
-                        stat.current_sessions if stat else "",
-                    ]
-                )

@@ -20,9 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from rundir.files import SCALING_HTML, SCALING_JSON, SCALING_PNG
+from rundir.files import INSTANCES_CSV, SCALING_HTML, SCALING_JSON, SCALING_PNG
 from scaleout.events import load_events
-from scaleout.group import INSTANCES_FILE
 
 SPIKE_WINDOW_SECONDS = 30.0
 _BEFORE_SECONDS = 30.0
@@ -111,7 +110,7 @@ def instance_timeline(run_dir: Path, started: float) -> Any:
     """Per second since the start: counts of instances in service, warming and draining."""
     import pandas as pd
 
-    path = run_dir / INSTANCES_FILE
+    path = run_dir / INSTANCES_CSV
     if not path.exists():
         return pd.DataFrame(columns=["time_s", "in_service", "pending", "draining"])
     rows = pd.read_csv(path)
@@ -125,7 +124,7 @@ def per_instance(run_dir: Path) -> list[dict[str, Any]]:
     """Per instance: seconds in service, requests it answered, TPS, mean response time (HAProxy)."""
     import pandas as pd
 
-    path = run_dir / INSTANCES_FILE
+    path = run_dir / INSTANCES_CSV
     if not path.exists():
         return []
     rows = pd.read_csv(path)

@@ -21,9 +21,10 @@ from alarms.notifier import WebhookNotifier, require_webhook_url, webhook_url
 from rundir.files import INSTANCES_DIR, SCALING_HTML
 from scaleout.config import load_scaling
 from scaleout.events import EventLog
-from scaleout.group import Group, WarmupSpec, free_port
+from scaleout.group import Group, free_port
 from scaleout.haproxy import BalancerConfig, HAProxy
 from scaleout.instances import DEFAULT_INSTANCE_CMD, check_template
+from scaleout.warmup_gate import WarmupSpec
 from stairload.argtypes import whole
 from stairload.cli import Parser
 from stairload.errors import UsageError

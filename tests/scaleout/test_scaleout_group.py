@@ -15,10 +15,11 @@ import pytest
 
 from scaleout.config import ScalingSettings
 from scaleout.events import EventLog
-from scaleout.group import Group, WarmupSpec
+from scaleout.group import Group
 from scaleout.haproxy import BalancerConfig, HAProxy
 from scaleout.instances import DEFAULT_INSTANCE_CMD
 from scaleout.policy import ScalingPolicy
+from scaleout.warmup_gate import WarmupSpec
 from target_app.db import create_database
 
 pytestmark = pytest.mark.integration
