@@ -1,7 +1,9 @@
 """The ``RunRecord`` of a run (``run.json``), from its context and what the run saw.
 
-The Locust master writes it when the shape starts and again when Locust quits; the
-orchestrator writes it before Locust starts and once at the end (see ``stressrun``).
+Who writes ``run.json`` when (one process at a time, never read back to be patched):
+``python -m stressrun`` writes the planned record before Locust starts; the Locust master
+writes ``running`` when the load starts, and its end record where ``end_record_name`` says;
+the runner writes the final record once, after the report (``stressrun.record_lifecycle``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,29 @@ from typing import Any
 from capacity.plan import plan_for_case
 from capacity.stairs import Step
 from locustfiles.context import RunContext, planned_users
-from rundir import ExitReason, PlannedStep, RunRecord, StairsRecord, Thresholds
+from rundir import (
+    MASTER_RECORD_JSON,
+    RUN_JSON,
+    ExitReason,
+    PlannedStep,
+    RunRecord,
+    StairsRecord,
+    Thresholds,
+)
 
 EMBEDDED_TARGET_ENV = "STAIRLOAD_EMBEDDED_TARGET"
+RUNNER_ENV = "STAIRLOAD_RUNNER"  # "1": python -m stressrun started this master
+
+
+def end_record_name(exit_reason: ExitReason) -> str:
+    """The file of the run directory the master writes its end record to.
+
+    Under ``python -m stressrun`` the runner writes run.json's final record, so the master
+    hands its own over in ``MASTER_RECORD_JSON``. A plain ``locust`` run, or a master whose
+    runner was killed (``runner_lost``), writes ``run.json`` itself: no one else will.
+    """
+    handed_over = os.environ.get(RUNNER_ENV) == "1" and exit_reason != ExitReason.RUNNER_LOST
+    return MASTER_RECORD_JSON if handed_over else RUN_JSON
 
 
 def _version(package: str) -> str:

@@ -33,7 +33,7 @@ from locustfiles.final_stats import rewrite_locust_csvs
 from locustfiles.handshake import MasterHandshake, WorkerHandshake
 from locustfiles.intervals import IntervalRecorder
 from locustfiles.loadgen import LoadGeneratorHealth
-from locustfiles.run_record import run_record
+from locustfiles.run_record import end_record_name, run_record
 from locustfiles.runtime import run_context, runtime
 from locustfiles.shape import StairShape
 from locustfiles.status import StatusLine
@@ -104,7 +104,9 @@ def _on_init(environment: Any, **_: Any) -> None:
         state.extras["metrics"] = _serve_metrics(environment, context, monitor)
         recorder.listeners.append(state.extras["metrics"].on_second)
     state.on_start.append(
-        lambda _t0: _write_record(environment, ended_at=None, exit_reason=ExitReason.RUNNING)
+        lambda _t0: _write_record(
+            environment, RUN_JSON, ended_at=None, exit_reason=ExitReason.RUNNING
+        )
     )
     # Locust fires ``quit`` after the master got the workers' final reports (``quitting``
     # comes before them): the last seconds and Locust's own CSVs are written only then.
@@ -184,7 +186,7 @@ def _on_quit(environment: Any) -> None:
         reason = ExitReason.ABORTED
     else:
         reason = ExitReason.COMPLETED if finished else ExitReason.INTERRUPTED
-    _write_record(environment, ended_at=time.time(), exit_reason=reason)
+    _write_record(environment, end_record_name(reason), ended_at=time.time(), exit_reason=reason)
 
 
 def _serve_metrics(environment: Any, context: Any, monitor: AlarmMonitor | None) -> LiveMetrics:
@@ -197,7 +199,10 @@ def _serve_metrics(environment: Any, context: Any, monitor: AlarmMonitor | None)
     return metrics
 
 
-def _write_record(environment: Any, *, ended_at: float | None, exit_reason: ExitReason) -> None:
+def _write_record(
+    environment: Any, name: str, *, ended_at: float | None, exit_reason: ExitReason
+) -> None:
+    """The master's record, into the run directory's file ``name`` (``run_record``'s moments)."""
     context = run_context(environment)
     if context.run_dir is None:
         return
@@ -216,7 +221,7 @@ def _write_record(environment: Any, *, ended_at: float | None, exit_reason: Exit
     )
     if "abort" in state.extras:
         record.extras["abort"] = state.extras["abort"]
-    record.dump(Path(context.run_dir) / RUN_JSON)
+    record.dump(Path(context.run_dir) / name)
 
 
 def _load_generator(extras: dict[str, Any]) -> dict[str, Any]:

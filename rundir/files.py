@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 RUN_JSON = "run.json"  # the run's record (rundir.record.RunRecord)
+# The Locust master's end record, handed to python -m stressrun, which writes run.json's
+# final record from it and then removes it (a RunRecord too; see stressrun.record_lifecycle)
+MASTER_RECORD_JSON = "master_record.json"
 INTERVALS_CSV = "intervals.csv"  # exact per-second statistics (rundir.intervals.IntervalRow)
 ALARMS_JSONL = "alarms.jsonl"  # one JSON object per alarm state change
 TARGET_CPU_CSV = "target_cpu.csv"  # the embedded target's CPU, unix_second,cpu_percent lines

@@ -78,7 +78,8 @@ def main(argv: Sequence[str]) -> int:
     """Run the rehearsal; return stressrun's exit code."""
     from locustfiles.context import context_from_options
     from stressrun.cli import _choose_workers, build_parser
-    from stressrun.orchestrate import RunRequest, run
+    from stressrun.orchestrate import run
+    from stressrun.request import RunRequest
 
     own = Parser(prog="python -m scaleout run", add_help=True)
     add_arguments(own)

@@ -24,8 +24,9 @@ from stressrun.options import (
     USER_LOCUSTFILE,
     add_run_options,
 )
-from stressrun.orchestrate import RunRequest, run
+from stressrun.orchestrate import run
 from stressrun.outcome import exit_line
+from stressrun.request import RunRequest
 from stressrun.workers import available_cores, choose_workers
 
 _count = whole(0)

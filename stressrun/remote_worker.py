@@ -18,7 +18,7 @@ from pathlib import Path
 from stairload import exitcodes
 from stairload.cli import Parser
 from stairload.errors import UsageError
-from stressrun.orchestrate import LOCUSTFILE
+from stressrun.locust_processes import LOCUSTFILE
 
 DEFAULT_MASTER_PORT = 5557
 # Locust's worker gives up after a few minutes without its master and exits with -1 (255).
