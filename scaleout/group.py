@@ -1,9 +1,10 @@
 """The local Auto Scaling group: instances behind HAProxy, resized by the policy.
 
 A monitor thread ticks once a second: it reads HAProxy's per-server statistics into
-``instances.csv`` (``scaleout.instances_csv``), notices health transitions (UP -> the instance is in service; DOWN
-after being in service -> unhealthy: drain, terminate and replace it), and at the end of
-every policy period computes the CPU datapoint and lets ``policy.decide`` size the group.
+``instances.csv`` (``scaleout.instances_csv``), notices health transitions (UP -> the
+instance is in service; DOWN after being in service -> unhealthy: drain, terminate and
+replace it), and at the end of every policy period computes the CPU datapoint and lets
+``policy.decide`` size the group.
 Launches and terminations run in their own threads so the monitor never waits on them.
 
 A new instance's slot stays in maintenance until the instance answers and, with warm-up
