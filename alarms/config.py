@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import zoneinfo
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TypeVar
+from typing import Annotated
 
-from stairload.errors import ConfigError
-from stairload.fields import Fields
+from pydantic import Field, field_validator, model_validator
 
-_E = TypeVar("_E", bound=StrEnum)
+from stairload.errors import ConfigError, did_you_mean
+from stairload.models import Number, OneOf, StrictModel, Text, Whole, problem, validated
 
 
 class Metric(StrEnum):
@@ -90,8 +89,7 @@ class AlarmSettings:
         known = [rule.name for rule in self.rules]
         for name in names:
             if name not in known:
-                close = difflib.get_close_matches(name, known, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                hint = did_you_mean(name, known)
                 allowed = ", ".join(known) if known else "none configured"
                 raise ConfigError(
                     source, "", f"no alarm rule named {name!r} (rules: {allowed}){hint}"
@@ -108,47 +106,14 @@ class AlarmSettings:
         return replace(self, rules=rules)
 
 
-_TOP_KEYS = ("webhook_env", "time_zone", "language", "link", "rules")
-_RULE_KEYS = (
-    "name",
-    "description",
-    "metric",
-    "comparison",
-    "threshold",
-    "period_seconds",
-    "evaluation_periods",
-    "datapoints_to_alarm",
-    "treat_missing_data",
-    "abort",
-)
-
-
 def parse_alarms(raw: object, source: str) -> AlarmSettings:
     """Validate the raw ``alarms:`` mapping; ``None`` means no rules. Raises ``ConfigError``."""
     if raw is None:
         return AlarmSettings()
-    top = Fields(source, "alarms", raw, _TOP_KEYS)
-    rules_raw = top.raw.get("rules")
-    if rules_raw is None:
-        rules_raw = []
-    if not isinstance(rules_raw, list):
-        raise top.error("rules", "must be a list", rules_raw)
-    rules = tuple(
-        _rule(Fields(source, f"alarms.rules[{index}]", item, _RULE_KEYS))
-        for index, item in enumerate(rules_raw)
-    )
-    seen: set[str] = set()
-    for index, rule in enumerate(rules):
-        if rule.name in seen:
-            raise ConfigError(source, f"alarms.rules[{index}].name", "must be unique", rule.name)
-        seen.add(rule.name)
-    return AlarmSettings(
-        webhook_env=top.text("webhook_env", default="SLACK_WEBHOOK_URL"),
-        time_zone=_time_zone(top),
-        language=top.choice("language", Language, Language.KO),
-        link=top.text("link", default="", allow_empty=True),
-        rules=rules,
-    )
+    section = validated(_AlarmsModel, raw, source, "alarms")
+    settings = section.model_dump(exclude={"rules"}, exclude_none=True)
+    rules = tuple(rule.rule() for rule in section.rules)
+    return AlarmSettings(**settings, rules=rules)
 
 
 MAX_EVALUATION_SECONDS = 86_400
@@ -158,41 +123,61 @@ _ONE_DAY = (
 )
 
 
-def _rule(fields: Fields) -> AlarmRule:
-    period_seconds = fields.whole(
-        "period_seconds", default=60, maximum=MAX_EVALUATION_SECONDS, why_maximum=_ONE_DAY
-    )
-    evaluation_periods = fields.whole(
-        "evaluation_periods",
-        default=1,
-        maximum=MAX_EVALUATION_SECONDS // period_seconds,
-        why_maximum=_ONE_DAY,
-    )
-    datapoints_to_alarm = fields.whole("datapoints_to_alarm", default=evaluation_periods)
-    if datapoints_to_alarm > evaluation_periods:
-        raise fields.error(
-            "datapoints_to_alarm",
-            f"must be <= evaluation_periods ({evaluation_periods})",
-            datapoints_to_alarm,
-        )
-    return AlarmRule(
-        name=fields.text("name"),
-        description=fields.text("description", default="", allow_empty=True),
-        metric=fields.choice("metric", Metric),
-        comparison=fields.choice("comparison", Comparison),
-        threshold=fields.number("threshold", minimum=None),
-        period_seconds=period_seconds,
-        evaluation_periods=evaluation_periods,
-        datapoints_to_alarm=datapoints_to_alarm,
-        treat_missing_data=fields.choice("treat_missing_data", MissingData, MissingData.MISSING),
-        abort=fields.flag("abort"),
-    )
+class _RuleModel(StrictModel):
+    name: Annotated[str, Text()]
+    description: Annotated[str, Text(allow_empty=True)] = ""
+    metric: Annotated[Metric, OneOf()]
+    comparison: Annotated[Comparison, OneOf()]
+    threshold: Annotated[float, Number(minimum=None)]
+    period_seconds: Annotated[int, Whole(maximum=MAX_EVALUATION_SECONDS, why=_ONE_DAY)] = 60
+    evaluation_periods: Annotated[int, Whole()] = 1
+    datapoints_to_alarm: Annotated[int, Whole()] | None = None
+    treat_missing_data: Annotated[MissingData, OneOf()] = MissingData.MISSING
+    abort: bool = False
+
+    def rule(self) -> AlarmRule:
+        """The rule, ``datapoints_to_alarm`` defaulting to ``evaluation_periods``."""
+        return AlarmRule(**{**self.model_dump(), "datapoints_to_alarm": self._datapoints})
+
+    @property
+    def _datapoints(self) -> int:
+        return self.datapoints_to_alarm or self.evaluation_periods
+
+    @model_validator(mode="after")
+    def _periods_fit(self) -> _RuleModel:
+        most = MAX_EVALUATION_SECONDS // self.period_seconds
+        if self.evaluation_periods > most:
+            message = f"must be <= {most}{_ONE_DAY}"
+            raise problem(message, at=("evaluation_periods",), got=self.evaluation_periods)
+        if self._datapoints > self.evaluation_periods:
+            message = f"must be <= evaluation_periods ({self.evaluation_periods})"
+            raise problem(message, at=("datapoints_to_alarm",), got=self._datapoints)
+        return self
 
 
-def _time_zone(top: Fields) -> str:
-    name = top.text("time_zone", default="Asia/Seoul")
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise top.error("time_zone", "must be an IANA time zone such as Asia/Seoul", name) from None
-    return name
+class _AlarmsModel(StrictModel):
+    # None: AlarmSettings' default
+    webhook_env: Annotated[str, Text()] | None = None
+    time_zone: Annotated[str, Text()] | None = None
+    language: Annotated[Language, OneOf()] | None = None
+    link: Annotated[str, Text(allow_empty=True)] | None = None
+    rules: list[_RuleModel] = Field(default_factory=list)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        try:
+            if name is not None:
+                zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise problem("must be an IANA time zone such as Asia/Seoul") from None
+        return name
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> _AlarmsModel:
+        seen: set[str] = set()
+        for index, rule in enumerate(self.rules):
+            if rule.name in seen:
+                raise problem("must be unique", at=("rules", index, "name"), got=rule.name)
+            seen.add(rule.name)
+        return self

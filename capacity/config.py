@@ -6,39 +6,29 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
+from pydantic import Field, ModelWrapValidatorHandler, field_validator, model_validator
 
 from capacity import formulas, limits, strict_yaml
 from capacity.plan import Inputs, ScenarioLoad
 from journeys.journey import Journey
 from journeys.load import JOURNEY_KEYS, parse_journey
-from stairload.errors import ConfigError, UsageError
-from stairload.fields import Fields, did_you_mean
+from stairload.errors import ConfigError, UsageError, did_you_mean
+from stairload.models import (
+    NON_NEGATIVE,
+    IncreasingWholes,
+    Keys,
+    Number,
+    StrictModel,
+    Text,
+    Whole,
+    problem,
+    validated,
+)
 
-# "scaling" is read and checked by scaleout.config (python -m scaleout).
-_TOP_KEYS = ("service", "load", "cases", "thresholds", "scenarios", "alarms", "scaling")
-_SERVICE_KEYS = ("name", "response_time_ms", "peak_rate", "safety_factor", "seconds_per_day")
-_LOAD_KEYS = ("start_case", "end_case")
-_CASE_KEYS = ("dau", "think_time_seconds", "description")
-_THINK_KEYS = ("min", "max")
-_THRESHOLD_KEYS = ("mtt_ms", "error_rate")
-_SCENARIO_KEYS = (
-    "description",
-    "requests_per_user_per_day",
-    "journey_seconds",
-    "stairs",
-    *JOURNEY_KEYS,
-)
 _SCENARIO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
-_STAIR_KEYS = (
-    "step_users",
-    "step_seconds",
-    "hold_seconds",
-    "spawn_rate",
-    "probe_users",
-    "probe_seconds",
-)
 
 
 @dataclass(frozen=True)
@@ -170,23 +160,20 @@ def load_scenarios(path: str | Path) -> Suite:
 
 def parse_suite(source: str, raw: object) -> Suite:
     """Validate an already-parsed YAML document (data files are read next to ``source``)."""
-    top = Fields(source, "", raw)
-    top.only(_TOP_KEYS)
-    cases = _cases(top.sub("cases"))
-    case_names = tuple(case.name for case in cases)
-    load = Fields(source, "load", top.raw.get("load") or {})
-    load.only(_LOAD_KEYS)
-    start_case = _case_name(load, "start_case", "average", case_names)
-    end_case = _case_name(load, "end_case", "stress", case_names)
+    document = validated(_SuiteModel, raw, source)
+    base_dir = Path(source).parent
     suite = Suite(
         source=source,
-        service=_service(top.sub("service")),
-        start_case=start_case,
-        end_case=end_case,
-        cases=cases,
-        thresholds=_thresholds(top.sub("thresholds")),
-        scenarios=_scenarios(top.sub("scenarios")),
-        alarms_raw=top.raw.get("alarms"),
+        service=Service(**document.service.model_dump()),
+        start_case=document.load.start_case,
+        end_case=document.load.end_case,
+        cases=tuple(case.case(name) for name, case in document.cases.items()),
+        thresholds=Thresholds(**document.thresholds.model_dump()),
+        scenarios=tuple(
+            scenario.scenario(name, source, base_dir)
+            for name, scenario in document.scenarios.items()
+        ),
+        alarms_raw=document.alarms,
     )
     _check_steps_fit(suite)
     return suite
@@ -222,115 +209,130 @@ def _unknown(source: str, kind: str, name: str, known: tuple[str, ...]) -> Usage
     return UsageError(f"{source}: unknown {kind} '{name}'; known: {', '.join(known)}{hint}")
 
 
-def _service(fields: Fields) -> Service:
-    fields.only(_SERVICE_KEYS)
-    return Service(
-        name=fields.text("name", default="service"),
-        response_time_ms=fields.number(
-            "response_time_ms",
-            minimum=limits.RESPONSE_TIME_MS[0],
-            inclusive=True,
-            maximum=limits.RESPONSE_TIME_MS[1],
-        ),
-        peak_rate=fields.number("peak_rate", maximum=limits.MAX_FACTOR),
-        safety_factor=fields.number("safety_factor", maximum=limits.MAX_FACTOR),
-        seconds_per_day=fields.number(
-            "seconds_per_day", default=86_400.0, maximum=limits.MAX_SECONDS_PER_DAY
-        ),
-    )
+# The shape of scenarios.yaml, in the order its keys are listed in a message.
+_Seconds = Annotated[float, Number(maximum=limits.MAX_SECONDS)]
+_Factor = Annotated[float, Number(maximum=limits.MAX_FACTOR)]
 
 
-def _cases(fields: Fields) -> tuple[Case, ...]:
-    if not fields.raw:
-        raise ConfigError(fields.source, fields.path, "must name at least one case")
-    cases = []
-    for name in fields.text_keys(check=limits.name_problem):
-        case = fields.sub(name)
-        case.only(_CASE_KEYS)
-        think = Fields(
-            case.source,
-            case.at("think_time_seconds"),
-            case.raw.get("think_time_seconds") or {"min": 0, "max": 0},
-        )
-        think.only(_THINK_KEYS)
-        low = think.number("min", inclusive=True, maximum=limits.MAX_SECONDS)
-        high = think.number("max", inclusive=True, maximum=limits.MAX_SECONDS)
-        if high < low:
-            raise think.error("max", f"must be >= min ({low:g})", high)
-        cases.append(
-            Case(
-                name,
-                case.number("dau", maximum=limits.MAX_DAU),
-                low,
-                high,
-                case.text("description", default=""),
+class _ServiceModel(StrictModel):
+    name: Annotated[str, Text()] = "service"
+    response_time_ms: Annotated[
+        float,
+        Number(
+            minimum=limits.RESPONSE_TIME_MS[0], inclusive=True, maximum=limits.RESPONSE_TIME_MS[1]
+        ),
+    ]
+    peak_rate: _Factor
+    safety_factor: _Factor
+    seconds_per_day: Annotated[float, Number(maximum=limits.MAX_SECONDS_PER_DAY)] = 86_400.0
+
+
+class _LoadModel(StrictModel):
+    start_case: Annotated[str, Text()] = "average"
+    end_case: Annotated[str, Text()] = "stress"
+
+
+class _ThinkModel(StrictModel):
+    min: Annotated[float, Number(minimum=0, inclusive=True, maximum=limits.MAX_SECONDS)]
+    max: Annotated[float, Number(minimum=0, inclusive=True, maximum=limits.MAX_SECONDS)]
+
+    @model_validator(mode="after")
+    def _max_not_below_min(self) -> _ThinkModel:
+        if self.max < self.min:
+            raise problem(f"must be >= min ({self.min:g})", at=("max",), got=self.max)
+        return self
+
+
+class _CaseModel(StrictModel):
+    dau: Annotated[float, Number(maximum=limits.MAX_DAU)]
+    think_time_seconds: _ThinkModel = Field(default_factory=lambda: _ThinkModel(min=0, max=0))
+    description: Annotated[str, Text()] = ""
+
+    def case(self, name: str) -> Case:
+        think = self.think_time_seconds
+        return Case(name, self.dau, think.min, think.max, self.description)
+
+
+class _ThresholdsModel(StrictModel):
+    mtt_ms: Annotated[float, Number(maximum=limits.RESPONSE_TIME_MS[1])]
+    error_rate: Annotated[float, NON_NEGATIVE]
+
+    @field_validator("error_rate")
+    @classmethod
+    def _fraction(cls, error_rate: float) -> float:
+        if error_rate > 1:
+            raise problem("must be a fraction between 0 and 1")
+        return error_rate
+
+
+class _StairsModel(StrictModel):
+    step_users: Annotated[int, Whole(maximum=limits.MAX_USERS)]
+    step_seconds: _Seconds
+    hold_seconds: _Seconds
+    spawn_rate: Annotated[float, Number(maximum=limits.MAX_SPAWN_RATE)]
+    probe_users: Annotated[tuple[int, ...], IncreasingWholes()] = ()
+    probe_seconds: _Seconds | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _steps_plateau(cls, raw: Any, handler: ModelWrapValidatorHandler[_StairsModel]) -> Any:
+        """Each step's ramp is part of its step_seconds, so it must fit in it."""
+        stairs = handler(raw)
+        slowest = stairs.step_users / stairs.step_seconds
+        if stairs.spawn_rate < slowest:
+            message = (
+                f"must be >= step_users / step_seconds ({slowest:g}), or a step never plateaus"
             )
+            raise problem(message, at=("spawn_rate",), got=raw["spawn_rate"])
+        return stairs
+
+
+class _ScenarioModel(StrictModel):
+    description: Annotated[str, Text()] = ""
+    requests_per_user_per_day: Annotated[
+        float, Number(maximum=limits.MAX_REQUESTS_PER_USER_PER_DAY)
+    ]
+    journey_seconds: _Seconds
+    stairs: _StairsModel
+    # the journey, checked and compiled by journeys.load.parse_journey
+    vars: Any = None
+    data: Any = None
+    headers: Any = None
+    steps: Any = None
+    locustfile: Any = None
+
+    def scenario(self, name: str, source: str, base_dir: Path) -> Scenario:
+        journey = {key: getattr(self, key) for key in JOURNEY_KEYS if key in self.model_fields_set}
+        return Scenario(
+            name=name,
+            description=self.description,
+            requests_per_user_per_day=self.requests_per_user_per_day,
+            journey_seconds=self.journey_seconds,
+            journey=parse_journey(journey, source=source, scenario_name=name, base_dir=base_dir),
+            stairs=StairSettings(**self.stairs.model_dump()),
         )
-    return tuple(cases)
 
 
-def _case_name(fields: Fields, key: str, default: str, case_names: tuple[str, ...]) -> str:
-    name = fields.text(key, default=default)
-    if name not in case_names:
-        raise fields.error(key, f"must name a case ({', '.join(case_names)})", name)
-    return name
+def _scenario_name_problem(name: str) -> str | None:
+    if _SCENARIO_NAME.match(name):
+        return limits.name_problem(name)
+    return limits.name_problem(name) or "a scenario name must be letters, digits, _ or -"
 
 
-def _thresholds(fields: Fields) -> Thresholds:
-    fields.only(_THRESHOLD_KEYS)
-    error_rate = fields.number("error_rate", inclusive=True)
-    if error_rate > 1:
-        raise fields.error(
-            "error_rate", "must be a fraction between 0 and 1", fields.raw["error_rate"]
-        )
-    return Thresholds(fields.number("mtt_ms", maximum=limits.RESPONSE_TIME_MS[1]), error_rate)
+class _SuiteModel(StrictModel):
+    service: _ServiceModel
+    load: _LoadModel = Field(default_factory=_LoadModel)
+    cases: Annotated[dict[str, _CaseModel], Keys("case", limits.name_problem)]
+    thresholds: _ThresholdsModel
+    scenarios: Annotated[dict[str, _ScenarioModel], Keys("scenario", _scenario_name_problem)]
+    alarms: Any = None  # checked by alarms.config
+    scaling: Any = None  # checked by scaleout.config
 
-
-def _scenarios(fields: Fields) -> tuple[Scenario, ...]:
-    if not fields.raw:
-        raise ConfigError(fields.source, fields.path, "must name at least one scenario")
-    scenarios = []
-    base_dir = Path(fields.source).parent
-    for name in fields.text_keys(check=limits.name_problem):
-        if not _SCENARIO_NAME.match(name):
-            raise fields.error(name, "a scenario name must be letters, digits, _ or -", name)
-        scenario = fields.sub(name)
-        scenario.only(_SCENARIO_KEYS)
-        stairs = scenario.sub("stairs")
-        stairs.only(_STAIR_KEYS)
-        scenarios.append(
-            Scenario(
-                name=name,
-                description=scenario.text("description", default=""),
-                requests_per_user_per_day=scenario.number(
-                    "requests_per_user_per_day", maximum=limits.MAX_REQUESTS_PER_USER_PER_DAY
-                ),
-                journey_seconds=scenario.number("journey_seconds", maximum=limits.MAX_SECONDS),
-                journey=parse_journey(
-                    scenario.raw, source=fields.source, scenario_name=name, base_dir=base_dir
-                ),
-                stairs=_stair_settings(stairs),
-            )
-        )
-    return tuple(scenarios)
-
-
-def _stair_settings(fields: Fields) -> StairSettings:
-    settings = StairSettings(
-        step_users=fields.whole("step_users", maximum=limits.MAX_USERS),
-        step_seconds=fields.number("step_seconds", maximum=limits.MAX_SECONDS),
-        hold_seconds=fields.number("hold_seconds", maximum=limits.MAX_SECONDS),
-        spawn_rate=fields.number("spawn_rate", maximum=limits.MAX_SPAWN_RATE),
-        probe_users=fields.increasing_wholes("probe_users"),
-        probe_seconds=(
-            None
-            if fields.raw.get("probe_seconds") is None
-            else fields.number("probe_seconds", maximum=limits.MAX_SECONDS)
-        ),
-    )
-    # Each step's ramp is part of its step_seconds, so it must fit in it.
-    slowest = settings.step_users / settings.step_seconds
-    if settings.spawn_rate < slowest:
-        message = f"must be >= step_users / step_seconds ({slowest:g}), or a step never plateaus"
-        raise fields.error("spawn_rate", message, fields.raw["spawn_rate"])
-    return settings
+    @model_validator(mode="after")
+    def _load_names_cases(self) -> _SuiteModel:
+        names = tuple(self.cases)
+        for key in ("start_case", "end_case"):
+            name = getattr(self.load, key)
+            if name not in names:
+                raise problem(f"must name a case ({', '.join(names)})", at=("load", key), got=name)
+        return self

@@ -9,9 +9,7 @@ variables exist).
 
 from __future__ import annotations
 
-import difflib
 import re
-import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,6 @@ from typing import Any
 import jmespath
 from jmespath import functions
 from jmespath.exceptions import JMESPathError
-from pydantic import BaseModel, ValidationError
 
 from journeys.data import DataError, read_data_file
 from journeys.journey import Capture, Check, DataFile, Journey, RenderJson, Step
@@ -31,8 +28,8 @@ from journeys.template import (
     compile_template,
     unknown_variable,
 )
-from stairload.errors import ConfigError
-from stairload.fields import shown
+from stairload.errors import ConfigError, did_you_mean, shown
+from stairload.models import validated
 
 __all__ = ["JOURNEY_KEYS", "parse_journey"]
 
@@ -56,10 +53,7 @@ def parse_journey(
     """Validate and compile the journey keys of one scenario; raises one ``ConfigError``."""
     prefix = f"scenarios.{scenario_name}"
     raw = {key: raw_scenario[key] for key in JOURNEY_KEYS if key in raw_scenario}
-    try:
-        model = JourneyModel.model_validate(raw)
-    except ValidationError as error:
-        raise _from_pydantic(error, source, prefix) from None
+    model = validated(JourneyModel, raw, source, prefix)
     try:
         return _compile(model, source, scenario_name, base_dir)
     except _Invalid as problem:
@@ -216,7 +210,8 @@ def _jmespath(text: str, at: str, extra: tuple[str, ...], shown: str | None = No
     allowed = _JMESPATH_FUNCTIONS | set(extra)
     for name in _function_names(compiled.parsed):
         if name not in allowed:
-            message = f"unknown JMESPath function '{name}'{_hint(name, _JMESPATH_FUNCTIONS)}"
+            hint = did_you_mean(name, sorted(_JMESPATH_FUNCTIONS))
+            message = f"unknown JMESPath function '{name}'{hint}"
             raise _Invalid(at, message, shown or text)
     return compiled
 
@@ -255,86 +250,4 @@ def _unknown_variable(name: str, known: Iterable[str]) -> str:
     if later is not None:
         return f"unknown variable '{name}' here: only steps[{later}], a later step, captures it"
     names = sorted(known)
-    return f"unknown variable '{name}'; known here: {', '.join(names)}{_hint(name, names)}"
-
-
-def _hint(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _from_pydantic(error: ValidationError, source: str, prefix: str) -> ConfigError:
-    """The first pydantic error as our one line: field path, what is wrong, the value."""
-    first = error.errors(include_url=False)[0]
-    location = [part for part in first["loc"] if not _is_tag(part)]
-    kind, value = first["type"], first.get("input")
-    where = _path(prefix, location)
-    if kind == "extra_forbidden":
-        allowed = _allowed_fields(location[:-1])
-        hint = _hint(str(location[-1]), allowed)
-        return ConfigError(source, where, f"unknown field; allowed: {', '.join(allowed)}{hint}")
-    if kind == "missing":
-        return ConfigError(source, where, "is required")
-    message = _MESSAGES.get(kind)
-    if location and location[-1] == "status" and kind == "list_type":
-        message = "must be a status code or a list of them"
-    if len(location) == 2 and location[0] == "steps" and kind == "model_type":
-        message = "must be a mapping with at least 'request: METHOD /path'"
-    if message is None:
-        context = first.get("ctx") or {}
-        message = str(context.get("error", first["msg"]))
-        if kind == "literal_error":
-            message = f"must be one of {context.get('expected', '')}"
-        elif kind == "greater_than_equal":
-            message = f"must be >= {context.get('ge'):g}"
-    if location == []:
-        return ConfigError(source, prefix, message)
-    return ConfigError(source, where, message, shown(value))
-
-
-_MESSAGES = {
-    "string_type": "must be a string",
-    "int_type": "must be a whole number",
-    "float_type": "must be a number",
-    "bool_type": "must be true or false",
-    "dict_type": "must be a mapping",
-    "model_type": "must be a mapping",
-    "list_type": "must be a list",
-}
-
-
-def _is_tag(part: object) -> bool:
-    """Union member names pydantic puts into an error's location (``str``, ``int`` ...)."""
-    return isinstance(part, str) and part in {"str", "int", "float", "bool"}
-
-
-def _path(prefix: str, location: list[Any]) -> str:
-    text = prefix
-    for part in location:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text
-
-
-def _allowed_fields(location: list[Any]) -> tuple[str, ...]:
-    """The field names of the model at ``location`` (in YAML spelling, e.g. ``json``)."""
-    model: Any = JourneyModel
-    for part in location:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) or next(
-            (info for info in model.model_fields.values() if info.alias == part), None
-        )
-        if field is None:
-            break
-        model = _model_in(field.annotation) or model
-    return tuple(info.alias or name for name, info in model.model_fields.items())
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _model_in(argument)
-        if found is not None:
-            return found
-    return None
+    return f"unknown variable '{name}'; known here: {', '.join(names)}{did_you_mean(name, names)}"

@@ -9,19 +9,24 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from stairload.models import StrictModel, problem
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 JOURNEY_KEYS = ("vars", "data", "headers", "steps", "locustfile")
 
-_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
 Scalar = str | int | float | bool
 
 
-class ExpectModel(BaseModel):
-    """``expect:`` of a step: the accepted status codes and JMESPath checks on the body."""
+class _JourneyPart(StrictModel):
+    """A mapping of a journey; its unknown keys are called fields."""
 
-    model_config = _STRICT
+    key_word = "field"
+
+
+class ExpectModel(_JourneyPart):
+    """``expect:`` of a step: the accepted status codes and JMESPath checks on the body."""
 
     status: list[int] | None = None
     checks: list[str] = Field(default_factory=list)
@@ -29,8 +34,11 @@ class ExpectModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _one_status(cls, raw: Any) -> Any:
-        if isinstance(raw, dict) and isinstance(raw.get("status"), int):
-            return {**raw, "status": [raw["status"]]}
+        status = raw.get("status") if isinstance(raw, dict) else None
+        if isinstance(status, int):
+            return {**raw, "status": [status]}
+        if status is not None and not isinstance(status, list):
+            raise problem("must be a status code or a list of them", at=("status",), got=status)
         return raw
 
     @field_validator("status")
@@ -45,19 +53,15 @@ class ExpectModel(BaseModel):
         return statuses
 
 
-class CaptureModel(BaseModel):
+class CaptureModel(_JourneyPart):
     """One ``capture:`` entry: a JMESPath on the JSON body, and which match to keep."""
-
-    model_config = _STRICT
 
     path: str
     pick: Literal["first", "random"] = "first"
 
 
-class StepModel(BaseModel):
+class StepModel(_JourneyPart):
     """One request of a journey."""
-
-    model_config = _STRICT
 
     request: str
     name: str | None = None
@@ -71,7 +75,9 @@ class StepModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _capture_shorthand(cls, raw: Any) -> Any:
-        capture = raw.get("capture") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict):
+            raise problem("must be a mapping with at least 'request: METHOD /path'")
+        capture = raw.get("capture")
         if isinstance(capture, dict):
             expanded = {
                 variable: {"path": rule} if isinstance(rule, str) else rule
@@ -99,19 +105,15 @@ class StepModel(BaseModel):
         return name
 
 
-class DataModel(BaseModel):
+class DataModel(_JourneyPart):
     """``data:`` of a scenario: a CSV file whose rows are handed to virtual users."""
-
-    model_config = _STRICT
 
     file: str
     pick: Literal["sequential", "random", "unique"] = "sequential"
 
 
-class JourneyModel(BaseModel):
+class JourneyModel(_JourneyPart):
     """The journey part of a scenario: per-user variables, data, headers, steps, locustfile."""
-
-    model_config = _STRICT
 
     vars: dict[str, Scalar] = Field(default_factory=dict)
     data: DataModel | None = None
@@ -129,5 +131,5 @@ class JourneyModel(BaseModel):
     @model_validator(mode="after")
     def _steps_or_locustfile(self) -> JourneyModel:
         if self.steps is None and self.locustfile is None:
-            raise ValueError("a scenario needs 'steps' or a 'locustfile'")
+            raise problem("a scenario needs 'steps' or a 'locustfile'", show=False)
         return self

@@ -8,31 +8,16 @@ shrinks them with the run's time scale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Annotated
 
 import yaml
+from pydantic import model_validator
 
 from scaleout.policy import ScalingPolicy
 from stairload.errors import ConfigError
-from stairload.fields import Fields
-
-_KEYS = (
-    "target_cpu_percent",
-    "min_instances",
-    "max_instances",
-    "period_seconds",
-    "scale_out_periods",
-    "scale_in_periods",
-    "scale_in_ratio",
-    "cooldown_seconds",
-    "instance_warmup_seconds",
-    "health_path",
-    "warmup_requests",
-    "max_instance_lifetime_seconds",
-    "instance_cpu_cores",
-    "health_check_grace_seconds",
-)
+from stairload.models import NON_NEGATIVE, POSITIVE, StrictModel, Text, Whole, problem, validated
 
 
 @dataclass(frozen=True)
@@ -59,49 +44,7 @@ def parse_scaling(raw: object, source: str) -> ScalingSettings:
     """Validate a ``scaling:`` mapping (None gives the defaults)."""
     if raw is None:
         return ScalingSettings()
-    fields = Fields(source, "scaling", raw)
-    fields.only(_KEYS)
-    base, defaults = ScalingPolicy(), ScalingSettings()
-
-    def whole(key: str, default: int, minimum: int = 1) -> int:
-        return default if fields.raw.get(key) is None else fields.whole(key, minimum=minimum)
-
-    policy = ScalingPolicy(
-        target_cpu_percent=fields.number("target_cpu_percent", default=base.target_cpu_percent),
-        min_instances=whole("min_instances", base.min_instances),
-        max_instances=whole("max_instances", base.max_instances),
-        period_seconds=fields.number("period_seconds", default=base.period_seconds),
-        scale_out_periods=whole("scale_out_periods", base.scale_out_periods),
-        scale_in_periods=whole("scale_in_periods", base.scale_in_periods),
-        scale_in_ratio=fields.number("scale_in_ratio", default=base.scale_in_ratio),
-        cooldown_seconds=_seconds(fields, "cooldown_seconds", base.cooldown_seconds),
-        instance_warmup_seconds=_seconds(
-            fields, "instance_warmup_seconds", base.instance_warmup_seconds
-        ),
-    )
-    if policy.max_instances < policy.min_instances:
-        raise fields.error(
-            "max_instances",
-            f"must be >= min_instances ({policy.min_instances})",
-            policy.max_instances,
-        )
-    if policy.scale_in_ratio >= 1:
-        raise fields.error("scale_in_ratio", "must be < 1", policy.scale_in_ratio)
-    health_path = fields.text("health_path", default=defaults.health_path)
-    if not health_path.startswith("/"):
-        raise fields.error("health_path", "must start with /", health_path)
-    return ScalingSettings(
-        policy=policy,
-        health_path=health_path,
-        warmup_requests=whole("warmup_requests", defaults.warmup_requests, minimum=0),
-        max_instance_lifetime_seconds=whole(
-            "max_instance_lifetime_seconds", defaults.max_instance_lifetime_seconds, 86_400
-        ),
-        instance_cpu_cores=fields.number("instance_cpu_cores", default=1.0),
-        health_check_grace_seconds=_seconds(
-            fields, "health_check_grace_seconds", defaults.health_check_grace_seconds
-        ),
-    )
+    return validated(_ScalingModel, raw, source, "scaling").settings()
 
 
 def load_scaling(path: Path) -> tuple[ScalingSettings, dict[str, object]]:
@@ -120,5 +63,45 @@ def load_scaling(path: Path) -> tuple[ScalingSettings, dict[str, object]]:
     )
 
 
-def _seconds(fields: Fields, key: str, default: float) -> float:
-    return fields.number(key, default=default, inclusive=True) if key in fields.raw else default
+_Count = Annotated[int, Whole()]
+_Seconds = Annotated[float, NON_NEGATIVE]
+
+
+class _ScalingModel(StrictModel):
+    # None: the default of ScalingPolicy or ScalingSettings
+    target_cpu_percent: Annotated[float, POSITIVE] | None = None
+    min_instances: _Count | None = None
+    max_instances: _Count | None = None
+    period_seconds: Annotated[float, POSITIVE] | None = None
+    scale_out_periods: _Count | None = None
+    scale_in_periods: _Count | None = None
+    scale_in_ratio: Annotated[float, POSITIVE] | None = None
+    cooldown_seconds: _Seconds | None = None
+    instance_warmup_seconds: _Seconds | None = None
+    health_path: Annotated[str, Text()] | None = None
+    warmup_requests: Annotated[int, Whole(minimum=0)] | None = None
+    max_instance_lifetime_seconds: Annotated[int, Whole(minimum=86_400)] | None = None
+    instance_cpu_cores: Annotated[float, POSITIVE] | None = None
+    health_check_grace_seconds: _Seconds | None = None
+
+    def settings(self) -> ScalingSettings:
+        """The settings given, the defaults for the rest."""
+        given = self.model_dump(exclude_none=True)
+        policy = {key: given.pop(key) for key in _POLICY_KEYS if key in given}
+        return ScalingSettings(policy=ScalingPolicy(**policy), **given)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _ScalingModel:
+        settings = self.settings()
+        policy = settings.policy
+        if policy.max_instances < policy.min_instances:
+            message = f"must be >= min_instances ({policy.min_instances})"
+            raise problem(message, at=("max_instances",), got=policy.max_instances)
+        if policy.scale_in_ratio >= 1:
+            raise problem("must be < 1", at=("scale_in_ratio",), got=policy.scale_in_ratio)
+        if not settings.health_path.startswith("/"):
+            raise problem("must start with /", at=("health_path",), got=settings.health_path)
+        return self
+
+
+_POLICY_KEYS = tuple(item.name for item in fields(ScalingPolicy))

@@ -6,6 +6,8 @@ with its ``exit_code``. Anything else that escapes is a bug and keeps its traceb
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 from stairload import exitcodes
@@ -63,3 +65,20 @@ class Interrupted(StairloadError):
     """Ctrl-C stopped the command; the message says what was left undone."""
 
     exit_code = exitcodes.INTERRUPTED
+
+
+def did_you_mean(wrong: str, known: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the closest of ``known``, or nothing."""
+    close = difflib.get_close_matches(wrong, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def shown(value: object) -> object:
+    """A value as it reads in an error: a long mapping or list cut short."""
+    text = repr(value)
+    return value if len(text) <= 60 else _Shortened(text[:57] + "...")
+
+
+class _Shortened(str):
+    def __repr__(self) -> str:
+        return str(self)
