@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from alarms.config import AlarmRule, AlarmSettings
-from alarms.notifier import LOG, Notifier, WebhookNotifier, webhook_url, webhook_url_problem
+from alarms.notifier import LOG, Notifier, WebhookNotifier, webhook_url
 from alarms.periods import PeriodAggregator
 from alarms.slack import AlarmMessage, slack_payload
 from alarms.state import AlarmEvaluator, AlarmState, Transition
 from alarms.wording import metric_label, threshold_cause
 from locustfiles.histogram import parse_histogram
 from rundir import ALARMS_JSONL, IntervalRow, total_row
+from stairload.urls import url_problem
 
 
 def webhook_notifier(settings: AlarmSettings) -> WebhookNotifier | None:
@@ -34,7 +35,7 @@ def webhook_notifier(settings: AlarmSettings) -> WebhookNotifier | None:
     url = webhook_url(settings.webhook_env)
     if url is None:
         return None
-    problem = webhook_url_problem(url)
+    problem = url_problem(url, secret=True)
     if problem:
         LOG.warning(
             "alarm webhook not used: %s %s; alarms are recorded only", settings.webhook_env, problem

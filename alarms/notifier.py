@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from stairload.errors import UsageError
+from stairload.urls import url_problem
 
 LOG = logging.getLogger("stairload.alarms")
 
@@ -53,7 +54,7 @@ def post_json(url: str, payload: Mapping[str, Any], timeout_seconds: float) -> N
 
     Only http and https URLs are ever opened: anything else fails before any attempt.
     """
-    problem = webhook_url_problem(url)
+    problem = url_problem(url, secret=True)
     if problem:
         raise PostError(f"not attempted: the webhook URL {problem}")
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -83,32 +84,10 @@ def require_webhook_url(env_name: str, environ: Mapping[str, str] | None = None)
     url = webhook_url(env_name, environ)
     if url is None:
         raise WebhookMissingError(f"environment variable {env_name} is not set; nothing was posted")
-    problem = webhook_url_problem(url)
+    problem = url_problem(url, secret=True)
     if problem:
         raise WebhookUrlError(f"environment variable {env_name}: {problem}; nothing was posted")
     return url
-
-
-def webhook_url_problem(url: str) -> str | None:
-    """What makes ``url`` unusable as a webhook (http or https with a host), or None.
-
-    The answer never contains the URL or any part of it but the scheme: it is a secret.
-    """
-    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in url):
-        return "must not contain spaces or control characters"
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - urlsplit checks the port only when it is read
-    except ValueError:
-        return "is not a valid URL"
-    if parts.scheme not in ("http", "https"):
-        if not parts.scheme:
-            return "must be an http:// or https:// URL (no scheme)"
-        scheme = parts.scheme if parts.scheme.isalnum() and len(parts.scheme) <= 16 else "?"
-        return f"must be an http:// or https:// URL (got scheme {scheme!r})"
-    if not parts.hostname:
-        return "must name a host"
-    return None
 
 
 class WebhookNotifier:

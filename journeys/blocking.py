@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from journeys.runner import Judge
-from stairload.argtypes import url_problem
+from stairload.urls import url_problem
 
 # Called once per request with (method, name, elapsed_ms, failure reason or None).
 OnRequest = Callable[[str, str, float, "str | None"], None]

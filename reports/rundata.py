@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, PlainValidator, field_validator
 
 from reports.generator import GeneratorSecond
 from rundir import RUN_JSON, PlannedStep, RunRecord
-from rundir._validate import optional_number
+from rundir._validate import Seconds
 from stairload.errors import ConfigError
-from stairload.fields import Fields, shown
+from stairload.models import POSITIVE, LenientModel, problem, validated
 
 __all__ = ["CpuWarning", "PlannedStep", "RunInfo", "load_run"]
 
@@ -61,12 +63,8 @@ def load_run(run_dir: Path) -> RunInfo:
 
 def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
     generator = record.load_generator
-    fields = Fields(RUN_JSON, "load_generator", generator)
-    warnings = generator.get("cpu_warnings") or []
-    if not isinstance(warnings, list):
-        raise fields.error("cpu_warnings", "must be a list", warnings)
-    plan = Fields(RUN_JSON, "plan", record.plan)
-    target_tps = record.plan.get("target_tps")
+    checked = validated(_GeneratorModel, generator, RUN_JSON, "load_generator")
+    target_tps = validated(_PlanModel, record.plan, RUN_JSON, "plan").target_tps
     steps = record.stairs.steps
     return RunInfo(
         run_id=record.run_id or run_dir.name,
@@ -81,18 +79,14 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         mtt_ms=record.thresholds.mtt_ms,
         error_rate=record.thresholds.error_rate,
         # the plan's TPS for the users actually planned: a 0.01 users scale plans 1% of it
-        target_tps=None
-        if target_tps is None
-        else plan.number("target_tps", inclusive=True) * record.users_scale,
-        cpu_warnings=tuple(
-            _cpu_warning(raw, f"load_generator.cpu_warnings[{i}]") for i, raw in enumerate(warnings)
-        ),
+        target_tps=None if target_tps is None else target_tps * record.users_scale,
+        cpu_warnings=tuple(CpuWarning(**warning.model_dump()) for warning in checked.cpu_warnings),
         saturated=bool(generator.get("saturated", False)),
         lost_workers=len(generator.get("lost_workers") or []),
         lost_worker_notes=tuple(_lost_note(raw) for raw in generator.get("lost_workers") or []),
         abort_note=_abort_note(record.extras.get("abort")),
-        cpu_limit_percent=fields.number("cpu_warning_percent", default=90.0),
-        generator_seconds=_generator_seconds(generator.get("seconds") or {}),
+        cpu_limit_percent=checked.cpu_warning_percent,
+        generator_seconds={process: tuple(rows) for process, rows in checked.seconds.items()},
         end_users=max(step.users for step in steps),
         workers=record.workers,
         machine=dict(record.machine or {}),
@@ -100,30 +94,38 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
     )
 
 
-def _generator_seconds(raw: Any) -> dict[str, tuple[GeneratorSecond, ...]]:
-    """``load_generator.seconds``: {process: [[time_s, cpu_percent, rss_mb], ...]}."""
-    where = "load_generator.seconds"
-    Fields(RUN_JSON, where, raw)  # a mapping of process -> rows
-    out = {}
-    for process, rows in raw.items():
-        if not isinstance(rows, list):
-            raise ConfigError(RUN_JSON, f"{where}.{process}", "must be a list", shown(rows))
-        samples = []
-        for index, row in enumerate(rows):
-            ok = isinstance(row, list) and len(row) == 3
-            if ok:
-                ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in row[:2])
-                ok = ok and (row[2] is None or isinstance(row[2], int | float))
-            if not ok:
-                raise ConfigError(
-                    RUN_JSON,
-                    f"{where}.{process}[{index}]",
-                    "must be [time_s, cpu_percent, rss_mb]",
-                    shown(row),
-                )
-            samples.append(GeneratorSecond(float(row[0]), float(row[1]), row[2]))
-        out[str(process)] = tuple(samples)
-    return out
+class _CpuWarningModel(LenientModel):
+    time_s: Seconds
+    process: Any = ""
+    cpu_percent: Seconds | None = None
+
+    @field_validator("process", mode="after")
+    @classmethod
+    def _as_text(cls, process: Any) -> str:
+        return str(process)
+
+
+def _generator_second(row: Any) -> GeneratorSecond:
+    """A row of ``load_generator.seconds``: [time_s, cpu_percent, rss_mb or null]."""
+    ok = isinstance(row, list) and len(row) == 3
+    if ok:
+        ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in row[:2])
+        ok = ok and (row[2] is None or isinstance(row[2], int | float))
+    if not ok:
+        raise problem("must be [time_s, cpu_percent, rss_mb]")
+    return GeneratorSecond(float(row[0]), float(row[1]), row[2])
+
+
+class _GeneratorModel(LenientModel):
+    cpu_warnings: list[_CpuWarningModel] = Field(default_factory=list)
+    cpu_warning_percent: Annotated[float, POSITIVE] = 90.0
+    seconds: dict[str, list[Annotated[GeneratorSecond, PlainValidator(_generator_second)]]] = Field(
+        default_factory=dict
+    )
+
+
+class _PlanModel(LenientModel):
+    target_tps: Seconds | None = None
 
 
 def _abort_note(abort: Any) -> str | None:
@@ -139,15 +141,6 @@ def _abort_note(abort: Any) -> str | None:
         f"The run was aborted {where}{when}: alarm '{abort.get('alarm')}' entered ALARM "
         f"({abort.get('reason')})."
     ).replace("(None users, ", "(")
-
-
-def _cpu_warning(raw: Any, where: str) -> CpuWarning:
-    fields = Fields(RUN_JSON, where, raw)
-    return CpuWarning(
-        time_s=fields.number("time_s", inclusive=True),
-        process=str(fields.raw.get("process", "")),
-        cpu_percent=optional_number(fields, "cpu_percent"),
-    )
 
 
 def _epoch(value: Any) -> float | None:

@@ -1,33 +1,34 @@
-"""Field-by-field checks of a parsed ``run.json``, through the one field reader (``Fields``).
+"""The checked shape of a parsed ``run.json``: pydantic models of ``stairload.models``.
 
 Used by ``RunRecord.from_json``; a mistake is one ``ConfigError`` such as
-``run.json: thresholds.mtt_ms: must be > 0 (got 0)``.
+``run.json: thresholds.mtt_ms: must be > 0 (got 0)``. Keys this version does not know are
+ignored here (``RunRecord`` keeps the top-level ones as ``extras``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator, model_validator
 
 from rundir.files import RUN_JSON
 from rundir.record import PlannedStep, StairsRecord, Thresholds
 from rundir.states import ExitReason
-from stairload.fields import Fields
+from stairload.models import NON_NEGATIVE, POSITIVE, LenientModel, OneOf, Whole, problem, validated
+
+Seconds = Annotated[float, NON_NEGATIVE]
+"""A time, a duration or a rate in run.json: a finite number >= 0."""
+_Count = Annotated[int, Whole(minimum=0)]
 
 
 def record_fields(doc: dict[str, Any]) -> dict[str, Any]:
     """The ``RunRecord`` keyword arguments of ``doc``; ``ConfigError`` names a bad field."""
-    top = Fields(RUN_JSON, "", doc)
-    generator = Fields(RUN_JSON, "load_generator", doc.get("load_generator") or {})
+    record = validated(_RunModel, doc, RUN_JSON)
     started_at = doc.get("started_at")
-    if isinstance(started_at, str):
-        try:
-            datetime.fromisoformat(started_at)
-        except ValueError:
-            raise top.error("started_at", "not an ISO 8601 time", started_at) from None
     return {
-        "stairs": _stairs(top.sub("stairs")),
-        "thresholds": _thresholds(top.sub("thresholds")),
+        "stairs": record.stairs.record(),
+        "thresholds": Thresholds(**record.thresholds.model_dump()),
         "run_id": str(doc.get("run_id") or ""),
         "scenario": str(doc.get("scenario", "")),
         "case": str(doc.get("case", "")),
@@ -35,12 +36,12 @@ def record_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "host": None if doc.get("host") is None else str(doc["host"]),
         "embedded_target": bool(doc.get("embedded_target", False)),
         "workers": _whole_or(doc, "workers", 0),
-        "time_scale": top.number("time_scale", default=1.0),
-        "users_scale": top.number("users_scale", default=1.0),
+        "time_scale": record.time_scale,
+        "users_scale": record.users_scale,
         "started_at": started_at if isinstance(started_at, str) else None,
         "ended_at": doc["ended_at"] if isinstance(doc.get("ended_at"), str) else None,
-        "duration_seconds": optional_number(top, "duration_seconds"),
-        "exit_reason": top.choice("exit_reason", ExitReason, ExitReason.COMPLETED),
+        "duration_seconds": record.duration_seconds,
+        "exit_reason": record.exit_reason,
         "exit_code": _whole_or(doc, "exit_code", None),
         "locust_exit_code": _whole_or(doc, "locust_exit_code", None),
         "workers_reason": str(doc.get("workers_reason") or ""),
@@ -51,68 +52,89 @@ def record_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "plan": _object(doc, "plan"),
         "journey": tuple(doc.get("journey") or ()),
         "versions": _object(doc, "versions"),
-        "load_generator": dict(generator.raw),
+        "load_generator": record.load_generator,
     }
 
 
-def optional_number(fields: Fields, key: str) -> float | None:
-    """A number >= 0 that may be absent or null (None then)."""
-    if fields.raw.get(key) is None:
-        return None
-    return fields.number(key, inclusive=True)
+class _StepModel(LenientModel):
+    step: _Count
+    users: _Count
+    start_s: Seconds
+    ramp_end_s: Seconds | None = None  # None: the step starts at its plateau
+    end_s: Seconds
+
+    @model_validator(mode="after")
+    def _in_order(self) -> _StepModel:
+        times = (self.start_s, self.ramp_end_s, self.end_s)
+        if not self.start_s <= self.ramp_end <= self.end_s:
+            raise problem("needs start_s <= ramp_end_s <= end_s", at=("end_s",), got=times)
+        return self
+
+    @property
+    def ramp_end(self) -> float:
+        return self.start_s if self.ramp_end_s is None else self.ramp_end_s
+
+    def step_record(self) -> PlannedStep:
+        return PlannedStep(self.step, self.users, self.start_s, self.ramp_end, self.end_s)
 
 
-def _stairs(fields: Fields) -> StairsRecord:
-    steps = tuple(
-        _step(Fields(RUN_JSON, f"stairs.steps[{i}]", raw)) for i, raw in enumerate(_list(fields))
-    )
-    probes = tuple(
-        _step(Fields(RUN_JSON, f"stairs.probes[{i}]", raw))
-        for i, raw in enumerate(fields.raw.get("probes") or ())
-    )
-    users = {"minimum": 0, "default": 0}
-    return StairsRecord(
-        steps=steps,
-        start_users=fields.whole("start_users", minimum=0, default=steps[0].users),
-        end_users=fields.whole("end_users", minimum=0, default=steps[-1].users),
-        step_users=fields.whole("step_users", **users),
-        step_seconds=fields.number("step_seconds", inclusive=True, default=0.0),
-        hold_seconds=fields.number("hold_seconds", inclusive=True, default=0.0),
-        spawn_rate=fields.number("spawn_rate", inclusive=True, default=0.0),
-        total_seconds=fields.number("total_seconds", inclusive=True, default=steps[-1].end_s),
-        probes=probes,
-    )
+class _StairsModel(LenientModel):
+    steps: list[_StepModel]
+    probes: list[_StepModel] = Field(default_factory=list)
+    start_users: _Count | None = None  # None: the first step's
+    end_users: _Count | None = None  # None: the last step's
+    step_users: _Count = 0
+    step_seconds: Seconds = 0.0
+    hold_seconds: Seconds = 0.0
+    spawn_rate: Seconds = 0.0
+    total_seconds: Seconds | None = None  # None: when the last step ends
 
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _some_steps(cls, steps: Any) -> Any:
+        if not isinstance(steps, list) or not steps:
+            raise problem("must list at least one step")
+        return steps
 
-def _list(fields: Fields) -> list[Any]:
-    steps = fields.present("steps")
-    if not isinstance(steps, list) or not steps:
-        raise fields.error("steps", "must list at least one step", steps)
-    return steps
-
-
-def _thresholds(fields: Fields) -> Thresholds:
-    return Thresholds(
-        mtt_ms=fields.number("mtt_ms"),
-        error_rate=fields.number("error_rate", inclusive=True),
-    )
-
-
-def _step(fields: Fields) -> PlannedStep:
-    start_s = fields.number("start_s", inclusive=True)
-    ramp_end_s = fields.number("ramp_end_s", inclusive=True, default=start_s)
-    end_s = fields.number("end_s", inclusive=True)
-    if not start_s <= ramp_end_s <= end_s:
-        raise fields.error(
-            "end_s", "needs start_s <= ramp_end_s <= end_s", (start_s, ramp_end_s, end_s)
+    def record(self) -> StairsRecord:
+        steps = tuple(step.step_record() for step in self.steps)
+        return StairsRecord(
+            steps=steps,
+            start_users=steps[0].users if self.start_users is None else self.start_users,
+            end_users=steps[-1].users if self.end_users is None else self.end_users,
+            step_users=self.step_users,
+            step_seconds=self.step_seconds,
+            hold_seconds=self.hold_seconds,
+            spawn_rate=self.spawn_rate,
+            total_seconds=steps[-1].end_s if self.total_seconds is None else self.total_seconds,
+            probes=tuple(step.step_record() for step in self.probes),
         )
-    return PlannedStep(
-        step=fields.whole("step", minimum=0),
-        users=fields.whole("users", minimum=0),
-        start_s=start_s,
-        ramp_end_s=ramp_end_s,
-        end_s=end_s,
-    )
+
+
+class _ThresholdsModel(LenientModel):
+    mtt_ms: Annotated[float, POSITIVE]
+    error_rate: Annotated[float, NON_NEGATIVE]
+
+
+class _RunModel(LenientModel):
+    stairs: _StairsModel
+    thresholds: _ThresholdsModel
+    started_at: Any = None
+    time_scale: Annotated[float, POSITIVE] = 1.0
+    users_scale: Annotated[float, POSITIVE] = 1.0
+    duration_seconds: Seconds | None = None
+    exit_reason: Annotated[ExitReason, OneOf()] = ExitReason.COMPLETED
+    load_generator: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("started_at")
+    @classmethod
+    def _iso_time(cls, started_at: Any) -> Any:
+        if isinstance(started_at, str):
+            try:
+                datetime.fromisoformat(started_at)
+            except ValueError:
+                raise problem("not an ISO 8601 time") from None
+        return started_at
 
 
 def _whole_or(doc: dict[str, Any], key: str, default: int | None) -> int | None:

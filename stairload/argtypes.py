@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
-from urllib.parse import urlsplit
+
+from stairload.urls import url_problem
 
 
 def number(text: str) -> float:
@@ -66,39 +67,6 @@ def bounded(kind: type[int] | type[float], low: float, high: float) -> Callable[
 
 def _shown(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
-
-
-def redacted(url: str) -> str:
-    """``url`` with any user name and password replaced by ``***``: safe to print or write."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    authority, slash, path = rest.partition("/")
-    if "@" not in authority:
-        return url
-    return f"{scheme}://***@{authority.rpartition('@')[2]}{slash}{path}"
-
-
-def url_problem(text: str) -> str | None:
-    """Why ``text`` is not an http(s) base URL with a host, or None when it is one.
-
-    A user name or password in the URL is refused (and never shown): the URL is written
-    to run.json, the console and the report, and Locust would not use it as basic auth.
-    """
-    shown = redacted(text)
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return f"must be an http(s) URL such as http://127.0.0.1:8080 (got {shown!r})"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"must be an http(s) URL such as http://127.0.0.1:8080 (got {shown!r})"
-    if parts.username is not None or parts.password is not None:
-        return f"must not contain a user name or password (got {shown!r})"
-    try:
-        parts.port  # noqa: B018 (a bad port raises only when read)
-    except ValueError:
-        return f"must have a port in 0..65535 (got {shown!r})"
-    return None
 
 
 def base_url(text: str) -> str:
