@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -50,3 +52,14 @@ def test_malformed_event_posts_nothing(webhook: Webhook, monkeypatch: pytest.Mon
     with pytest.raises(EventError, match=r"^Records: is missing$"):
         handler({"hello": "world"}, None)
     assert webhook.posts == []
+
+
+def test_handler_imports_with_the_standard_library_alone() -> None:
+    """The Lambda zip holds alarms/ and stairload/ only: its imports never reach pydantic."""
+    code = (
+        "import sys\n"
+        "sys.modules['pydantic'] = None  # any import of pydantic now fails\n"
+        "import alarms.lambda_handler\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
