@@ -30,8 +30,8 @@ _ONE_DAY = (
 def settings(raw: object, source: str) -> AlarmSettings:
     """The settings of a raw ``alarms:`` mapping; ``ConfigError`` names a bad field."""
     section = validated(_AlarmsModel, raw, source, "alarms")
-    given = section.model_dump(exclude={"rules"}, exclude_none=True)
-    return AlarmSettings(**given, rules=tuple(rule.rule() for rule in section.rules))
+    rules = tuple(rule.rule() for rule in section.rules)
+    return AlarmSettings(**{**section.given(), "rules": rules})
 
 
 class _RuleModel(StrictModel):
@@ -48,7 +48,7 @@ class _RuleModel(StrictModel):
 
     def rule(self) -> AlarmRule:
         """The rule, ``datapoints_to_alarm`` defaulting to ``evaluation_periods``."""
-        return AlarmRule(**{**self.model_dump(), "datapoints_to_alarm": self._datapoints})
+        return AlarmRule(**{**self.given(), "datapoints_to_alarm": self._datapoints})
 
     @property
     def _datapoints(self) -> int:

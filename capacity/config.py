@@ -164,11 +164,11 @@ def parse_suite(source: str, raw: object) -> Suite:
     base_dir = Path(source).parent
     suite = Suite(
         source=source,
-        service=Service(**document.service.model_dump()),
+        service=Service(**document.service.given()),
         start_case=document.load.start_case,
         end_case=document.load.end_case,
         cases=tuple(case.case(name) for name, case in document.cases.items()),
-        thresholds=Thresholds(**document.thresholds.model_dump()),
+        thresholds=Thresholds(**document.thresholds.given()),
         scenarios=tuple(
             scenario.scenario(name, source, base_dir)
             for name, scenario in document.scenarios.items()
@@ -309,7 +309,7 @@ class _ScenarioModel(StrictModel):
             requests_per_user_per_day=self.requests_per_user_per_day,
             journey_seconds=self.journey_seconds,
             journey=parse_journey(journey, source=source, scenario_name=name, base_dir=base_dir),
-            stairs=StairSettings(**self.stairs.model_dump()),
+            stairs=StairSettings(**self.stairs.given()),
         )
 
 

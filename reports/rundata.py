@@ -80,7 +80,7 @@ def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         error_rate=record.thresholds.error_rate,
         # the plan's TPS for the users actually planned: a 0.01 users scale plans 1% of it
         target_tps=None if target_tps is None else target_tps * record.users_scale,
-        cpu_warnings=tuple(CpuWarning(**warning.model_dump()) for warning in checked.cpu_warnings),
+        cpu_warnings=tuple(CpuWarning(**dict(warning)) for warning in checked.cpu_warnings),
         saturated=bool(generator.get("saturated", False)),
         lost_workers=len(generator.get("lost_workers") or []),
         lost_worker_notes=tuple(_lost_note(raw) for raw in generator.get("lost_workers") or []),

@@ -28,7 +28,7 @@ def record_fields(doc: dict[str, Any]) -> dict[str, Any]:
     started_at = doc.get("started_at")
     return {
         "stairs": record.stairs.record(),
-        "thresholds": Thresholds(**record.thresholds.model_dump()),
+        "thresholds": Thresholds(**record.thresholds.given()),
         "run_id": str(doc.get("run_id") or ""),
         "scenario": str(doc.get("scenario", "")),
         "case": str(doc.get("case", "")),

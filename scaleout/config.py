@@ -86,7 +86,7 @@ class _ScalingModel(StrictModel):
 
     def settings(self) -> ScalingSettings:
         """The settings given, the defaults for the rest."""
-        given = self.model_dump(exclude_none=True)
+        given = self.given()
         policy = {key: given.pop(key) for key in _POLICY_KEYS if key in given}
         return ScalingSettings(policy=ScalingPolicy(**policy), **given)
 
