@@ -10,6 +10,7 @@ import argparse
 import math
 from collections.abc import Callable
 
+from stairload.errors import shown_limit
 from stairload.urls import url_problem
 
 
@@ -58,15 +59,11 @@ def bounded(kind: type[int] | type[float], low: float, high: float) -> Callable[
             raise argparse.ArgumentTypeError(f"must be {what} (got {text!r})") from None
         if not (math.isfinite(value) and low <= value <= high):
             raise argparse.ArgumentTypeError(
-                f"must be in {_shown(low)}..{_shown(high)} (got {text!r})"
+                f"must be in {shown_limit(low)}..{shown_limit(high)} (got {text!r})"
             )
         return value
 
     return parse
-
-
-def _shown(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
 def base_url(text: str) -> str:

@@ -2,6 +2,8 @@
 
 ``stairload.cli.run_cli`` prints any of them as ``Error: <message>`` on one line and exits
 with its ``exit_code``. Anything else that escapes is a bug and keeps its traceback.
+``did_you_mean``, ``shown`` and ``shown_limit`` word a value or a name the same way in
+every message.
 """
 
 from __future__ import annotations
@@ -71,6 +73,11 @@ def did_you_mean(wrong: str, known: Iterable[str]) -> str:
     """``; did you mean 'x'?`` for the closest of ``known``, or nothing."""
     close = difflib.get_close_matches(wrong, list(known), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def shown_limit(value: float) -> str:
+    """A limit as it reads in a message: 3,600,000 or 0.5."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
 def shown(value: object) -> object:

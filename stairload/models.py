@@ -21,7 +21,7 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError, model_validator
 from pydantic_core import PydanticCustomError, core_schema
 
-from stairload.errors import ConfigError, did_you_mean, shown
+from stairload.errors import ConfigError, did_you_mean, shown, shown_limit
 
 _M = TypeVar("_M", bound=BaseModel)
 _PROBLEM = "stairload"
@@ -100,8 +100,6 @@ def config_error(
             source, _path(prefix, location[:-1]), "name must be text", first["input"]
         )
     message = _MESSAGES.get(kind) or _from_context(kind, context, first["msg"])
-    if not location and kind == "value_error":
-        return ConfigError(source, where, message)
     return ConfigError(source, where, message, shown(first.get("input")))
 
 
@@ -191,17 +189,29 @@ def _unwrapped(kind: Any) -> Any:
     return kind
 
 
+class _Check:
+    """Field-type metadata whose ``_check`` runs after pydantic's own type check (before it,
+    when ``_before``: to word a wrong type itself or to convert)."""
+
+    _before: ClassVar[bool] = False
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        if self._before:
+            return core_schema.no_info_before_validator_function(self._check, handler(source))
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def _check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
-class Number:
+class Number(_Check):
     """A finite real number above ``minimum`` (at least it when ``inclusive``; None: any),
     at most ``maximum``: ``Annotated[float, Number(maximum=1_000)]``."""
 
     minimum: float | None = 0.0
     inclusive: bool = False
     maximum: float | None = None
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        return core_schema.no_info_after_validator_function(self._check, handler(source))
 
     def _check(self, value: float) -> float:
         if not math.isfinite(value):
@@ -210,7 +220,7 @@ class Number:
         if low is not None and (value < low or (value == low and not self.inclusive)):
             raise problem(f"must be {'>=' if self.inclusive else '>'} {low:g}")
         if self.maximum is not None and value > self.maximum:
-            raise problem(f"must be <= {_limit(self.maximum)}")
+            raise problem(f"must be <= {shown_limit(self.maximum)}")
         return value
 
 
@@ -221,16 +231,13 @@ NON_NEGATIVE = Number(inclusive=True)
 
 
 @dataclass(frozen=True)
-class Whole:
+class Whole(_Check):
     """A whole number of at least ``minimum`` and at most ``maximum`` (``why`` follows that
     limit in the message): ``Annotated[int, Whole(minimum=0)]``."""
 
     minimum: int = 1
     maximum: int | None = None
     why: str = ""
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        return core_schema.no_info_after_validator_function(self._check, handler(source))
 
     def _check(self, value: int) -> int:
         if value < self.minimum:
@@ -241,13 +248,12 @@ class Whole:
 
 
 @dataclass(frozen=True)
-class Text:
+class Text(_Check):
     """A string, non-empty (not only spaces) unless ``allow_empty``: ``Annotated[str, Text()]``."""
 
     allow_empty: bool = False
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        return core_schema.no_info_before_validator_function(self._check, handler(source))
+    _before = True
 
     def _check(self, value: Any) -> Any:
         if not isinstance(value, str) or (not self.allow_empty and not value.strip()):
@@ -279,12 +285,11 @@ class OneOf:
 
 
 @dataclass(frozen=True)
-class IncreasingWholes:
+class IncreasingWholes(_Check):
     """A list of whole numbers >= 1, each above the one before it, read as a tuple:
     ``Annotated[tuple[int, ...], IncreasingWholes()]``."""
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        return core_schema.no_info_before_validator_function(self._check, handler(source))
+    _before = True
 
     def _check(self, value: Any) -> Any:
         if not isinstance(value, list | tuple):
@@ -298,15 +303,14 @@ class IncreasingWholes:
 
 
 @dataclass(frozen=True)
-class Keys:
+class Keys(_Check):
     """A mapping of named things (``kind``), at least one, each name text and, when ``check``
     is given, without the problem it finds: ``Annotated[dict[str, Case], Keys("case")]``."""
 
     kind: str
     check: Callable[[str], str | None] | None = None
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> Any:
-        return core_schema.no_info_before_validator_function(self._check, handler(source))
+    _before = True
 
     def _check(self, value: Any) -> Any:
         if not isinstance(value, dict):
@@ -320,8 +324,3 @@ class Keys:
             if found:
                 raise problem(found, got=key)
         return value
-
-
-def _limit(value: float) -> str:
-    """A limit as it reads in a message: 3,600,000 or 0.5."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
