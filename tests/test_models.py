@@ -34,9 +34,9 @@ class Range(StrictModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
-        if self.high < self.low:
-            raise problem(f"must be >= low ({self.low:g})", at=("high",), got=self.high)
-        return self
+        if self.low <= self.high:
+            return self
+        raise problem(f"must be >= low ({self.low:g})", at=("high",), got=self.high)
 
 
 class Item(StrictModel):
