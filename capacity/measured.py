@@ -8,10 +8,16 @@ Pure: plateaus and the plan's demand in, a ``CapacityReading`` out. The report, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from capacity.instances import DEFAULT_TARGET_CPU_PERCENT, CpuPoint, Instances, instances_needed
+from capacity.instances import (
+    CEILING_SHARE,
+    DEFAULT_TARGET_CPU_PERCENT,
+    CpuPoint,
+    Instances,
+    instances_needed,
+)
 from capacity.usl import Point, UslModel, fit_usl
 
 
@@ -77,6 +83,8 @@ def read_capacity(
         target_ms=target_ms,
         think_seconds=think_seconds,
     )
+    if budget_cores is not None and not model.trustworthy:
+        model = _note_held_from_the_start(model, measured, budget_cores)
     at_target = None
     if model.trustworthy and model.users_at_target is not None:
         at_target = model.tps_at(model.users_at_target)
@@ -95,3 +103,25 @@ def read_capacity(
         budget_cores=budget_cores,
     )
     return CapacityReading(model, instances)
+
+
+def _note_held_from_the_start(
+    model: UslModel, measured: Sequence[Plateau], budget_cores: float
+) -> UslModel:
+    """Add to an untrusted fit's reason when the smallest plateau was already at the budget.
+
+    Then no plateau shows the service below its knee: its throughput at one user is what
+    a full CPU gives, and the rest of the curve is batching, which the USL does not model.
+    """
+    smallest = min(measured, key=lambda plateau: plateau.users, default=None)
+    ceiling = CEILING_SHARE * budget_cores * 100.0
+    if smallest is None or smallest.cpu_percent is None or smallest.cpu_percent < ceiling:
+        return model
+    return replace(
+        model,
+        reason=(
+            f"{model.reason}; the service was at its {budget_cores:g}-core CPU budget from "
+            f"the smallest plateau ({smallest.users:g} users, {smallest.cpu_percent:.1f}%): "
+            "no plateau is below the knee"
+        ),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from stressrun.options import (
     SCENARIO,
     TARGET_CPU_OPTIONS,
     TARGET_CPU_PROMETHEUS,
+    TARGET_CPUS,
     TARGET_PID,
     USER_LOCUSTFILE,
     add_run_options,
@@ -141,6 +143,8 @@ def _choose_workers(args: argparse.Namespace, context: RunContext) -> None:
     choice = choose_workers(available_cores(), users, users / response_s, embedded_target=embedded)
     args.workers = choice.locust_workers
     args.target_workers = max(1, choice.target_workers)
+    if args.target_cpus is not None:  # one server worker per budgeted core is enough
+        args.target_workers = min(args.target_workers, max(1, math.ceil(args.target_cpus)))
     args.workers_reason = f"auto: {choice.reason}"
     print(f"[stairload] workers: {choice.reason}", flush=True)
 
@@ -161,10 +165,24 @@ def _check_target_cpu(args: argparse.Namespace) -> None:
         raise UsageError(
             f"{flag}: needs --host (the embedded target's CPU is already measured from outside)"
         )
+    if args.target_cpus is not None:
+        _check_budget(args)
     if pid is not None:
         ProcessTreeCpu(pid)  # raises TargetCpuError (exit 2) for a pid that does not exist
     if url is not None:
         PrometheusCpu(url, query)  # checks the URL and the query text
+
+
+def _check_budget(args: argparse.Namespace) -> None:
+    """--target-cpus: the embedded target only, and a group this machine lets us make."""
+    from targetcpu.budget import CpuBudget
+
+    if args.host:
+        raise UsageError(
+            f"{TARGET_CPUS.flag}: caps the embedded target only; give your own service its "
+            "CPU limit where it runs (e.g. docker run --cpus) and measure it with --target-pid"
+        )
+    CpuBudget.create(args.target_cpus).remove()  # TargetCpuError (exit 2) says why not
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -149,8 +149,18 @@ QUERY = RunOption(
     "'100 * rate(process_cpu_seconds_total{job=\"api\"}[15s])'",
     "PROMQL",
 )
+TARGET_CPUS = RunOption(
+    "--target-cpus",
+    bounded(float, 0.01, 1024.0),
+    None,
+    "cap the embedded target at this many cores (a cgroup CPU quota, like a container's "
+    "CPU limit), so the run measures an instance of that size instead of the share of "
+    "this machine it wins from the load generator; instances at 70%% CPU are counted in "
+    "instances of this size. Needs root (or a delegated cgroup)",
+    "CORES",
+)
 # Orchestrator only: the Locust processes read whatever target_cpu.csv the run writes.
-TARGET_CPU_OPTIONS = (TARGET_PID, TARGET_CPU_PROMETHEUS, QUERY)
+TARGET_CPU_OPTIONS = (TARGET_PID, TARGET_CPU_PROMETHEUS, QUERY, TARGET_CPUS)
 
 
 def _probe_users(text: str) -> tuple[int, ...]:

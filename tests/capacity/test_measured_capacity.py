@@ -66,3 +66,18 @@ def test_summary_has_model_and_instances() -> None:
     content = read_capacity(_plateaus(0.002, 4e-7, 50, 0.01), DEMANDS).to_summary()
     assert set(content) == {"model", "instances"}
     assert content["instances"]["target_cpu_percent"] == pytest.approx(70.0)
+
+
+def test_an_untrusted_fit_says_when_the_budget_was_full_from_the_smallest_plateau() -> None:
+    """At a 0.5-core budget from 1 user on, the reason says no plateau is below the knee."""
+    plateaus = [
+        Plateau(users, tps, users / tps * 1000.0, 49.8)
+        for users, tps in ((1, 1300.0), (100, 2800.0), (1200, 2700.0))
+    ]
+    reading = read_capacity(plateaus, [], budget_cores=0.5)
+    assert not reading.model.trustworthy
+    assert reading.model.reason == (
+        "only 3 plateaus (need at least 6); the service was at its 0.5-core CPU budget from "
+        "the smallest plateau (1 users, 49.8%): no plateau is below the knee"
+    )
+    assert read_capacity(plateaus, []).model.reason == "only 3 plateaus (need at least 6)"
