@@ -28,9 +28,11 @@ def start_target(request: RunRequest) -> Any:
 
     directory = request.run_dir / TARGET_DIR
     directory.mkdir(exist_ok=True)
+    budget = getattr(request.args, "target_cpus", None)
+    capped = "" if budget is None else f", capped at {budget:g} core(s) by a cgroup CPU quota"
     print(
         f"[stairload] starting the embedded target ({request.args.target_users:,} seeded users, "
-        f"{request.target_workers} server worker(s))...",
+        f"{request.target_workers} server worker(s){capped})...",
         flush=True,
     )
     try:
@@ -39,6 +41,7 @@ def start_target(request: RunRequest) -> Any:
             users=request.args.target_users,
             workers=request.target_workers,
             preexec_fn=dies_with_parent(),
+            cpu_budget=budget,
         )
     except Exception as error:  # any start failure (timeout, crash) is reported alike
         print(
@@ -53,7 +56,15 @@ def start_target(request: RunRequest) -> Any:
 def stop_target(target: Any) -> None:
     """Stop the embedded target; say how long it took, and why when it was not clean."""
     started = time.monotonic()
+    throttled = target.budget.throttled() if target.budget is not None else None
     target.stop()
+    if throttled is not None:
+        periods, seconds = throttled
+        print(
+            f"[stairload] the target's CPU budget held it back in {periods:,} periods of "
+            f"100 ms ({seconds:.1f} s in all)",
+            flush=True,
+        )
     problem = target.stop_problem()
     took = f"{time.monotonic() - started:.1f} s"
     if problem:

@@ -30,8 +30,12 @@ SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300
         (["--probe-users", "100,50"],
          "--probe-users: must be increasing whole numbers >= 1, e.g. 1,100,400 (got '100,50')"),
         (["--probe-users", "1,2000"], "--probe-users: must be below the stair's start users"),
+        (["--host", "http://127.0.0.1:9", "--target-cpus", "1"],
+         "--target-cpus: caps the embedded target only; give your own service its CPU limit"),
+        (["--target-cpus", "0"], "--target-cpus: must be"),
     ],
-    ids=["query alone", "url alone", "both sources", "pid without host", "falling", "too high"],
+    ids=["query alone", "url alone", "both sources", "pid without host", "falling", "too high",
+         "budget with host", "budget zero"],
 )  # fmt: skip
 def test_bad_target_cpu_options_are_one_line_exit_2(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
