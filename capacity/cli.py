@@ -239,9 +239,10 @@ def _add_from_run(command: argparse.ArgumentParser, *, required: bool) -> None:
     command.add_argument(
         "--cores",
         type=positive,
-        default=1.0,
+        default=None,
         metavar="N",
-        help="cores of one instance; CPU is measured in percent of one core (default 1)",
+        help="cores of one instance; CPU is measured in percent of one core (default: the "
+        "run's --target-cpus budget, else 1)",
     )
 
 

@@ -22,8 +22,8 @@ from stairload.errors import UsageError
 MIN_PLATEAUS = 3
 
 
-def run_plateaus(run_dir: Path) -> tuple[str, str, float, tuple[Plateau, ...]]:
-    """(run id, scenario, target MTT ms, valid measured plateaus incl. probes) of ``run_dir``."""
+def run_plateaus(run_dir: Path) -> tuple[str, str, float, tuple[Plateau, ...], float | None]:
+    """(run id, scenario, target MTT ms, valid measured plateaus incl. probes, CPU budget)."""
     from reports.build import analyse
     from reports.capacity_section import plateaus
 
@@ -31,7 +31,8 @@ def run_plateaus(run_dir: Path) -> tuple[str, str, float, tuple[Plateau, ...]]:
         raise UsageError(f"--from-run: {run_dir}: not a run directory (no {RUN_JSON})")
     analysis = analyse(run_dir)
     run = analysis.run
-    return run.run_id, run.scenario, run.mtt_ms, tuple(plateaus(analysis.steps, analysis.probes))
+    measured = tuple(plateaus(analysis.steps, analysis.probes))
+    return run.run_id, run.scenario, run.mtt_ms, measured, analysis.record.target_cpus
 
 
 def run_capacity(
@@ -40,7 +41,7 @@ def run_capacity(
     plans_for: Callable[[str], Sequence[CasePlan]],
     *,
     target_cpu_percent: float,
-    cores: float,
+    cores: float | None,
     need_cpu: bool,
 ) -> RunCapacity:
     """The run's model and instance counts for the cases ``plans_for(scenario)`` gives.
@@ -48,7 +49,7 @@ def run_capacity(
     Raises UsageError (exit 2) for a run with too few measured plateaus, a scenario the
     plans do not have, or (with ``need_cpu``) no CPU of the service under test.
     """
-    run_id, scenario, target_ms, plateaus = run_plateaus(run_dir)
+    run_id, scenario, target_ms, plateaus, budget = run_plateaus(run_dir)
     if len({plateau.users for plateau in plateaus}) < MIN_PLATEAUS:
         raise UsageError(
             f"--from-run: {run_dir}: {len(plateaus)} measured plateau(s); the capacity model "
@@ -72,7 +73,8 @@ def run_capacity(
         target_ms=target_ms,
         think_seconds=(think.think_min_seconds + think.think_max_seconds) / 2,
         target_cpu_percent=target_cpu_percent,
-        cores=cores,
+        cores=cores if cores is not None else budget or 1.0,
+        budget_cores=budget,
     )
     return RunCapacity(run_id, scenario, reading, demands, tuple(p.inputs.dau for p in plans))
 

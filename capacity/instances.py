@@ -60,6 +60,15 @@ class CpuCost:
         """Whether the line gives a positive cost per request."""
         return self.cpu_seconds_per_request is not None
 
+    @property
+    def ceiling_note(self) -> str:
+        """ "; N more at the CPU budget's ceiling, left out", or "" when none were."""
+        return (
+            f"; {self.at_ceiling} more at the CPU budget's ceiling, left out"
+            if self.at_ceiling
+            else ""
+        )
+
 
 @dataclass(frozen=True)
 class Limit:

@@ -41,9 +41,13 @@ def instances_text(run: RunCapacity, *, explain: bool) -> str:
     lines = [
         f"{run.scenario} from run {run.run_id}: instances at "
         f"{plain(instances.target_cpu_percent)}% CPU ({plain(instances.cores)} core(s) each)",
-        f"CPU per request: {cost.cpu_seconds_per_request * 1000:.4g} ms of CPU "  # type: ignore[operator]
-        f"(line through {cost.points} plateaus, R^2 {cost.r2:.3f}; "
-        f"idle {cost.idle_cpu_percent:.1f}%)",
+        (
+            f"CPU per request: {cost.cpu_seconds_per_request * 1000:.4g} ms of CPU "
+            f"(line through {cost.points} plateaus, R^2 {cost.r2:.3f}; "
+            f"idle {cost.idle_cpu_percent:.1f}%{cost.ceiling_note})"
+            if cost.cpu_seconds_per_request is not None
+            else "CPU per request: no line through the plateaus (see below)"
+        ),
         (
             f"one instance holds: {instances.per_instance_tps:,.1f} TPS "  # type: ignore[union-attr]
             f"(bound: {instances.binding_limit.name})"  # type: ignore[union-attr]

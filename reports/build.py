@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reports.intervals import Intervals, load_intervals
-from reports.rundata import RunInfo, _run_info  # load_run without the reading: see analyse
+from reports.rundata import RunInfo, run_info
 from reports.steps import StepResult, measurement_windows, step_results, with_target_cpu
 from reports.verdict import Verdict, judge
 from rundir import RUN_JSON, PlannedStep, RunRecord
@@ -43,7 +43,7 @@ def analyse(
     """
     if record is None:
         record = RunRecord.load(run_dir / RUN_JSON)
-    run = _run_info(record, run_dir)  # reports.rundata.load_run, from a record in hand
+    run = run_info(record, run_dir)
     windows = measurement_windows(run.steps, exclude_seconds)
     intervals = load_intervals(run_dir, run.started_epoch, windows)
     target_cpu = read_target_cpu(run_dir)

@@ -38,6 +38,7 @@ class CapacityInputs:
     demands: tuple[Demand, ...]
     target_cpu_percent: float = 70.0
     cores: float = 1.0
+    budget_cores: float | None = None  # the CPU budget the service ran under, if any
 
 
 def plateaus(steps: Sequence[StepResult], probes: Sequence[StepResult]) -> list[Plateau]:
@@ -80,13 +81,18 @@ def demands_from_record(record: RunRecord) -> tuple[Demand, ...]:
 
 
 def inputs_from_record(record: RunRecord, stress_users: int | None) -> CapacityInputs:
-    """The target, think time, stress VUser and demands of a run (70% CPU, one core)."""
+    """The target, think time, stress VUser and demands of a run.
+
+    Instances at 70% CPU of one core, or of the CPU budget the embedded target ran under.
+    """
     think = (record.cases.get(record.case) or {}).get("think_time_seconds") or [0.0, 0.0]
     return CapacityInputs(
         target_ms=record.thresholds.mtt_ms,
         think_seconds=sum(float(value) for value in think) / len(think) if think else 0.0,
         stress_users=stress_users,
         demands=demands_from_record(record),
+        cores=record.target_cpus or 1.0,
+        budget_cores=record.target_cpus,
     )
 
 
@@ -117,6 +123,7 @@ def capacity_reading(
         think_seconds=inputs.think_seconds,
         target_cpu_percent=inputs.target_cpu_percent,
         cores=inputs.cores,
+        budget_cores=inputs.budget_cores,
     )
 
 
@@ -270,7 +277,8 @@ def _cpu_rows(reading: CapacityReading) -> list[tuple[str, str]]:
     rows = [
         ("CPU per request",
          f"{cost.cpu_seconds_per_request * 1000:.3g} ms of CPU (line through {cost.points} "
-         f"plateaus, R\N{SUPERSCRIPT TWO} {cost.r2:.3f}, idle {cost.idle_cpu_percent:.1f}%)"),
+         f"plateaus, R\N{SUPERSCRIPT TWO} {cost.r2:.3f}, idle {cost.idle_cpu_percent:.1f}%"
+         f"{cost.ceiling_note})"),
     ]  # fmt: skip
     rows += [(f"limit: {limit.name}", limit.derivation) for limit in instances.limits]
     binding = instances.binding_limit

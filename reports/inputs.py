@@ -119,7 +119,10 @@ def run_rows(doc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     if doc.get("embedded_target"):
         workers = doc.get("target_workers")
         plural = "s" if workers != 1 else ""
-        host += " (embedded target" + (f", {workers} server worker{plural})" if workers else ")")
+        budget = doc.get("target_cpus")
+        capped = f", capped at {budget:g} core(s)" if isinstance(budget, (int, float)) else ""
+        served = f", {workers} server worker{plural}" if workers else ""
+        host += f" (embedded target{served}{capped})"
     workers = doc.get("workers")
     workers_text = (
         NOT_RECORDED

@@ -58,10 +58,10 @@ class RunInfo:
 
 def load_run(run_dir: Path) -> RunInfo:
     """Read and check ``run_dir/run.json``; raise InputError naming the field."""
-    return _run_info(RunRecord.load(run_dir / RUN_JSON), run_dir)
+    return run_info(RunRecord.load(run_dir / RUN_JSON), run_dir)
 
 
-def _run_info(record: RunRecord, run_dir: Path) -> RunInfo:
+def run_info(record: RunRecord, run_dir: Path) -> RunInfo:
     generator = record.load_generator
     checked = validated(_GeneratorModel, generator, RUN_JSON, "load_generator")
     target_tps = validated(_PlanModel, record.plan, RUN_JSON, "plan").target_tps

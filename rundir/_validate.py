@@ -46,6 +46,7 @@ def record_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "locust_exit_code": _whole_or(doc, "locust_exit_code", None),
         "workers_reason": str(doc.get("workers_reason") or ""),
         "target_workers": _whole_or(doc, "target_workers", None),
+        "target_cpus": record.target_cpus,
         "machine": _object(doc, "machine"),
         "cases": _object(doc, "cases"),
         "inputs": _object(doc, "inputs"),
@@ -123,6 +124,7 @@ class _RunModel(LenientModel):
     time_scale: Annotated[float, POSITIVE] = 1.0
     users_scale: Annotated[float, POSITIVE] = 1.0
     duration_seconds: Seconds | None = None
+    target_cpus: Annotated[float, POSITIVE] | None = None
     exit_reason: Annotated[ExitReason, OneOf()] = ExitReason.COMPLETED
     load_generator: dict[str, Any] = Field(default_factory=dict)
 

@@ -82,6 +82,7 @@ class RunRecord:
     locust_exit_code: int | None = None
     workers_reason: str = ""  # why this many Locust workers (python -m stressrun --workers auto)
     target_workers: int | None = None  # server workers of the embedded target
+    target_cpus: float | None = None  # the embedded target's CPU budget in cores (--target-cpus)
     machine: dict[str, Any] = field(default_factory=dict)  # cores and platform of the run
     cases: dict[str, Any] = field(default_factory=dict)  # each case's dau, think_time_seconds
     inputs: dict[str, Any] = field(default_factory=dict)

@@ -84,6 +84,7 @@ def concluded_record(
         load_generator=generator,
         workers_reason=getattr(request.args, "workers_reason", ""),
         target_workers=request.target_workers if base.embedded_target else None,
+        target_cpus=getattr(request.args, "target_cpus", None) if base.embedded_target else None,
         machine={"cores": available_cores(), "platform": platform.platform(), **machine_load},
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from cgroup_budget import needs_cgroups
 from stressrun_helpers import ROOT
 
 from stressrun.cli import main
@@ -92,3 +93,29 @@ def test_target_pid_and_probes_give_cpu_per_step_and_a_model(tmp_path: Path) -> 
     if len(points) >= 2:
         assert summary["instances"]["cpu_r2"] is not None
     assert (run_dir / "capacity.png").stat().st_size > 0
+
+
+@pytest.mark.integration
+@needs_cgroups
+def test_a_budgeted_embedded_target_is_held_to_its_cores_and_counted_in_them(
+    tmp_path: Path,
+) -> None:
+    """--target-cpus 0.3: CPU per step at most ~30%, run.json and the model say 0.3 cores."""
+    run_dir = tmp_path / "run"
+    command = [sys.executable, "-m", "stressrun", "scenario2", *SMOKE, "--target-cpus", "0.3",
+               "--probe-users", "1,4", "--run-dir", str(run_dir)]  # fmt: skip
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False
+    )
+    assert result.returncode in (0, 98, 99), result.stdout[-3000:] + result.stderr[-3000:]
+    assert "capped at 0.3 core(s) by a cgroup CPU quota" in result.stdout
+    assert "the target's CPU budget held it back in " in result.stdout
+    record = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    assert record["target_cpus"] == 0.3
+    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    cpu = [step["cpu_percent"] for step in summary["steps"] if step["cpu_percent"] is not None]
+    assert cpu and max(cpu) <= 33.0
+    assert summary["instances"]["cores"] == 0.3
+    assert summary["instances"]["cpu_budget_cores"] == 0.3
+    assert "capped at 0.3 core(s)" in (run_dir / "report.html").read_text(encoding="utf-8")
+    assert not list(Path("/sys/fs/cgroup").glob("*/stairload-*"))
