@@ -23,6 +23,7 @@ See docs/capacity-model.md.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -229,10 +230,15 @@ def instance_limits(
     usl_peak_tps: float | None = None,
     usl_tps_at_target: float | None = None,
     target_ms: float = 500.0,
+    measured: Limit | None = None,
 ) -> tuple[Limit, ...]:
-    """Every bound on one instance's TPS: CPU, and the trusted USL's ceiling and 500 ms point."""
+    """Every bound on one instance's TPS: CPU, and the trusted USL's ceiling and 500 ms point.
+
+    The CPU bound is ``measured`` (the target CPU found between two plateaus) when given,
+    else where the line reaches it.
+    """
     limits: list[Limit] = []
-    by_cpu = cpu_limit(cost, target_cpu_percent, cores)
+    by_cpu = measured if measured is not None else cpu_limit(cost, target_cpu_percent, cores)
     if by_cpu is not None:
         limits.append(by_cpu)
     if usl_peak_tps is not None and usl_peak_tps > 0:
@@ -289,6 +295,7 @@ def instances_needed(
     under that CPU budget (its plateaus at the ceiling leave the line; see ``cpu_cost``).
     """
     cost = cpu_cost(points, None if budget_cores is None else budget_cores * 100.0)
+    crossing = measured_cpu_limit(points, target_cpu_percent, cores)
     limits = instance_limits(
         cost,
         target_cpu_percent=target_cpu_percent,
@@ -296,30 +303,76 @@ def instances_needed(
         usl_peak_tps=usl_peak_tps,
         usl_tps_at_target=usl_tps_at_target,
         target_ms=target_ms,
+        measured=crossing,
     )
-    if not cost.usable:
-        return Instances(
-            target_cpu_percent, cores, cost, limits, (), cost.reason, budget_cores=budget_cores
-        )
-    if cost.r2 is not None and cost.r2 < MIN_CPU_R2:
-        reason = (
-            f"the CPU line's R^2 {cost.r2:.3f} is below {MIN_CPU_R2:g}: CPU does not follow "
-            "TPS closely enough to extrapolate it to the target"
-        )
+
+    def without_count(reason: str) -> Instances:
         return Instances(
             target_cpu_percent, cores, cost, limits, (), reason, budget_cores=budget_cores
         )
-    if not any(limit.name == "cpu" for limit in limits):
-        reason = (
-            f"idle CPU {cost.idle_cpu_percent:.1f}% is already at or above the target "
-            f"{target_cpu_percent:g}% x {cores:g} core(s)"
-        )
-        return Instances(
-            target_cpu_percent, cores, cost, limits, (), reason, budget_cores=budget_cores
-        )
+
+    if crossing is None:
+        above = _above_at_every_plateau(points, target_cpu_percent, cores)
+        if above:
+            return without_count(above)
+        if not cost.usable:
+            return without_count(cost.reason)
+        if cost.r2 is not None and cost.r2 < MIN_CPU_R2:
+            return without_count(
+                f"the CPU line's R^2 {cost.r2:.3f} is below {MIN_CPU_R2:g}: CPU does not follow "
+                "TPS closely enough to extrapolate it to the target"
+            )
     per_instance = min(limit.tps for limit in limits)
     counted = tuple(case_instances(name, tps, rps, per_instance) for name, tps, rps in cases)
     return Instances(target_cpu_percent, cores, cost, limits, counted, budget_cores=budget_cores)
+
+
+def measured_cpu_limit(
+    points: Sequence[CpuPoint], target_cpu_percent: float, cores: float
+) -> Limit | None:
+    """The TPS at which the measured CPU first reaches the target, between two plateaus.
+
+    When the target CPU lies inside what was measured, no line is needed: with the
+    plateaus in TPS order, the first pair whose CPU goes from below ``target_cpu_percent``
+    of ``cores`` to at or above it is interpolated linearly. None when no pair crosses.
+    """
+    budget = target_cpu_percent * cores
+    ordered = sorted(
+        (
+            point
+            for point in points
+            if math.isfinite(point.tps) and math.isfinite(point.cpu_percent)
+        ),
+        key=lambda point: point.tps,
+    )
+    for low, high in itertools.pairwise(ordered):
+        if low.cpu_percent < budget <= high.cpu_percent and high.tps > low.tps:
+            share = (budget - low.cpu_percent) / (high.cpu_percent - low.cpu_percent)
+            tps = low.tps + share * (high.tps - low.tps)
+            return Limit(
+                "cpu",
+                tps,
+                f"measured CPU reaches {target_cpu_percent:g}% x {cores:g} core(s) between "
+                f"{low.tps:,.1f} TPS ({low.cpu_percent:.1f}%) and {high.tps:,.1f} TPS "
+                f"({high.cpu_percent:.1f}%): {tps:,.1f} TPS, interpolated",
+            )
+    return None
+
+
+def _above_at_every_plateau(
+    points: Sequence[CpuPoint], target_cpu_percent: float, cores: float
+) -> str:
+    """Why no plateau can place the target CPU: all were above it; "" otherwise."""
+    budget = target_cpu_percent * cores
+    finite = [point for point in points if math.isfinite(point.cpu_percent)]
+    if not finite or min(point.cpu_percent for point in finite) < budget:
+        return ""
+    lowest = min(finite, key=lambda point: point.tps)
+    return (
+        f"CPU was at or above {target_cpu_percent:g}% x {cores:g} core(s) at every plateau "
+        f"(at the lowest TPS, {lowest.tps:,.1f}: {lowest.cpu_percent:.1f}%): no measured "
+        "point below the target CPU; add probe steps with fewer users, or think time"
+    )
 
 
 def whole_instances(value: float) -> int:

@@ -62,9 +62,12 @@ def test_the_500_ms_point_binds_when_lowest() -> None:
         ([CpuPoint(100.0, 10.0)], "1 plateau(s) with CPU data (need 2)"),
         ([CpuPoint(100.0, 10.0), CpuPoint(100.0, 12.0)], "TPS is the same at every plateau"),
         ([CpuPoint(100.0, 50.0), CpuPoint(200.0, 40.0)], "CPU does not grow with TPS"),
-        ([CpuPoint(100.0, 80.0), CpuPoint(200.0, 90.0)], "idle CPU 70.0% is already at"),
+        (
+            [CpuPoint(100.0, 80.0), CpuPoint(200.0, 90.0)],
+            "CPU was at or above 70% x 1 core(s) at every plateau (at the lowest TPS, 100.0",
+        ),
     ],
-    ids=["none", "one", "flat tps", "falling cpu", "idle over target"],
+    ids=["none", "one", "flat tps", "falling cpu", "all over target"],
 )
 def test_unusable_cpu_data_gives_no_count_and_a_reason(points: list[CpuPoint], reason: str) -> None:
     """Too few points, flat TPS, CPU not growing or idle over target: no cases, a reason."""
@@ -124,13 +127,28 @@ def test_plateaus_held_at_a_cpu_budget_leave_the_line() -> None:
 
 
 def test_a_budget_with_all_plateaus_at_its_ceiling_says_so() -> None:
-    """Every plateau at the ceiling: no line, and the reason counts the held plateaus."""
+    """Every plateau at the ceiling of a 0.5-core budget: above 35% everywhere, no count."""
     result = instances_needed(
         [CpuPoint(2100.0, 49.9), CpuPoint(2800.0, 50.0)], CASES, cores=0.5, budget_cores=0.5
     )
     assert result.cases == ()
-    assert (
-        result.reason == "0 plateau(s) with CPU data (need 2), 2 more at the CPU budget's ceiling"
+    assert result.reason.startswith(
+        "CPU was at or above 70% x 0.5 core(s) at every plateau (at the lowest TPS, 2,100.0: 49.9%)"
     )
     assert result.to_dict()["cpu_points_at_ceiling"] == 2
     assert result.to_dict()["cpu_budget_cores"] == 0.5
+
+
+def test_a_target_cpu_inside_the_measured_range_is_interpolated_not_extrapolated() -> None:
+    """CPU 30% at 200 TPS and 80% at 300: 70% is reached at 280 TPS, whatever the line's R^2."""
+    points = [CpuPoint(100.0, 10.0), CpuPoint(200.0, 30.0), CpuPoint(300.0, 80.0),
+              CpuPoint(400.0, 75.0), CpuPoint(500.0, 60.0)]  # fmt: skip
+    result = instances_needed(points, CASES)
+    assert result.cost.r2 is not None and result.cost.r2 < 0.9
+    assert result.per_instance_tps == pytest.approx(280.0)
+    assert result.binding_limit is not None
+    assert result.binding_limit.derivation == (
+        "measured CPU reaches 70% x 1 core(s) between 200.0 TPS (30.0%) and 300.0 TPS "
+        "(80.0%): 280.0 TPS, interpolated"
+    )
+    assert result.case("stress").instances == 15  # type: ignore[union-attr]
