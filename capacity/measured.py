@@ -121,7 +121,8 @@ def _note_held_from_the_start(
         model,
         reason=(
             f"{model.reason}; the service was at its {budget_cores:g}-core CPU budget from "
-            f"the smallest plateau ({smallest.users:g} users, {smallest.cpu_percent:.1f}%): "
+            f"the smallest plateau ({smallest.users:g} user{'' if smallest.users == 1 else 's'}, "
+            f"{smallest.cpu_percent:.1f}%): "
             "no plateau is below the knee"
         ),
     )

@@ -48,6 +48,11 @@ def instances_text(run: RunCapacity, *, explain: bool) -> str:
             if cost.cpu_seconds_per_request is not None
             else "CPU per request: no line through the plateaus (see below)"
         ),
+        *(
+            f"{plain(instances.target_cpu_percent)}% CPU: {limit.derivation}"
+            for limit in instances.limits
+            if limit.name == "cpu"
+        ),
         (
             f"one instance holds: {instances.per_instance_tps:,.1f} TPS "  # type: ignore[union-attr]
             f"(bound: {instances.binding_limit.name})"  # type: ignore[union-attr]

@@ -272,14 +272,14 @@ def _figures(
 def _cpu_rows(reading: CapacityReading) -> list[tuple[str, str]]:
     instances = reading.instances
     cost = instances.cost
-    if cost.cpu_seconds_per_request is None:
-        return []
-    rows = [
-        ("CPU per request",
-         f"{cost.cpu_seconds_per_request * 1000:.3g} ms of CPU (line through {cost.points} "
-         f"plateaus, R\N{SUPERSCRIPT TWO} {cost.r2:.3f}, idle {cost.idle_cpu_percent:.1f}%"
-         f"{cost.ceiling_note})"),
-    ]  # fmt: skip
+    rows = []
+    if cost.cpu_seconds_per_request is not None:
+        rows.append(
+            ("CPU per request",
+             f"{cost.cpu_seconds_per_request * 1000:.3g} ms of CPU (line through {cost.points} "
+             f"plateaus, R\N{SUPERSCRIPT TWO} {cost.r2:.3f}, idle {cost.idle_cpu_percent:.1f}%"
+             f"{cost.ceiling_note})")
+        )  # fmt: skip
     rows += [(f"limit: {limit.name}", limit.derivation) for limit in instances.limits]
     binding = instances.binding_limit
     if binding is not None:

@@ -78,6 +78,6 @@ def test_an_untrusted_fit_says_when_the_budget_was_full_from_the_smallest_platea
     assert not reading.model.trustworthy
     assert reading.model.reason == (
         "only 3 plateaus (need at least 6); the service was at its 0.5-core CPU budget from "
-        "the smallest plateau (1 users, 49.8%): no plateau is below the knee"
+        "the smallest plateau (1 user, 49.8%): no plateau is below the knee"
     )
     assert read_capacity(plateaus, []).model.reason == "only 3 plateaus (need at least 6)"
