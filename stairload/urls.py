@@ -21,12 +21,13 @@ def redacted(url: str) -> str:
     return f"{scheme}://***@{authority.rpartition('@')[2]}{slash}{path}"
 
 
-def url_problem(url: str, *, secret: bool = False) -> str | None:
+def url_problem(url: str, *, secret: bool = False, credentials: bool = False) -> str | None:
     """Why ``url`` is not an http(s) URL with a host and no credentials, or None when it is one.
 
     The answer shows ``url`` with credentials redacted; for a ``secret`` URL (a webhook)
-    it shows nothing of it but the scheme. Credentials are refused: Locust would not send
-    them as basic auth, and a webhook post through ``urllib`` would fail on them.
+    it shows nothing of it but the scheme. Credentials are refused unless ``credentials``
+    (a caller that sends them as basic auth, e.g. ``targetcpu.PrometheusCpu``): Locust would
+    not send them, and a webhook post through ``urllib`` would fail on them.
     """
     got = "" if secret else f" (got {redacted(url)!r})"
     if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in url):
@@ -42,7 +43,7 @@ def url_problem(url: str, *, secret: bool = False) -> str | None:
         return f"must be an http(s) URL such as http://127.0.0.1:8080{got}"
     if not parts.hostname:
         return f"must name a host{got}"
-    if parts.username is not None or parts.password is not None:
+    if not credentials and (parts.username is not None or parts.password is not None):
         return f"must not contain a user name or password{got}"
     return None
 

@@ -10,6 +10,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from stairload.urls import redacted, url_problem
 from targetcpu.errors import TargetCpuError
 
 _TIMEOUT_SECONDS = 10.0
@@ -21,11 +22,10 @@ class PrometheusCpu:
     """The result of ``query`` (percent of one core) at every second of a time range."""
 
     def __init__(self, url: str, query: str, *, step_seconds: int = 1) -> None:
+        problem = url_problem(url, credentials=True)
+        if problem:
+            raise TargetCpuError(f"--target-cpu-prometheus: {problem}")
         parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise TargetCpuError(
-                f"--target-cpu-prometheus: must be an http(s) URL (got {_redacted(url)})"
-            )
         if not query.strip():
             raise TargetCpuError("--query: must be a PromQL expression (got an empty string)")
         self._authorization = _basic_auth(parts)
@@ -60,7 +60,7 @@ class PrometheusCpu:
             raise TargetCpuError(_http_error(error, self.url)) from None
         except (OSError, ValueError) as error:
             raise TargetCpuError(
-                f"--target-cpu-prometheus: cannot read {_redacted(self.url)} ({error})"
+                f"--target-cpu-prometheus: cannot read {redacted(self.url)} ({error})"
             ) from None
         return _points(body, self.url)
 
@@ -69,7 +69,7 @@ def _points(body: Any, url: str) -> list[tuple[int, float]]:
     """(second, value) pairs of every series of a query_range answer."""
     if not isinstance(body, dict) or body.get("status") != "success":
         detail = body.get("error", "not a Prometheus answer") if isinstance(body, dict) else body
-        raise TargetCpuError(f"--target-cpu-prometheus: {_redacted(url)}: {detail}")
+        raise TargetCpuError(f"--target-cpu-prometheus: {redacted(url)}: {detail}")
     data = body.get("data") or {}
     if data.get("resultType") != "matrix":
         raise TargetCpuError(
@@ -89,7 +89,7 @@ def _http_error(error: urllib.error.HTTPError, url: str) -> str:
         detail = json.loads(error.read()).get("error", error.reason)
     except (OSError, ValueError, AttributeError):
         detail = error.reason
-    return f"--target-cpu-prometheus: {_redacted(url)}: HTTP {error.code}: {detail}"
+    return f"--target-cpu-prometheus: {redacted(url)}: HTTP {error.code}: {detail}"
 
 
 def _netloc(parts: urllib.parse.SplitResult) -> str:
@@ -106,11 +106,3 @@ def _basic_auth(parts: urllib.parse.SplitResult) -> str | None:
         return None
     pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
     return "Basic " + base64.b64encode(pair.encode()).decode()
-
-
-def _redacted(url: str) -> str:
-    """The URL without credentials (user:password@ never goes into a message)."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + _netloc(parts)))

@@ -117,8 +117,15 @@ def test_an_unreachable_server_is_a_one_line_error() -> None:
         PrometheusCpu("http://127.0.0.1:9", "cpu").by_second(1000, 1001)
 
 
-@pytest.mark.parametrize("url", ["ftp://127.0.0.1/", "127.0.0.1:9090", "http://"])
-def test_a_url_that_is_not_http_is_refused(url: str) -> None:
-    """Only http(s) URLs with a host are accepted."""
-    with pytest.raises(TargetCpuError, match=r"^--target-cpu-prometheus: must be an http\(s\) URL"):
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("ftp://127.0.0.1/", r"must be an http\(s\) URL"),
+        ("127.0.0.1:9090", r"must be an http\(s\) URL"),
+        ("http://", r"must name a host \(got 'http://'\)"),
+    ],
+)
+def test_a_url_that_is_not_http_is_refused(url: str, problem: str) -> None:
+    """Only http(s) URLs with a host are accepted (the one check of stairload.urls)."""
+    with pytest.raises(TargetCpuError, match=rf"^--target-cpu-prometheus: {problem}"):
         PrometheusCpu(url, "cpu")
