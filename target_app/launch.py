@@ -57,11 +57,17 @@ class TargetProcess:
         if not killed and self.process.returncode in (0, None):
             return ""
         stopping = [line for line in lines if " stopping: " in line]
-        where = (
-            f"while closing its database (target.log: {stopping[-1].split(': ', 1)[1]!r})"
-            if stopping
-            else "before its shutdown began: it was still busy with requests it had accepted"
-        )
+        stopped = [line for line in lines if " stopped (database closed in " in line]
+        if len(stopped) >= len(stopping) > 0:  # every worker that began closed its database
+            where = (
+                f"after it had closed its database (target.log: "
+                f"{stopped[-1].split(': ', 1)[1]!r}): every request it took was answered and "
+                "its data is whole; its server runtime was slow to exit"
+            )
+        elif stopping:
+            where = f"while closing its database (target.log: {stopping[-1].split(': ', 1)[1]!r})"
+        else:
+            where = "before its shutdown began: it was still busy with requests it had accepted"
         if killed:
             return (
                 f"a worker did not stop within the {STOP_GRACE_SECONDS} s grace period and "

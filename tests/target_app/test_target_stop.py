@@ -21,13 +21,28 @@ def test_clean_stop_is_quick_and_logged(tmp_path: Path):
     assert target.log().count("stopped (database closed in") == 2
 
 
-def test_a_killed_worker_is_explained(tmp_path: Path):
-    """A log with granian's kill line: the problem names the grace period and the stage."""
+def test_a_worker_killed_while_closing_its_database_is_explained(tmp_path: Path):
+    """A kill line after "stopping" without "stopped": the problem names the stage."""
     target = launch_target(tmp_path, users=5)
     target.stop()
-    with target.log_path.open("a") as log:
-        log.write("[WARNING] Killing worker-1 after it refused to gracefully stop\n")
+    lines = [line for line in target.log().splitlines() if "stopped (database" not in line]
+    lines.append("[WARNING] Killing worker-1 after it refused to gracefully stop")
+    target.log_path.write_text("\n".join(lines) + "\n")
     assert target.stop_problem().startswith(
         f"a worker did not stop within the {STOP_GRACE_SECONDS} s grace period and was killed "
         "while closing its database (target.log: 'worker "
     )
+
+
+def test_a_worker_killed_after_closing_its_database_says_nothing_was_lost(tmp_path: Path):
+    """A kill line after the worker's "stopped (database closed ...)": its data is whole."""
+    target = launch_target(tmp_path, users=5)
+    target.stop()
+    with target.log_path.open("a") as log:
+        log.write("[WARNING] Killing worker-1 after it refused to gracefully stop\n")
+    problem = target.stop_problem()
+    assert problem.startswith(
+        f"a worker did not stop within the {STOP_GRACE_SECONDS} s grace period and was killed "
+        "after it had closed its database (target.log: 'worker "
+    )
+    assert problem.endswith("its data is whole; its server runtime was slow to exit")
