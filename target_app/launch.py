@@ -58,13 +58,13 @@ class TargetProcess:
             return ""
         stopping = [line for line in lines if " stopping: " in line]
         stopped = [line for line in lines if " stopped (database closed in " in line]
-        if len(stopped) >= len(stopping) > 0:  # every worker that began closed its database
-            where = (
-                f"after it had closed its database (target.log: "
+        if killed and len(stopped) >= len(stopping) > 0:  # every worker closed its database
+            return (
+                "granian killed a worker after it had closed its database (target.log: "
                 f"{stopped[-1].split(': ', 1)[1]!r}): every request it took was answered and "
-                "its data is whole; its server runtime was slow to exit"
+                "its data is whole; only its process exit was cut short"
             )
-        elif stopping:
+        if stopping:
             where = f"while closing its database (target.log: {stopping[-1].split(': ', 1)[1]!r})"
         else:
             where = "before its shutdown began: it was still busy with requests it had accepted"
