@@ -240,7 +240,8 @@ def _machine_busy(run: RunInfo) -> str:
         f"The machine was oversubscribed: load average up to {load:.1f} on {cores} cores"
         f"{share}. Response times include waiting for a core, even where neither the "
         "target nor the load generator used a whole core (their CPU is in the inputs); "
-        "run on a machine without other work, or the target on its own machine."
+        "run on a machine without other work, the target on its own machine, or the "
+        "embedded target with a fixed CPU budget (--target-cpus) so it keeps its share."
     )
 
 

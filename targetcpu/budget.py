@@ -5,7 +5,8 @@ the target's throughput is whatever share of the machine it wins, and it changes
 generator's own CPU grows with the users. A budget caps the target at ``cores`` CPUs (the
 way a container's CPU limit does: ``docker run --cpus``, a Kubernetes ``limits.cpu``),
 so a run measures an instance of that size and the rest of the machine is left to the
-generator. ::
+generator. A quota alone is only a ceiling; the group also gets ten times the default CPU
+weight, so under contention it is served first, up to its quota. ::
 
     budget = CpuBudget.create(0.5)         # raises TargetCpuError with the reason
     Popen(command, preexec_fn=budget.join)  # the child and all its descendants
@@ -30,6 +31,11 @@ from pathlib import Path
 from targetcpu.errors import TargetCpuError
 
 PERIOD_US = 100_000
+# Ten times the default weight: when the machine is contended the group is served first,
+# up to its quota, so the budget is close to a reservation (as a Kubernetes pod with
+# requests equal to its limits), not only a ceiling the load generator could starve.
+WEIGHT_V2 = 1_000
+SHARES_V1 = 10_240
 MIN_CORES = 0.01
 _PREFIX = "stairload-"
 _OPTION = "--target-cpus"
@@ -145,12 +151,15 @@ def _delegate_cpu(parent: Path) -> None:
 
 
 def _write_quota(path: Path, version: int, cores: float) -> None:
+    """The quota caps the group at ``cores``; the weight lets it reach them under contention."""
     quota = max(1_000, round(cores * PERIOD_US))
     if version == 2:
         (path / "cpu.max").write_text(f"{quota} {PERIOD_US}\n", encoding="ascii")
+        (path / "cpu.weight").write_text(f"{WEIGHT_V2}\n", encoding="ascii")
         return
     (path / "cpu.cfs_period_us").write_text(f"{PERIOD_US}\n", encoding="ascii")
     (path / "cpu.cfs_quota_us").write_text(f"{quota}\n", encoding="ascii")
+    (path / "cpu.shares").write_text(f"{SHARES_V1}\n", encoding="ascii")
 
 
 def _stat(path: Path) -> dict[str, int]:

@@ -83,3 +83,26 @@ def test_a_cgroup_that_cannot_be_written_names_the_place(tmp_path: Path) -> None
     own.write_text("1:cpu:/\n", encoding="ascii")
     with pytest.raises(TargetCpuError, match=r"cannot make a CPU-limited cgroup under .*/gone"):
         CpuBudget.create(1.0, mounts=mounts, own=own)
+
+
+@needs_cgroups
+def test_a_budget_is_served_first_when_busy_processes_outnumber_the_cores() -> None:
+    """With five spinning processes outside it, a 0.8-core budget still gets over 0.6 core."""
+    # each in its own session: with autogroup scheduling, one group per session
+    hogs = [
+        subprocess.Popen([sys.executable, "-c", BUSY], start_new_session=True) for _ in range(5)
+    ]
+    budget = CpuBudget.create(0.8)
+    child = subprocess.Popen([sys.executable, "-c", BUSY], preexec_fn=budget.join)
+    try:
+        process = psutil.Process(child.pid)
+        time.sleep(0.5)
+        before, started = sum(process.cpu_times()[:2]), time.monotonic()
+        time.sleep(2.0)
+        share = (sum(process.cpu_times()[:2]) - before) / (time.monotonic() - started)
+        assert 0.6 < share < 0.9
+    finally:
+        for process_ in [child, *hogs]:
+            process_.kill()
+            process_.wait()
+        budget.remove()
