@@ -17,7 +17,7 @@ from journeys.journey import Journey
 from journeys.load import JOURNEY_KEYS, parse_journey
 from stairload.errors import ConfigError, UsageError, did_you_mean
 from stairload.models import (
-    NON_NEGATIVE,
+    AtLeastZero,
     IncreasingWholes,
     Keys,
     Number,
@@ -255,7 +255,7 @@ class _CaseModel(StrictModel):
 
 class _ThresholdsModel(StrictModel):
     mtt_ms: Annotated[float, Number(maximum=limits.RESPONSE_TIME_MS[1])]
-    error_rate: Annotated[float, NON_NEGATIVE]
+    error_rate: AtLeastZero
 
     @field_validator("error_rate")
     @classmethod

@@ -11,9 +11,8 @@ from pydantic import Field, PlainValidator, field_validator
 
 from reports.generator import GeneratorSecond
 from rundir import RUN_JSON, PlannedStep, RunRecord
-from rundir._validate import Seconds
 from stairload.errors import ConfigError
-from stairload.models import POSITIVE, LenientModel, problem, validated
+from stairload.models import POSITIVE, AtLeastZero, LenientModel, problem, validated
 
 __all__ = ["CpuWarning", "PlannedStep", "RunInfo", "load_run"]
 
@@ -95,9 +94,9 @@ def run_info(record: RunRecord, run_dir: Path) -> RunInfo:
 
 
 class _CpuWarningModel(LenientModel):
-    time_s: Seconds
+    time_s: AtLeastZero
     process: Any = ""
-    cpu_percent: Seconds | None = None
+    cpu_percent: AtLeastZero | None = None
 
     @field_validator("process", mode="after")
     @classmethod
@@ -125,7 +124,7 @@ class _GeneratorModel(LenientModel):
 
 
 class _PlanModel(LenientModel):
-    target_tps: Seconds | None = None
+    target_tps: AtLeastZero | None = None
 
 
 def _abort_note(abort: Any) -> str | None:

@@ -15,10 +15,8 @@ from pydantic import Field, field_validator, model_validator
 from rundir.files import RUN_JSON
 from rundir.record import PlannedStep, StairsRecord, Thresholds
 from rundir.states import ExitReason
-from stairload.models import NON_NEGATIVE, POSITIVE, LenientModel, OneOf, Whole, problem, validated
+from stairload.models import POSITIVE, AtLeastZero, LenientModel, OneOf, Whole, problem, validated
 
-Seconds = Annotated[float, NON_NEGATIVE]
-"""A time, a duration or a rate in run.json: a finite number >= 0."""
 _Count = Annotated[int, Whole(minimum=0)]
 
 
@@ -60,9 +58,9 @@ def record_fields(doc: dict[str, Any]) -> dict[str, Any]:
 class _StepModel(LenientModel):
     step: _Count
     users: _Count
-    start_s: Seconds
-    ramp_end_s: Seconds | None = None  # None: the step starts at its plateau
-    end_s: Seconds
+    start_s: AtLeastZero
+    ramp_end_s: AtLeastZero | None = None  # None: the step starts at its plateau
+    end_s: AtLeastZero
 
     @model_validator(mode="after")
     def _in_order(self) -> _StepModel:
@@ -85,10 +83,10 @@ class _StairsModel(LenientModel):
     start_users: _Count | None = None  # None: the first step's
     end_users: _Count | None = None  # None: the last step's
     step_users: _Count = 0
-    step_seconds: Seconds = 0.0
-    hold_seconds: Seconds = 0.0
-    spawn_rate: Seconds = 0.0
-    total_seconds: Seconds | None = None  # None: when the last step ends
+    step_seconds: AtLeastZero = 0.0
+    hold_seconds: AtLeastZero = 0.0
+    spawn_rate: AtLeastZero = 0.0
+    total_seconds: AtLeastZero | None = None  # None: when the last step ends
 
     @field_validator("steps", mode="before")
     @classmethod
@@ -114,7 +112,7 @@ class _StairsModel(LenientModel):
 
 class _ThresholdsModel(LenientModel):
     mtt_ms: Annotated[float, POSITIVE]
-    error_rate: Annotated[float, NON_NEGATIVE]
+    error_rate: AtLeastZero
 
 
 class _RunModel(LenientModel):
@@ -123,7 +121,7 @@ class _RunModel(LenientModel):
     started_at: Any = None
     time_scale: Annotated[float, POSITIVE] = 1.0
     users_scale: Annotated[float, POSITIVE] = 1.0
-    duration_seconds: Seconds | None = None
+    duration_seconds: AtLeastZero | None = None
     target_cpus: Annotated[float, POSITIVE] | None = None
     exit_reason: Annotated[ExitReason, OneOf()] = ExitReason.COMPLETED
     load_generator: dict[str, Any] = Field(default_factory=dict)

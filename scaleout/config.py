@@ -17,7 +17,7 @@ from pydantic import model_validator
 
 from scaleout.policy import ScalingPolicy
 from stairload.errors import ConfigError
-from stairload.models import NON_NEGATIVE, POSITIVE, StrictModel, Text, Whole, problem, validated
+from stairload.models import POSITIVE, AtLeastZero, StrictModel, Text, Whole, problem, validated
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,6 @@ def load_scaling(path: Path) -> tuple[ScalingSettings, dict[str, object]]:
 
 
 _Count = Annotated[int, Whole()]
-_Seconds = Annotated[float, NON_NEGATIVE]
 
 
 class _ScalingModel(StrictModel):
@@ -76,13 +75,13 @@ class _ScalingModel(StrictModel):
     scale_out_periods: _Count | None = None
     scale_in_periods: _Count | None = None
     scale_in_ratio: Annotated[float, POSITIVE] | None = None
-    cooldown_seconds: _Seconds | None = None
-    instance_warmup_seconds: _Seconds | None = None
+    cooldown_seconds: AtLeastZero | None = None
+    instance_warmup_seconds: AtLeastZero | None = None
     health_path: Annotated[str, Text()] | None = None
     warmup_requests: Annotated[int, Whole(minimum=0)] | None = None
     max_instance_lifetime_seconds: Annotated[int, Whole(minimum=86_400)] | None = None
     instance_cpu_cores: Annotated[float, POSITIVE] | None = None
-    health_check_grace_seconds: _Seconds | None = None
+    health_check_grace_seconds: AtLeastZero | None = None
 
     def settings(self) -> ScalingSettings:
         """The settings given, the defaults for the rest."""

@@ -228,6 +228,8 @@ POSITIVE = Number()
 """A finite number > 0."""
 NON_NEGATIVE = Number(inclusive=True)
 """A finite number >= 0."""
+AtLeastZero = typing.Annotated[float, NON_NEGATIVE]
+"""A field that is a finite number >= 0: a time, a duration, a rate or a share."""
 
 
 @dataclass(frozen=True)
