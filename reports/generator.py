@@ -102,6 +102,8 @@ class Capacity:
     cores_needed: float
     processes_needed: int
     users_per_process: int
+    tps: float = 0.0  # the TPS the cores are counted for
+    measured: bool = False  # True: the steps sent more than the plan's TPS, so that is used
 
 
 def capacity_needed(
@@ -110,15 +112,20 @@ def capacity_needed(
     planned_tps: float,
     planned_users: int,
     cpu_limit_percent: float,
+    measured_tps: float = 0.0,
 ) -> Capacity | None:
-    """From requests per generator CPU-second, the cores and processes the plan's TPS needs.
+    """From requests per generator CPU-second, the cores and processes the load needs.
 
-    One Locust process uses at most one core, and should stay under the limit, so the
+    The load is the plan's TPS, or the TPS the steps measured when that is higher (users
+    with no think time send as fast as the target answers, whatever the plan says). One
+    Locust process uses at most one core, and should stay under the limit, so the
     processes needed are the cores needed divided by (limit / 100), rounded up.
     """
-    if requests <= 0 or cpu_seconds <= 0 or planned_tps <= 0:
+    tps = max(planned_tps, measured_tps)
+    if requests <= 0 or cpu_seconds <= 0 or tps <= 0:
         return None
     rate = requests / cpu_seconds
-    cores = planned_tps / rate
+    cores = tps / rate
     processes = max(1, math.ceil(cores / (cpu_limit_percent / 100.0)))
-    return Capacity(rate, cores, processes, math.ceil(planned_users / processes))
+    users = math.ceil(planned_users / processes)
+    return Capacity(rate, cores, processes, users, tps, measured_tps > planned_tps)

@@ -194,8 +194,14 @@ def _capacity(run: RunInfo, measured: Sequence[StepResult]) -> Capacity | None:
     sampled = [step for step in measured if step.generator and step.generator.seconds]
     requests = sum(step.requests for step in sampled)
     cpu_seconds = sum(step.generator.cpu_seconds for step in sampled if step.generator)
+    busiest = max((step.tps or 0.0 for step in sampled), default=0.0)
     return capacity_needed(
-        requests, cpu_seconds, run.target_tps or 0.0, run.end_users, run.cpu_limit_percent
+        requests,
+        cpu_seconds,
+        run.target_tps or 0.0,
+        run.end_users,
+        run.cpu_limit_percent,
+        measured_tps=busiest,
     )
 
 
@@ -212,9 +218,16 @@ def _advice(run: RunInfo, capacity: Capacity | None) -> tuple[str, ...]:
         )
     wanted = max(capacity.processes_needed, processes_now + 1)
     users_each = -(-run.end_users // wanted)
+    load = (
+        f"the {capacity.tps:,.0f} TPS of its busiest step (above the plan's "
+        f"{run.target_tps or 0:,.0f}: users without think time send as fast as the target "
+        "answers)"
+        if capacity.measured
+        else f"the plan's {capacity.tps:,.0f} TPS"
+    )
     return (
         f"The generator sent {capacity.requests_per_cpu_second:,.0f} requests per CPU-second: "
-        f"the plan's {run.target_tps or 0:,.0f} TPS / {capacity.requests_per_cpu_second:,.0f}"
+        f"{load} / {capacity.requests_per_cpu_second:,.0f}"
         f" = {capacity.cores_needed:.2f} generator cores, so at least {wanted} Locust "
         f"processes under {limit} of a core each ({users_each:,} of the "
         f"{run.end_users:,} users per process).",

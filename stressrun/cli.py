@@ -140,7 +140,20 @@ def _choose_workers(args: argparse.Namespace, context: RunContext) -> None:
         return
     response_s = context.suite.service.response_time_ms / 1000.0
     users = context.stairs.end_users
-    choice = choose_workers(available_cores(), users, users / response_s, embedded_target=embedded)
+    journey = context.scenario.journey
+    back_to_back = (
+        context.think_range[1] == 0
+        and journey.locustfile is None
+        and not args.user_locustfile
+        and not any(step.think_seconds for step in journey.steps)
+    )
+    choice = choose_workers(
+        available_cores(),
+        users,
+        users / response_s,
+        embedded_target=embedded,
+        back_to_back=back_to_back,
+    )
     args.workers = choice.locust_workers
     args.target_workers = max(1, choice.target_workers)
     if args.target_cpus is not None:  # one server worker per budgeted core is enough

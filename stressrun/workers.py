@@ -43,18 +43,37 @@ def available_cores() -> int:
 
 
 def choose_workers(
-    cores: int, planned_users: int, planned_tps: float, *, embedded_target: bool
+    cores: int,
+    planned_users: int,
+    planned_tps: float,
+    *,
+    embedded_target: bool,
+    back_to_back: bool = False,
 ) -> WorkerChoice:
-    """Pick the local workers for the plan's peak users and TPS on ``cores`` cores."""
+    """Pick the local workers for the plan's peak users and TPS on ``cores`` cores.
+
+    ``back_to_back``: the users have no think time, so against the embedded target they
+    send as fast as it answers, about ``TARGET_REQUESTS_PER_WORKER_SECOND`` whatever the
+    plan's TPS; the generator is sized for that rate when it is the higher.
+    """
+    load_tps = planned_tps
+    if back_to_back and embedded_target:
+        load_tps = max(planned_tps, TARGET_REQUESTS_PER_WORKER_SECOND)
     by_users = math.ceil(planned_users / USERS_PER_PROCESS)
-    by_tps = math.ceil(planned_tps / REQUESTS_PER_PROCESS_SECOND)
+    by_tps = math.ceil(load_tps / REQUESTS_PER_PROCESS_SECOND)
     wanted = max(1, by_users, by_tps)
     processes = min(wanted, cores)
     workers = 0 if processes == 1 else processes
+    fast = (
+        f" (with no think time the users send as fast as the embedded target answers, "
+        f"about {load_tps:,.0f} requests/s)"
+        if load_tps > planned_tps
+        else ""
+    )
     why = (
         f"{cores} core{'s' if cores != 1 else ''}; the plan peaks at {planned_users:,} users "
-        f"and {planned_tps:,.0f} TPS: {wanted} Locust process{'es' if wanted != 1 else ''} "
-        f"wanted (one per {USERS_PER_PROCESS:,} users or {REQUESTS_PER_PROCESS_SECOND:,} "
+        f"and {planned_tps:,.0f} TPS{fast}: {wanted} Locust process{'es' if wanted != 1 else ''}"
+        f" wanted (one per {USERS_PER_PROCESS:,} users or {REQUESTS_PER_PROCESS_SECOND:,} "
         "requests/s)"
     )
     if processes < wanted:

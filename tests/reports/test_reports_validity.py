@@ -98,16 +98,28 @@ def test_quiet_generator_keeps_every_step_valid(make_run):
 
 
 def test_advice_gives_the_cores_and_workers_the_plan_needs(make_run):
-    """57,000 requests in 44.55 CPU-s: 1,279 req/CPU-s; 1,500 TPS needs 1.17 cores: WORKERS=2."""
-    verdict = analyse(make_run(generator_cpu_percent=(99, 99, 99))).verdict
+    """57,000 requests in 44.55 CPU-s: 1,279 req/CPU-s; 1,800 TPS needs 1.41 cores: WORKERS=2."""
+    verdict = analyse(make_run(generator_cpu_percent=(99, 99, 99), target_tps=1800.0)).verdict
     assert verdict.capacity.requests_per_cpu_second == pytest.approx(57_000 / 44.55)
-    assert verdict.capacity.cores_needed == pytest.approx(1500 / (57_000 / 44.55))
+    assert verdict.capacity.cores_needed == pytest.approx(1800 / (57_000 / 44.55))
     assert verdict.advice[0] == (
-        "The generator sent 1,279 requests per CPU-second: the plan's 1,500 TPS / 1,279 = "
-        "1.17 generator cores, so at least 2 Locust processes under 90% of a core each "
+        "The generator sent 1,279 requests per CPU-second: the plan's 1,800 TPS / 1,279 = "
+        "1.41 generator cores, so at least 2 Locust processes under 90% of a core each "
         "(150 of the 300 users per process)."
     )
     assert verdict.advice[1].startswith("Rerun with WORKERS=2 if this machine has 2 free cores")
+
+
+def test_advice_counts_the_busiest_step_when_it_sent_more_than_the_plan(make_run):
+    """Step 2 sent 1,600 TPS against a plan of 1,500: the cores are counted for 1,600 (1.25)."""
+    verdict = analyse(make_run(generator_cpu_percent=(99, 99, 99))).verdict
+    assert verdict.capacity.cores_needed == pytest.approx(1600 / (57_000 / 44.55))
+    assert verdict.advice[0] == (
+        "The generator sent 1,279 requests per CPU-second: the 1,600 TPS of its busiest step "
+        "(above the plan's 1,500: users without think time send as fast as the target "
+        "answers) / 1,279 = 1.25 generator cores, so at least 2 Locust processes under 90% "
+        "of a core each (150 of the 300 users per process)."
+    )
 
 
 def test_advice_asks_for_one_more_process_than_ran(make_run):

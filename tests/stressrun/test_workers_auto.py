@@ -64,3 +64,12 @@ def test_enough_cores_are_not_called_shared():
 def test_available_cores_is_at_least_one():
     """The affinity-based core count is a positive int."""
     assert available_cores() >= 1
+
+
+def test_back_to_back_users_against_the_embedded_target_get_two_processes_on_two_cores() -> None:
+    """21 users without think time send ~5,000 requests/s, not the plan's 42: two processes."""
+    choice = choose_workers(2, 21, 42.0, embedded_target=True, back_to_back=True)
+    assert choice.locust_workers == 2
+    assert "send as fast as the embedded target answers, about 5,000 requests/s" in choice.reason
+    assert choose_workers(2, 21, 42.0, embedded_target=True).locust_workers == 0
+    assert choose_workers(2, 21, 42.0, embedded_target=False, back_to_back=True).locust_workers == 0
