@@ -61,9 +61,14 @@ def _check_stairs(run_dir: Path, workers: int) -> None:
 
 
 def test_stress_scenario2_climbs_the_planned_stairs(tmp_path: Path) -> None:
-    """One process: plateaus of 12..21 users at the planned times, no failure, a PASS report."""
-    result = _make_stress(tmp_path / "run")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    """One process: plateaus of 12..21 users at the planned times, no failure, a report.
+
+    21 back-to-back users can keep one Locust process above 90% of a core on 2 cores:
+    then the verdict is INCONCLUSIVE (make's Error 98) instead of PASS, and says why.
+    """
+    result = _make_stress(tmp_path / "run", "WORKERS=0")
+    output = result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0 or "Error 98" in result.stderr, output
     _check_stairs(tmp_path / "run", workers=0)
     for name in ("stairs.png", "locust.html", "locust_stats.csv", "report.html", "summary.json"):
         assert (tmp_path / "run" / name).stat().st_size > 0, name
