@@ -6,5 +6,5 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir .
-# python -m stressrun reads scenarios.yaml from /app (the working directory) and writes runs/ there.
-ENTRYPOINT ["python", "-m", "stressrun"]
+# python -m stairload.run reads scenarios.yaml from /app (the working directory) and writes runs/ there.
+ENTRYPOINT ["python", "-m", "stairload.run"]

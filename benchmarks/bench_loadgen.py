@@ -1,6 +1,6 @@
 """Requests per Locust CPU-second: declarative scenario 2, the hand-written one, a bare user.
 
-Starts ``python -m target_app`` pinned to CPU 0 (taskset -c 0) on a fresh database in a
+Starts ``python -m stairload.target`` pinned to CPU 0 (taskset -c 0) on a fresh database in a
 temporary folder, then runs Locust headless pinned to CPU 1, once per user class, on
 127.0.0.1: scenario 2's declarative steps from ``scenarios.yaml`` (the generic journey
 user of ``locustfiles/stress.py``, with its interval recorder and status line), the same
@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from target_app.testing import call, launch_target
+from stairload.target.testing import call, launch_target
 
 GOAL_RATIO = 0.9
 _ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Requests/s of the embedded target on one core: get-trip, create-trip, day plans by distance.
 
-Starts ``python -m target_app`` pinned to CPU 0 (taskset -c 0) on a fresh 10,000-user
+Starts ``python -m stairload.target`` pinned to CPU 0 (taskset -c 0) on a fresh 10,000-user
 database in a temporary folder, drives it from wrk pinned to CPU 1 on 127.0.0.1, prints a
 table and stops the server. Needs wrk and taskset (``make bench-target`` installs wrk).
 Usage: .venv/bin/python benchmarks/bench_target.py [--seconds 8] [--connections 64]
@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from target_app.testing import call, launch_target, login
+from stairload.target.testing import call, launch_target, login
 
 _LUA = Path(__file__).with_name("bench_target.lua")
 GOAL_GET_TRIP_RPS = 5000

@@ -14,10 +14,10 @@ from capacity.explain import explain
 from capacity.instances import DEFAULT_TARGET_CPU_PERCENT
 from capacity.shapes import stairs_for
 from capacity.whatif import CasePlan, grown_dau, growth_line, plan_case, what_if
-from stairload.argtypes import bounded, number, positive
-from stairload.cli import Parser, run_cli
-from stairload.errors import UsageError
-from stressrun.options import (
+from stairload.core.argtypes import bounded, number, positive
+from stairload.core.commandline import Parser, run_cli
+from stairload.core.errors import UsageError
+from stairload.options import (
     SCENARIOS,
     STAIR_OVERRIDES,
     TIME_SCALE,
@@ -74,8 +74,8 @@ def _with_measured(args: argparse.Namespace, suite: Suite, plan: CasePlan, outpu
     """what-if --from-run: the formula's plan and, beside it, what the run measured."""
     import json
 
-    from capacity.fromrun import run_capacity
     from capacity.measured_render import measured_json, measured_text
+    from reports.fromrun import run_capacity
 
     run = run_capacity(
         args.from_run,
@@ -92,8 +92,8 @@ def _with_measured(args: argparse.Namespace, suite: Suite, plan: CasePlan, outpu
 
 
 def _instances(args: argparse.Namespace) -> str:
-    from capacity.fromrun import run_capacity
     from capacity.measured_render import instances_json, instances_text
+    from reports.fromrun import run_capacity
 
     if args.explain and args.format != "table":
         raise UsageError(f"--explain: needs --format table (got {args.format})")

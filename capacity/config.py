@@ -13,10 +13,8 @@ from pydantic import Field, ModelWrapValidatorHandler, field_validator, model_va
 
 from capacity import formulas, limits, strict_yaml
 from capacity.plan import Inputs, ScenarioLoad
-from journeys.journey import Journey
-from journeys.load import JOURNEY_KEYS, parse_journey
-from stairload.errors import ConfigError, UsageError, did_you_mean
-from stairload.models import (
+from stairload.core.errors import ConfigError, UsageError, did_you_mean
+from stairload.core.models import (
     AtLeastZero,
     IncreasingWholes,
     Keys,
@@ -27,6 +25,8 @@ from stairload.models import (
     problem,
     validated,
 )
+from stairload.journeys.journey import Journey
+from stairload.journeys.load import JOURNEY_KEYS, parse_journey
 
 _SCENARIO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
@@ -294,7 +294,7 @@ class _ScenarioModel(StrictModel):
     ]
     journey_seconds: _Seconds
     stairs: _StairsModel
-    # the journey, checked and compiled by journeys.load.parse_journey
+    # the journey, checked and compiled by stairload.journeys.load.parse_journey
     vars: Any = None
     data: Any = None
     headers: Any = None
@@ -325,8 +325,8 @@ class _SuiteModel(StrictModel):
     cases: Annotated[dict[str, _CaseModel], Keys("case", limits.name_problem)]
     thresholds: _ThresholdsModel
     scenarios: Annotated[dict[str, _ScenarioModel], Keys("scenario", _scenario_name_problem)]
-    alarms: Any = None  # checked by alarms.config
-    scaling: Any = None  # checked by scaleout.config
+    alarms: Any = None  # checked by stairload.alarms.config
+    scaling: Any = None  # checked by stairload.scaleout.config
 
     @model_validator(mode="after")
     def _load_names_cases(self) -> _SuiteModel:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from capacity.config import Suite
 from capacity.plan import plan_for_case
 from capacity.stairs import Stairs, build_stairs, constant_load
-from stairload.errors import UsageError
+from stairload.core.errors import UsageError
 
 
 def stairs_for(

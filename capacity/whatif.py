@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from capacity import limits
 from capacity.config import Suite
 from capacity.plan import Inputs, PlanRow, ScenarioLoad, plan_all
-from stairload.errors import UsageError
+from stairload.core.errors import UsageError
 
 # --growth is a percentage change: -100 would mean no users at all.
 GROWTH_FLOOR_PERCENT = -100.0

@@ -1,6 +1,6 @@
 """The locustfile of every stairload run: journeys, the stair shape, exact intervals, health.
 
-Run through ``python -m stressrun`` (or ``make stress-scenario2``), which starts the
+Run through ``python -m stairload.run`` (or ``make stress-scenario2``), which starts the
 target, the workers and the report; or directly, for example:
 
     locust -f locustfiles/stress.py --headless --host http://127.0.0.1:8080 \\
@@ -24,24 +24,24 @@ import gevent
 from locust import events
 from locust.runners import MasterRunner, WorkerRunner
 
-from alarms import AlarmMonitor, webhook_notifier
-from alarms.state import Transition
 from capacity.stairs import stage_at
-from livemetrics import LiveMetrics, serve_live_metrics
-from locustfiles.context import add_arguments
-from locustfiles.final_stats import rewrite_locust_csvs
-from locustfiles.handshake import MasterHandshake, WorkerHandshake
-from locustfiles.intervals import IntervalRecorder
-from locustfiles.loadgen import LoadGeneratorHealth
-from locustfiles.run_record import end_record_name, run_record
-from locustfiles.runtime import run_context, runtime
-from locustfiles.shape import StairShape
-from locustfiles.status import StatusLine
-from locustfiles.target_cpu import TargetCpu
-from locustfiles.users import ScenarioUser, install_user_classes
-from rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason
-from stairload.errors import StairloadError
-from stairload.exitcodes import ABORTED
+from stairload.alarms import AlarmMonitor, webhook_notifier
+from stairload.alarms.state import Transition
+from stairload.core.errors import StairloadError
+from stairload.core.exitcodes import ABORTED
+from stairload.livemetrics import LiveMetrics, serve_live_metrics
+from stairload.loadgen.context import add_arguments
+from stairload.loadgen.final_stats import rewrite_locust_csvs
+from stairload.loadgen.generator_health import LoadGeneratorHealth
+from stairload.loadgen.handshake import MasterHandshake, WorkerHandshake
+from stairload.loadgen.intervals import IntervalRecorder
+from stairload.loadgen.run_record import end_record_name, run_record
+from stairload.loadgen.runtime import run_context, runtime
+from stairload.loadgen.shape import StairShape
+from stairload.loadgen.status import StatusLine
+from stairload.loadgen.target_cpu import TargetCpu
+from stairload.loadgen.users import ScenarioUser, install_user_classes
+from stairload.rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason
 
 __all__ = ["ScenarioUser", "StairShape"]
 
@@ -82,7 +82,7 @@ def _on_init(environment: Any, **_: Any) -> None:
         state.extras["handshake"] = MasterHandshake(environment, context.suite.source)
     state.extras.update(recorder=recorder, health=health, parent_pid=os.getppid())
     # Locust installs its SIGTERM handler only after a shape run ends; until then SIGTERM
-    # (the runner's death, see stressrun.lifeline) would kill the master mid-write.
+    # (the runner's death, see stairload.run.lifeline) would kill the master mid-write.
     gevent.signal_handler(signal.SIGTERM, _stop_gracefully, environment)
     # The orchestrator feeds target_cpu.csv for the embedded target, --target-pid or
     # --target-cpu-prometheus; without a feed the file never appears and the column stays empty.

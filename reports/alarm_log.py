@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from rundir import ALARMS_JSONL, AlarmState
-from stairload.errors import InputError
+from stairload.core.errors import InputError
+from stairload.rundir import ALARMS_JSONL, AlarmState
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from reports.intervals import Intervals, load_intervals
 from reports.rundata import RunInfo, run_info
 from reports.steps import StepResult, measurement_windows, step_results, with_target_cpu
 from reports.verdict import Verdict, judge
-from rundir import RUN_JSON, PlannedStep, RunRecord
-from rundir.files import SCALING_JSON, SCALING_PNG
-from rundir.target_cpu import read_target_cpu
+from stairload.rundir import RUN_JSON, PlannedStep, RunRecord
+from stairload.rundir.files import SCALING_JSON, SCALING_PNG
+from stairload.rundir.target_cpu import read_target_cpu
 
 OUTPUTS = ("report.html", "summary.json", "steps.csv", "tps.png", "mtt.png")
 
@@ -38,8 +38,8 @@ def analyse(
     """Read run.json and the interval data, compute the step table and the verdict.
 
     ``record`` stands for run.json when it does not hold the run's final record yet:
-    ``python -m stressrun`` builds the report first and writes that record once after it,
-    with the verdict's exit code (``stressrun.record_lifecycle``).
+    ``python -m stairload.run`` builds the report first and writes that record once after it,
+    with the verdict's exit code (``stairload.run.record_lifecycle``).
     """
     if record is None:
         record = RunRecord.load(run_dir / RUN_JSON)
@@ -113,7 +113,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
 
 
 def scaling_figures(run_dir: Path) -> dict[str, Any] | None:
-    """A scale-out run's scaling.json (written by scaleout.report), or None."""
+    """A scale-out run's scaling.json (written by stairload.scaleout.report), or None."""
     path = run_dir / SCALING_JSON
     if not path.exists():
         return None

@@ -16,7 +16,7 @@ from capacity import formulas
 from capacity.measured import CapacityReading, Demand, Plateau, read_capacity
 from capacity.usl import UslModel
 from reports.steps import StepResult
-from rundir import RunRecord
+from stairload.rundir import RunRecord
 
 if TYPE_CHECKING:
     from reports.build import Analysis

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from reports.alarm_log import AlarmChange
 from reports.rundata import RunInfo
 from reports.steps import StepResult
-from rundir import AlarmState
+from stairload.rundir import AlarmState
 
 if TYPE_CHECKING:
     import pandas as pd

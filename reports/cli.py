@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reports.verdict import INCONCLUSIVE, PASS
-from rundir import RunRecord
-from stairload import exitcodes
-from stairload.argtypes import exit_code
-from stairload.cli import Parser, run_cli
-from stairload.errors import InputError, UsageError
+from stairload.core import exitcodes
+from stairload.core.argtypes import exit_code
+from stairload.core.commandline import Parser, run_cli
+from stairload.core.errors import InputError, UsageError
+from stairload.rundir import RunRecord
 
 
 def _parser() -> Parser:
@@ -125,7 +125,7 @@ def build_and_report(
     """Build the report of ``run_dir``, print the verdict lines, return the exit code.
 
     0 PASS, ``fail_exit_code`` FAIL, INCONCLUSIVE's code; a run directory that cannot be
-    read raises ``StairloadError`` (``python -m stressrun`` calls this in-process, with the
+    read raises ``StairloadError`` (``python -m stairload.run`` calls this in-process, with the
     run's ``record`` in hand: see ``reports.build.analyse``).
     """
     from reports.build import build

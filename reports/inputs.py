@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reports.steps import StepResult
-from rundir import INTERVALS_CSV
+from stairload.rundir import INTERVALS_CSV
 
 if TYPE_CHECKING:
     from reports.build import Analysis

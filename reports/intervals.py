@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reports.stream import read_streamed
-from rundir import HISTORY_CSV, INTERVALS_CSV
-from rundir.intervals import TIME_COLUMNS
-from stairload.errors import InputError
+from stairload.core.errors import InputError
+from stairload.rundir import HISTORY_CSV, INTERVALS_CSV
+from stairload.rundir.intervals import TIME_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,9 +14,9 @@ import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rundir import HISTORY_CSV, RUN_JSON, ExitReason, PlannedStep, RunRecord, StairsRecord
-from rundir import Thresholds as ThresholdsRecord
-from stairload.errors import InputError, UsageError
+from stairload.core.errors import InputError, UsageError
+from stairload.rundir import HISTORY_CSV, RUN_JSON, ExitReason, PlannedStep, RunRecord, StairsRecord
+from stairload.rundir import Thresholds as ThresholdsRecord
 
 MIN_PLATEAU_SECONDS = 3.0
 

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from pydantic import Field, PlainValidator, field_validator
 
 from reports.generator import GeneratorSecond
-from rundir import RUN_JSON, PlannedStep, RunRecord
-from stairload.errors import ConfigError
-from stairload.models import POSITIVE, AtLeastZero, LenientModel, problem, validated
+from stairload.core.errors import ConfigError
+from stairload.core.models import POSITIVE, AtLeastZero, LenientModel, problem, validated
+from stairload.rundir import RUN_JSON, PlannedStep, RunRecord
 
 __all__ = ["CpuWarning", "PlannedStep", "RunInfo", "load_run"]
 

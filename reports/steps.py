@@ -3,7 +3,7 @@
 Step percentiles are exact when intervals.csv carries each second's histogram (Locust's
 rounded response times): the step's are the nearest-rank percentiles of the merged
 histograms of its seconds, the one definition shared with the alarms
-(``locustfiles.histogram.percentile``). Runs without histograms (older runs, Locust's
+(``stairload.rundir.histogram.percentile``). Runs without histograms (older runs, Locust's
 history fallback) get an approximation: each second modelled as a piecewise-linear
 distribution through its (min, p50, p95, p99, max), the step's percentile taken from
 the request-weighted mixture of those seconds.
@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from locustfiles.histogram import percentile
 from reports.generator import GeneratorLoad, GeneratorSecond, window_load
 from reports.rundata import CpuWarning
-from rundir import PlannedStep
+from stairload.rundir import PlannedStep
+from stairload.rundir.histogram import percentile
 
 if TYPE_CHECKING:
     import numpy as np
@@ -242,7 +242,7 @@ def with_target_cpu(
     """
     if not samples or started_epoch is None:
         return tuple(steps)
-    from targetcpu.window import mean_cpu
+    from stairload.targetcpu.window import mean_cpu
 
     return tuple(
         dataclasses.replace(

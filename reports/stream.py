@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from rundir.intervals import TIME_COLUMNS
-from stairload.errors import InputError
+from stairload.core.errors import InputError
+from stairload.rundir.intervals import TIME_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from reports.generator import Capacity, capacity_needed
 from reports.rundata import RunInfo
 from reports.steps import StepResult
-from rundir import ExitReason
+from stairload.rundir import ExitReason
 
 PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"
 _EXIT_NOTES = {

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from targetcpu.budget import CpuBudget
-from targetcpu.errors import TargetCpuError
+from stairload.targetcpu.budget import CpuBudget
+from stairload.targetcpu.errors import TargetCpuError
 
 
 def _cgroups_writable() -> bool:

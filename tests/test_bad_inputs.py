@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from alarms.cli import main as alarms_main
 from capacity.cli import main as capacity_main
 from reports.cli import main as reports_main
-from stressrun.cli import main as stressrun_main
-from warmup.cli import main as warmup_main
+from stairload.alarms.cli import main as alarms_main
+from stairload.run.cli import main as stressrun_main
+from stairload.warmup.cli import main as warmup_main
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = (ROOT / "scenarios.yaml").read_text(encoding="utf-8")
@@ -25,7 +25,7 @@ SEED_EVENT = ROOT / "tests" / "alarms" / "fixtures" / "seed_sns_event.json"
 
 _MAINS: dict[str, Callable[[Sequence[str] | None], int]] = {
     "capacity": capacity_main,
-    "stressrun": stressrun_main,
+    "stairload.run": stressrun_main,
     "reports": reports_main,
     "warmup": warmup_main,
     "alarms": alarms_main,
@@ -150,7 +150,7 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
     ),
     (
         "credentials in HOST (stressrun)",
-        "stressrun",
+        "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--host", "http://user:secret@127.0.0.1:9"],
         None,
         "--host: must not contain a user name or password (got 'http://***@127.0.0.1:9') "
@@ -162,11 +162,11 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         ["--host", "http://user:secret@127.0.0.1:9", "--scenarios", "{scenarios}"],
         None,
         "--host: must not contain a user name or password (got 'http://***@127.0.0.1:9') "
-        "(see 'python -m warmup --help')",
+        "(see 'python -m stairload.warmup --help')",
     ),
     (
         "--fail-exit-code 300 (stressrun)",
-        "stressrun",
+        "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--fail-exit-code", "300"],
         None,
         "--fail-exit-code: must be an integer in 0..255 (got '300') (see 'stairload --help')",
@@ -196,28 +196,28 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
     ),
     (
         "--time-scale 1e308",
-        "stressrun",
+        "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--time-scale", "1e308"],
         None,
         "--time-scale: must be in 0.0001..1,000 (got '1e308') (see 'stairload --help')",
     ),
     (
         "--hold-seconds 1e308",
-        "stressrun",
+        "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--hold-seconds", "1e308"],
         None,
         "--hold-seconds: must be in 0.001..604,800 (got '1e308') (see 'stairload --help')",
     ),
     (
         "RUN_DIR under a file",
-        "stressrun",
+        "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--run-dir", "{scenarios}/run"],
         None,
         "--run-dir: cannot create {scenarios}/run (Not a directory)",
     ),
     (
         "RUN_DIR in /proc",
-        "stressrun",
+        "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--run-dir", "/proc/stairload-run"],
         None,
         "--run-dir: cannot create /proc/stairload-run (No such file or directory)",

@@ -1,4 +1,4 @@
-"""stairload.models: a pydantic ValidationError read as one line naming file, field and value."""
+"""stairload.core.models: a pydantic ValidationError read as one line naming file, field and value."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import pytest
 from pydantic import ValidationError, model_validator
 
-from stairload.errors import ConfigError
-from stairload.models import (
+from stairload.core.errors import ConfigError
+from stairload.core.models import (
     IncreasingWholes,
     Keys,
     Number,

@@ -1,10 +1,10 @@
-"""stairload.urls: one check for a target's base URL and a webhook URL, which is a secret."""
+"""stairload.core.urls: one check for a target's base URL and a webhook URL, which is a secret."""
 
 from __future__ import annotations
 
 import pytest
 
-from stairload.urls import redacted, url_problem
+from stairload.core.urls import redacted, url_problem
 
 # (url, problem as a base URL, problem as a secret URL)
 BAD_URLS = [

@@ -1,4 +1,4 @@
-"""python -m alarms: format-sns, post-sns, rules; one-line errors and exit codes."""
+"""python -m stairload.alarms: format-sns, post-sns, rules; one-line errors and exit codes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from alarms_webhook import SECRET_PATH, Webhook
 
-from alarms.cli import main
-from alarms.notifier import PostError, post_json
+from stairload.alarms.cli import main
+from stairload.alarms.notifier import PostError, post_json
 
 SEED = str(Path(__file__).parent / "fixtures" / "seed_sns_event.json")
 
@@ -126,7 +126,7 @@ def test_every_command_has_help() -> None:
             check=True,
             timeout=30,
         )
-        assert "usage: python -m alarms" in result.stdout
+        assert "usage: python -m stairload.alarms" in result.stdout
 
 
 _NOT_HTTP = "must be an http:// or https:// URL"
@@ -188,7 +188,7 @@ def test_evaluate_explains_each_datapoint(capsys: pytest.CaptureFixture[str]) ->
     ]
 
 
-_EVALUATE_HELP = " (see 'python -m alarms evaluate --help')"
+_EVALUATE_HELP = " (see 'python -m stairload.alarms evaluate --help')"
 
 
 @pytest.mark.parametrize(

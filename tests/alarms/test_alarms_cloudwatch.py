@@ -9,8 +9,13 @@ from typing import Any
 
 import pytest
 
-from alarms.cloudwatch import EventError, console_link, region_of, slack_payload_from_event
-from alarms.config import Language
+from stairload.alarms.cloudwatch import (
+    EventError,
+    console_link,
+    region_of,
+    slack_payload_from_event,
+)
+from stairload.alarms.config import Language
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -6,8 +6,15 @@ from typing import Any
 
 import pytest
 
-from alarms.config import AlarmSettings, Comparison, Language, Metric, MissingData, parse_alarms
-from stairload.errors import ConfigError
+from stairload.alarms.config import (
+    AlarmSettings,
+    Comparison,
+    Language,
+    Metric,
+    MissingData,
+    parse_alarms,
+)
+from stairload.core.errors import ConfigError
 
 RULE = {
     "name": "MTT over target",

@@ -13,7 +13,7 @@ from gevent import monkey
 monkey.patch_all()
 import json, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from alarms.notifier import WebhookNotifier
+from stairload.alarms.notifier import WebhookNotifier
 
 received = []
 

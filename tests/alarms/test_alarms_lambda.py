@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from alarms_webhook import Webhook
 
-from alarms.cloudwatch import EventError
-from alarms.lambda_handler import handler
+from stairload.alarms.cloudwatch import EventError
+from stairload.alarms.lambda_handler import handler
 
 
 def test_handler_posts_the_seed_event(
@@ -59,7 +59,7 @@ def test_handler_imports_with_the_standard_library_alone() -> None:
     code = (
         "import sys\n"
         "sys.modules['pydantic'] = None  # any import of pydantic now fails\n"
-        "import alarms.lambda_handler\n"
+        "import stairload.alarms.lambda_handler\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stderr) == (0, "")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from alarms_webhook import SECRET_PATH, Webhook
 
-from alarms.config import parse_alarms
-from alarms.monitor import AlarmMonitor, webhook_notifier
-from alarms.notifier import WebhookNotifier
-from rundir import IntervalRow
+from stairload.alarms.config import parse_alarms
+from stairload.alarms.monitor import AlarmMonitor, webhook_notifier
+from stairload.alarms.notifier import WebhookNotifier
+from stairload.rundir import IntervalRow
 
 SETTINGS = parse_alarms(
     {

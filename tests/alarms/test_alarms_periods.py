@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from alarms.config import Metric
-from alarms.periods import PeriodAggregator
+from stairload.alarms.config import Metric
+from stairload.alarms.periods import PeriodAggregator
 
 
 def _second(requests: float, mtt: float | None, **extra: float | None) -> dict[str, float | None]:

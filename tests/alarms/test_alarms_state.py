@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from alarms.config import AlarmRule, Comparison, Metric, MissingData
-from alarms.state import AlarmEvaluator, AlarmState, evaluate, is_breaching
+from stairload.alarms.config import AlarmRule, Comparison, Metric, MissingData
+from stairload.alarms.state import AlarmEvaluator, AlarmState, evaluate, is_breaching
 
 OK, ALARM, NODATA = AlarmState.OK, AlarmState.ALARM, AlarmState.INSUFFICIENT_DATA
 X, G, _ = 600.0, 100.0, None  # breaching, not breaching, missing (threshold 500)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from alarms.config import Comparison, Metric, MissingData, parse_alarms
 from capacity.config import load_scenarios
+from stairload.alarms.config import Comparison, Metric, MissingData, parse_alarms
 
 ROOT = Path(__file__).parents[2]
 BLOCK = Path(__file__).parent / "fixtures" / "alarms_section.yaml"

@@ -7,7 +7,7 @@ import pytest
 import capacity
 from capacity.config import load_scenarios
 from capacity.stairs import Step, stage_at
-from stairload.errors import UsageError
+from stairload.core.errors import UsageError
 
 
 def test_scenario2_climbs_from_1200_to_2100_in_nine_increments(repo_scenarios: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 import capacity
 from capacity.config import load_scenarios
 from capacity.stairs import Stairs, build_stairs, stage_at
-from stairload.errors import ConfigError, UsageError
+from stairload.core.errors import ConfigError, UsageError
 
 STAIR = "{step_users: 100, step_seconds: 60, hold_seconds: 300, spawn_rate: 100}"
 PROBED = (

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stressrun.cli import build_parser
-from stressrun.remote_worker import build_parser as worker_parser
+from stairload.run.cli import build_parser
+from stairload.run.remote_worker import build_parser as worker_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,9 +81,9 @@ def test_the_services_commands_are_valid_stressrun_commands() -> None:
     master = services["master"]["command"][0].replace("${WORKERS:-2}", "2")
     master = master.replace('"$$SCENARIO"', "scenario2").replace('"$$HOST"', "http://10.0.0.5:8080")
     words = shlex.split(master.replace("$$STAIR_ARGS", ""))
-    assert words[:4] == ["exec", "python", "-m", "stressrun"]
+    assert words[:4] == ["exec", "python", "-m", "stairload.run"]
     args = build_parser().parse_args(words[4:])
     assert (args.scenario, args.expect_workers, args.metrics_port) == ("scenario2", 2, 9646)
     worker = shlex.split(services["worker"]["command"][0])
-    assert worker[:5] == ["exec", "python", "-m", "stressrun", "worker"]
+    assert worker[:5] == ["exec", "python", "-m", "stairload.run", "worker"]
     assert worker_parser().parse_args(worker[5:]).master == "master:5557"

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from livemetrics import METRIC_NAMES
+from stairload.livemetrics import METRIC_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "deploy" / "grafana" / "stairload-dashboard.json"

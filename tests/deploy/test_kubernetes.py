@@ -11,8 +11,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from stressrun.cli import build_parser
-from stressrun.remote_worker import build_parser as worker_parser
+from stairload.run.cli import build_parser
+from stairload.run.remote_worker import build_parser as worker_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "kubernetes"
@@ -136,7 +136,7 @@ def _shell_words(script: str, env: dict[str, str]) -> list[str]:
     for name, value in env.items():
         script = script.replace(f'"${name}"', shlex.quote(value)).replace(f"${name}", value)
     words = shlex.split(script)
-    assert words[:4] == ["exec", "python", "-m", "stressrun"]
+    assert words[:4] == ["exec", "python", "-m", "stairload.run"]
     return words[4:]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from target_app.testing import free_port
+from stairload.target.testing import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -75,7 +75,7 @@ def _venv(folder: Path) -> Path:
     (folder / "bin").mkdir(parents=True)
     (folder / "bin" / "python").symlink_to(sys.executable)
     launcher = folder / "bin" / "stairload"
-    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m stressrun "$@"\n')
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m stairload.run "$@"\n')
     launcher.chmod(0o755)
     (folder / "stamp").touch()
     return folder

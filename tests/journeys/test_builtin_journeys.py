@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from capacity.config import load_scenarios
-from journeys.blocking import BlockingClient
-from journeys.runner import JourneyRunner
-from target_app.testing import start_target
+from stairload.journeys.blocking import BlockingClient
+from stairload.journeys.runner import JourneyRunner
+from stairload.target.testing import start_target
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios.yaml"
 SEEDED_USERS = 20

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from journeys.data import DataExhausted, RowPicker, read_data_file
+from stairload.journeys.data import DataExhausted, RowPicker, read_data_file
 
 
 def _data(tmp_path: Path, pick: str, rows: int = 3):

@@ -7,8 +7,8 @@ from typing import Any
 import jmespath
 import pytest
 
-from journeys.fastpath import compile_search
-from journeys.journey import jmespath_options
+from stairload.journeys.fastpath import compile_search
+from stairload.journeys.journey import jmespath_options
 
 DOCUMENTS: list[Any] = [
     {"id": 3, "days": 0, "trips": [{"id": 1, "t": [1, 2]}, {"id": 2}, {"x": 1}], "ok": True},

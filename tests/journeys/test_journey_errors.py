@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from journeys.load import parse_journey
-from stairload.errors import ConfigError
+from stairload.core.errors import ConfigError
+from stairload.journeys.load import parse_journey
 
 OK = {"request": "GET /notes"}
 S = "scenarios.yaml: scenarios.notes"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from journeys.blocking import BlockingClient
-from journeys.load import parse_journey
-from journeys.runner import JourneyRunner
+from stairload.journeys.blocking import BlockingClient
+from stairload.journeys.load import parse_journey
+from stairload.journeys.runner import JourneyRunner
 from tests.journeys.canned_server import CannedServer, canned_server
 
 LOGIN = {

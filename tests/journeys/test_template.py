@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from journeys.template import MissingVariable, TemplateError, compile_template
+from stairload.journeys.template import MissingVariable, TemplateError, compile_template
 
 RNG = random.Random(7)
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from alarms.config import parse_alarms
-from alarms.monitor import AlarmMonitor
 from capacity.stairs import build_stairs
-from livemetrics import ALARM_STATE_VALUES, METRIC_NAMES, LiveMetrics
-from locustfiles.histogram import Bucket, second_rows
+from stairload.alarms.config import parse_alarms
+from stairload.alarms.monitor import AlarmMonitor
+from stairload.livemetrics import ALARM_STATE_VALUES, METRIC_NAMES, LiveMetrics
+from stairload.rundir.histogram import Bucket, second_rows
 
 STAIRS = build_stairs(
     start_users=4, end_users=8, step_users=2, step_seconds=10, hold_seconds=10, spawn_rate=100

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from target_app.launch import free_port
+from stairload.target.launch import free_port
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def test_a_scrape_during_a_run_matches_intervals_csv_for_the_same_second(tmp_pat
     port = free_port()
     run_dir = tmp_path / "run"
     process = subprocess.Popen(
-        [sys.executable, "-m", "stressrun", "scenario2", "--time-scale", "0.05",
+        [sys.executable, "-m", "stairload.run", "scenario2", "--time-scale", "0.05",
          "--users-scale", "0.005", "--hold-seconds", "60", "--target-users", "300",
          "--metrics-port", str(port), "--run-dir", str(run_dir), "--no-report"],
         cwd=ROOT,

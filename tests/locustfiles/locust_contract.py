@@ -23,7 +23,7 @@ from locust.stats import StatsEntry, calculate_response_time_percentile
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from locustfiles.histogram import percentile, round_response_time  # noqa: E402
+from stairload.rundir.histogram import percentile, round_response_time  # noqa: E402
 
 EVENTS = (
     "init",

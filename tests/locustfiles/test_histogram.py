@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from locustfiles.histogram import (
+from stairload.rundir.histogram import (
     IntervalBook,
     parse_histogram,
     percentile,

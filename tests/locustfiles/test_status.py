@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from capacity.stairs import build_stairs
-from locustfiles.status import _Second, status_text, step_state
+from stairload.loadgen.status import _Second, status_text, step_state
 
 # 10 -> 30 users, +10 every 60 s at 1 user/s: step 1 0-70 s (ramp to 10 s, held a step
 # longer), step 2 70-130 s (ramp to 80 s), step 3 130-190 s

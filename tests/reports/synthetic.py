@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from locustfiles.histogram import format_histogram
-from rundir import COLUMNS, INTERVALS_CSV, RUN_JSON, SCHEMA_VERSION, RunRecord
+from stairload.rundir import COLUMNS, INTERVALS_CSV, RUN_JSON, SCHEMA_VERSION, RunRecord
+from stairload.rundir.histogram import format_histogram
 
 RAMP_SLOWDOWN = 3.0
 

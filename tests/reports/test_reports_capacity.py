@@ -17,7 +17,7 @@ from synthetic import StepSpec, SyntheticRun, write_run
 from capacity.cli import main as capacity_main
 from capacity.usl import usl_tps
 from reports.build import build
-from rundir import TARGET_CPU_CSV
+from stairload.rundir import TARGET_CPU_CSV
 
 SIGMA, KAPPA, LAMBDA = 0.02, 5e-5, 20.0  # N* = 140 users, peak ~1,170 TPS
 USERS = (10, 20, 40, 80, 120, 160, 200, 240)

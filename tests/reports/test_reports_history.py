@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reports.build import analyse
-from rundir import HISTORY_CSV, SCHEMA_VERSION
+from stairload.rundir import HISTORY_CSV, SCHEMA_VERSION
 
 FIXTURE = Path(__file__).parent / "fixtures" / HISTORY_CSV
 # Aggregated rows of the fixture (a real 8 s Locust run): timestamp, count, failures, mean.

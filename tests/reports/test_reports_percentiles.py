@@ -8,12 +8,12 @@ from pathlib import Path
 
 from synthetic import StepSpec
 
-from alarms.config import Metric
-from alarms.monitor import sample_from_row
-from alarms.periods import PeriodAggregator
-from locustfiles.histogram import format_histogram, percentile
 from reports.build import analyse
-from rundir import read_intervals
+from stairload.alarms.config import Metric
+from stairload.alarms.monitor import sample_from_row
+from stairload.alarms.periods import PeriodAggregator
+from stairload.rundir import read_intervals
+from stairload.rundir.histogram import format_histogram, percentile
 
 MakeRun = Callable[..., Path]
 

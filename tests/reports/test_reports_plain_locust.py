@@ -11,8 +11,8 @@ import pytest
 
 from reports.cli import main
 from reports.plain_locust import plateaus
-from rundir import PlannedStep
-from target_app.testing import start_target
+from stairload.rundir import PlannedStep
+from stairload.target.testing import start_target
 
 ROOT = Path(__file__).resolve().parents[2]
 

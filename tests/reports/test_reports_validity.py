@@ -7,7 +7,7 @@ from synthetic import StepSpec
 
 from reports.build import analyse
 from reports.cli import main
-from stairload.exitcodes import INCONCLUSIVE as INCONCLUSIVE_EXIT_CODE
+from stairload.core.exitcodes import INCONCLUSIVE as INCONCLUSIVE_EXIT_CODE
 
 # step 3 fails 120 of its 1,200 requests a second: 1,800 of 57,000 overall (3.16%)
 ERRORS_IN_STEP_3 = (

@@ -1,4 +1,4 @@
-"""rundir: run.json round trip and schema check, intervals.csv rows and the Total row."""
+"""stairload.rundir: run.json round trip and schema check, intervals.csv rows and the Total row."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rundir import (
+from stairload.core.errors import ConfigError
+from stairload.rundir import (
     COLUMNS,
     SCHEMA_VERSION,
     ExitReason,
@@ -19,7 +20,6 @@ from rundir import (
     read_intervals,
     total_row,
 )
-from stairload.errors import ConfigError
 
 _RECORD = RunRecord(
     stairs=StairsRecord(steps=(PlannedStep(1, 10, 0.0, 1.0, 60.0),), total_seconds=60.0),

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from alarms.config import Language
-from scaleout.events import EventLog, ScalingEvent, load_events, slack_payload
+from stairload.alarms.config import Language
+from stairload.scaleout.events import EventLog, ScalingEvent, load_events, slack_payload
 
 EVENT = ScalingEvent(
     unix=1733670000.5,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scaleout.experiment import experiment_table
+from stairload.scaleout.experiment import experiment_table
 
 
 def _run(tmp_path: Path, name: str, figures: dict[str, object]) -> Path:

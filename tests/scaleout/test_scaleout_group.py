@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from scaleout.config import ScalingSettings
-from scaleout.events import EventLog
-from scaleout.group import Group
-from scaleout.haproxy import BalancerConfig, HAProxy
-from scaleout.instances import DEFAULT_INSTANCE_CMD
-from scaleout.policy import ScalingPolicy
-from scaleout.warmup_gate import WarmupSpec
-from target_app.db import create_database
+from stairload.scaleout.config import ScalingSettings
+from stairload.scaleout.events import EventLog
+from stairload.scaleout.group import Group
+from stairload.scaleout.haproxy import BalancerConfig, HAProxy
+from stairload.scaleout.instances import DEFAULT_INSTANCE_CMD
+from stairload.scaleout.policy import ScalingPolicy
+from stairload.scaleout.warmup_gate import WarmupSpec
+from stairload.target.db import create_database
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]

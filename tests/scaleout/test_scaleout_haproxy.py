@@ -1,4 +1,4 @@
-"""scaleout.haproxy against a real HAProxy and real tiny HTTP servers on loopback."""
+"""stairload.scaleout.haproxy against a real HAProxy and real tiny HTTP servers on loopback."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from scaleout.haproxy import BalancerConfig, HAProxy, ServerStat, parse_stat, render_config
+from stairload.scaleout.haproxy import (
+    BalancerConfig,
+    HAProxy,
+    ServerStat,
+    parse_stat,
+    render_config,
+)
 
 TinyServer = tuple[subprocess.Popen[bytes], int]
 
@@ -116,7 +122,7 @@ def test_stat_counts_responses_per_server(
 
 def test_parse_stat_rejects_non_csv() -> None:
     """An answer that is not show stat CSV is an HAProxyError, not a silent empty list."""
-    from scaleout.errors import HAProxyError
+    from stairload.scaleout.errors import HAProxyError
 
     with pytest.raises(HAProxyError, match="no CSV"):
         parse_stat("Unknown command")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scaleout.errors import InstanceError
-from scaleout.instances import (
+from stairload.core.errors import UsageError
+from stairload.scaleout.errors import InstanceError
+from stairload.scaleout.instances import (
     DEFAULT_INSTANCE_CMD,
     check_template,
     health_status,
@@ -18,14 +19,13 @@ from scaleout.instances import (
     stop,
     wait_until_answering,
 )
-from stairload.errors import UsageError
-from target_app.db import create_database
+from stairload.target.db import create_database
 
 
 @pytest.mark.parametrize(
     ("template", "message"),
     [
-        ("python -m target_app", "must contain {port}"),
+        ("python -m stairload.target", "must contain {port}"),
         ("serve --port {port} --x {nope}", "placeholders allowed"),
         ("serve 'unclosed {port}", "placeholders allowed"),
     ],

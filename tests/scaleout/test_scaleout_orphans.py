@@ -17,9 +17,9 @@ RUNNER = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from scaleout import instances
-    from scaleout.group import free_port
-    from scaleout.haproxy import BalancerConfig, HAProxy
+    from stairload.scaleout import instances
+    from stairload.scaleout.group import free_port
+    from stairload.scaleout.haproxy import BalancerConfig, HAProxy
 
     run_dir = Path(sys.argv[1])
     haproxy = HAProxy(

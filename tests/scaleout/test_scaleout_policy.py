@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scaleout.policy import (
+from stairload.scaleout.policy import (
     ScalingPolicy,
     counted,
     decide,

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from capacity.config import load_scenarios
-from journeys.blocking import BlockingClient
-from journeys.runner import JourneyRunner
-from scaleout.coldstart import measure_cold_start
-from scaleout.instances import Instance, launch, stop, wait_until_answering
+from stairload.journeys.blocking import BlockingClient
+from stairload.journeys.runner import JourneyRunner
+from stairload.scaleout.coldstart import measure_cold_start
+from stairload.scaleout.instances import Instance, launch, stop, wait_until_answering
 
 pytestmark = [
     pytest.mark.integration,

@@ -67,7 +67,7 @@ def _run(scenarios: Path, run_dir: Path, webhook_url: str) -> subprocess.Complet
     command = [
         sys.executable,
         "-m",
-        "stressrun",
+        "stairload.run",
         "scenario2",
         "--scenarios",
         str(scenarios),

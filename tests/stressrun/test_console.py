@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stressrun.console import console_worthy
+from stairload.run.console import console_worthy
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 from exact_totals import assert_exact_totals
 from stressrun_helpers import ROOT
 
-from target_app.testing import launch_target
+from stairload.target.testing import launch_target
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +38,7 @@ def test_a_worker_killed_mid_run_is_reported_and_the_run_completes(tmp_path: Pat
     command = [
         sys.executable,
         "-m",
-        "stressrun",
+        "stairload.run",
         "scenario2",
         *_SMOKE,
         "--workers",
@@ -77,7 +77,7 @@ def test_a_target_that_goes_down_fails_the_verdict_but_keeps_the_run(tmp_path: P
     command = [
         sys.executable,
         "-m",
-        "stressrun",
+        "stairload.run",
         "scenario2",
         *_SMOKE,
         "--host",

@@ -1,4 +1,4 @@
-"""stressrun.lifeline: a child started with dies_with_parent() ends when its parent is killed."""
+"""stairload.run.lifeline: a child started with dies_with_parent() ends when its parent is killed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from processes import gone
 _PARENT = textwrap.dedent(
     """
     import subprocess, sys, time
-    from stressrun.lifeline import dies_with_parent
+    from stairload.run.lifeline import dies_with_parent
     child = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(120)"], preexec_fn=dies_with_parent()
     )

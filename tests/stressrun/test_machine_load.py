@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from stressrun.machine_load import MachineLoad
+from stairload.run.machine_load import MachineLoad
 
 
 def test_samples_every_second_and_summarises():

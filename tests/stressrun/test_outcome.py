@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from stressrun.outcome import exit_line
+from stairload.run.outcome import exit_line
 
 
 def _summary(run_dir: Path, verdict: str, reason: str) -> Path:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from stressrun.prometheus_cpu_feed import PrometheusCpuFeed
-from targetcpu import PrometheusCpu, TargetCpuError
+from stairload.run.prometheus_cpu_feed import PrometheusCpuFeed
+from stairload.targetcpu import PrometheusCpu, TargetCpuError
 
 
 class _RangeAnswer(BaseHTTPRequestHandler):

@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 from stressrun_helpers import ROOT
 
-from locustfiles.context import context_from_options
-from locustfiles.run_record import RUNNER_ENV, end_record_name
-from rundir import MASTER_RECORD_JSON, RUN_JSON, ExitReason, RunRecord
-from stairload import exitcodes
-from stressrun.cli import build_parser
-from stressrun.conclude import conclude, end_before_locust
-from stressrun.locust_processes import Children
-from stressrun.record_lifecycle import runner_record, write_planned
-from stressrun.request import RunRequest
-from stressrun.stop import StopRequest
+from stairload.core import exitcodes
+from stairload.loadgen.context import context_from_options
+from stairload.loadgen.run_record import RUNNER_ENV, end_record_name
+from stairload.run.cli import build_parser
+from stairload.run.conclude import conclude, end_before_locust
+from stairload.run.locust_processes import Children
+from stairload.run.record_lifecycle import runner_record, write_planned
+from stairload.run.request import RunRequest
+from stairload.run.stop import StopRequest
+from stairload.rundir import MASTER_RECORD_JSON, RUN_JSON, ExitReason, RunRecord
 
 
 def _request(run_dir: Path, *options: str) -> RunRequest:

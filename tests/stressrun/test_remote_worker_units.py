@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from locustfiles.handshake import WORKER_PACKAGES, code_hash, file_hash, mismatch
-from stressrun.remote_worker import DEFAULT_MASTER_PORT, master_address
+from stairload.loadgen.handshake import WORKER_PACKAGES, code_hash, file_hash, mismatch
+from stairload.run.remote_worker import DEFAULT_MASTER_PORT, master_address
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 
 import psutil
 
-from locustfiles.target_cpu import TargetCpu
-from stressrun.target_cpu_feed import TargetCpuFeed
-from target_app.testing import launch_target
+from stairload.loadgen.target_cpu import TargetCpu
+from stairload.run.target_cpu_feed import TargetCpuFeed
+from stairload.target.testing import launch_target
 
 
 def _hammer(base_url: str, stop: threading.Event) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stressrun.workers import available_cores, choose_workers
+from stairload.run.workers import available_cores, choose_workers
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from target_app.testing import start_target
+from stairload.target.testing import start_target
 
 SESSION_USERS = 50
 

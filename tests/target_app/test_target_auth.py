@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from target_app.testing import call, login
+from stairload.target.testing import call, login
 
 pytestmark = pytest.mark.integration
 

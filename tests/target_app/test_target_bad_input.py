@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from target_app.testing import call, login
+from stairload.target.testing import call, login
 
 pytestmark = pytest.mark.integration
 

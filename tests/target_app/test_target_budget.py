@@ -8,7 +8,7 @@ import psutil
 import pytest
 from cgroup_budget import needs_cgroups
 
-from target_app.launch import launch_target
+from stairload.target.launch import launch_target
 
 
 @needs_cgroups
@@ -32,7 +32,7 @@ def test_the_server_and_its_workers_run_in_the_budget_and_the_group_goes_with_th
 
 def test_an_impossible_budget_starts_nothing(tmp_path: Path) -> None:
     """A budget the machine refuses raises before any process starts."""
-    from targetcpu.errors import TargetCpuError
+    from stairload.targetcpu.errors import TargetCpuError
 
     with pytest.raises(TargetCpuError, match="--target-cpus: must be at least"):
         launch_target(tmp_path, cpu_budget=0.0)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from target_app.testing import call, launch_target, login
+from stairload.target.testing import call, launch_target, login
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from target_app.geo import haversine_km, order_by_nearest
+from stairload.target.geo import haversine_km, order_by_nearest
 
 
 def _plan(plan_id: int, latitude: float, longitude: float) -> dict[str, float | int]:

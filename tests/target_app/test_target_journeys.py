@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from target_app.geo import haversine_km
-from target_app.testing import call, login
+from stairload.target.geo import haversine_km
+from stairload.target.testing import call, login
 
 pytestmark = pytest.mark.integration
 

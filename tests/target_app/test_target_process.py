@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from target_app.testing import call, launch_target, login, start_target
+from stairload.target.testing import call, launch_target, login, start_target
 
 pytestmark = pytest.mark.integration
 
@@ -76,7 +76,7 @@ def test_sigterm_under_load_exits_0_with_a_consistent_database(tmp_path: Path) -
     assert "Traceback" not in target.log()
 
 
-_HELP = " (see 'python -m target_app --help')"
+_HELP = " (see 'python -m stairload.target --help')"
 
 
 @pytest.mark.parametrize(
@@ -101,13 +101,16 @@ _HELP = " (see 'python -m target_app --help')"
             " (got 'example.com')" + _HELP,
         ),
         (["--db", "."], "Error: --db: must be a file path, not a folder (got '.')" + _HELP),
-        (["--bogus"], "Error: python -m target_app: unrecognized arguments: --bogus" + _HELP),
+        (["--bogus"], "Error: python -m stairload.target: unrecognized arguments: --bogus" + _HELP),
     ],
 )
 def test_bad_options_print_one_line_and_exit_2(args: list[str], message: str) -> None:
     """A bad option prints one line naming it, the value and what is allowed, and exits 2."""
     result = subprocess.run(
-        [sys.executable, "-m", "target_app", *args], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "stairload.target", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert (result.returncode, result.stdout, result.stderr) == (2, "", message + "\n")
 
@@ -117,7 +120,7 @@ def test_an_unusable_db_path_is_one_line_exit_1(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     result = subprocess.run(
-        [sys.executable, "-m", "target_app", "--db", str(blocker / "x.db")],
+        [sys.executable, "-m", "stairload.target", "--db", str(blocker / "x.db")],
         capture_output=True,
         text=True,
         timeout=30,

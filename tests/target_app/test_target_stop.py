@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from target_app.config import STOP_GRACE_SECONDS
-from target_app.testing import call, launch_target
+from stairload.target.config import STOP_GRACE_SECONDS
+from stairload.target.testing import call, launch_target
 
 
 def test_clean_stop_is_quick_and_logged(tmp_path: Path):

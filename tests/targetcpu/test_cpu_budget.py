@@ -11,8 +11,8 @@ import psutil
 import pytest
 from cgroup_budget import needs_cgroups
 
-from targetcpu.budget import CpuBudget
-from targetcpu.errors import TargetCpuError
+from stairload.targetcpu.budget import CpuBudget
+from stairload.targetcpu.errors import TargetCpuError
 
 BUSY = "import time\nend = time.monotonic() + 30\nwhile time.monotonic() < end: pass\n"
 

@@ -9,7 +9,7 @@ import time
 import psutil
 import pytest
 
-from targetcpu import ProcessTreeCpu, TargetCpuError, mean_cpu
+from stairload.targetcpu import ProcessTreeCpu, TargetCpuError, mean_cpu
 
 pytestmark = pytest.mark.integration
 

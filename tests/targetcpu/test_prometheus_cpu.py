@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from targetcpu import PrometheusCpu, TargetCpuError
+from stairload.targetcpu import PrometheusCpu, TargetCpuError
 
 MATRIX = {
     "status": "success",
@@ -126,6 +126,6 @@ def test_an_unreachable_server_is_a_one_line_error() -> None:
     ],
 )
 def test_a_url_that_is_not_http_is_refused(url: str, problem: str) -> None:
-    """Only http(s) URLs with a host are accepted (the one check of stairload.urls)."""
+    """Only http(s) URLs with a host are accepted (the one check of stairload.core.urls)."""
     with pytest.raises(TargetCpuError, match=rf"^--target-cpu-prometheus: {problem}"):
         PrometheusCpu(url, "cpu")

@@ -1,4 +1,4 @@
-"""python -m warmup: options, exit codes and one-line errors that need no target."""
+"""python -m stairload.warmup: options, exit codes and one-line errors that need no target."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from stairload.errors import TargetUnreachable
-from warmup.cli import main
-from warmup.health import wait_until_up
-from warmup.replay import ReplayResult
+from stairload.core.errors import TargetUnreachable
+from stairload.warmup.cli import main
+from stairload.warmup.health import wait_until_up
+from stairload.warmup.replay import ReplayResult
 
-_HELP = " (see 'python -m warmup --help')"
+_HELP = " (see 'python -m stairload.warmup --help')"
 SCENARIOS = str(Path(__file__).parents[2] / "scenarios.yaml")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from warmup.progress import Progress
+from stairload.warmup.progress import Progress
 
 
 class _Terminal(io.StringIO):

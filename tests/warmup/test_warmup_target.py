@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from capacity.config import load_scenarios
-from target_app.testing import call, start_target
-from warmup.cli import main
-from warmup.replay import replay
+from stairload.target.testing import call, start_target
+from stairload.warmup.cli import main
+from stairload.warmup.replay import replay
 
 SCENARIOS = str(Path(__file__).parents[2] / "scenarios.yaml")
 SCENARIO2 = load_scenarios(SCENARIOS).scenario("scenario2").journey

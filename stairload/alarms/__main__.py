@@ -1,0 +1,7 @@
+"""``python -m stairload.alarms``."""
+
+import sys
+
+from stairload.alarms.cli import main
+
+sys.exit(main())

@@ -1,0 +1,253 @@
+"""The options of a run, defined once: name, type, default and help.
+
+``add_run_options`` registers them on any parser (``python -m stairload.run``'s, Locust's
+through ``init_command_line_parser``, ``capacity stairs`` for the stair overrides);
+``to_locust_argv`` turns parsed values back into argv for the Locust processes; and
+``resolve`` loads what they name into a ``RunContext`` (Scenario objects, not names).
+Every value is in real (unscaled) units; None means "as ``scenarios.yaml`` says".
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from capacity import limits
+from stairload.core.argtypes import base_url, bounded, whole, whole_in
+from stairload.target.config import SEEDED_USERS
+
+SHAPES = ("stairs", "constant")
+DEFAULT_SCENARIOS = "scenarios.yaml"
+
+
+@dataclass(frozen=True)
+class RunOption:
+    """One option: its flag, how its text becomes a value, its default and its help."""
+
+    flag: str
+    kind: Callable[[str], Any] | None
+    default: Any
+    help: str
+    metavar: str | None = None
+    choices: tuple[str, ...] | None = None
+    repeatable: bool = False  # given once per value; parsed into a list
+
+    @property
+    def dest(self) -> str:
+        """The attribute name the parsed value lands in."""
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    def add_to(self, parser: Any, **extra: Any) -> None:
+        """Register this option on ``parser`` (an argparse parser or group)."""
+        settings: dict[str, Any] = {"default": self.default, "help": self.help, **extra}
+        if self.repeatable:
+            settings.update(action="append", default=None)
+        if self.kind is not None:
+            settings["type"] = self.kind
+        if self.metavar is not None:
+            settings["metavar"] = self.metavar
+        if self.choices is not None:
+            settings["choices"] = self.choices
+        parser.add_argument(self.flag, **settings)
+
+
+# the ranges of capacity.limits: every duration and count stays finite and sane
+_users = bounded(int, 1, limits.MAX_USERS)
+_scale = bounded(float, *limits.SCALE)
+_seconds = bounded(float, 0.001, limits.MAX_SECONDS)
+_spawn_rate = bounded(float, 0.001, limits.MAX_SPAWN_RATE)
+
+SCENARIO = RunOption(
+    "--scenario", None, None, "scenario name in the scenarios file, e.g. scenario2"
+)
+SCENARIOS = RunOption(
+    "--scenarios", None, DEFAULT_SCENARIOS, f"the scenarios file (default: {DEFAULT_SCENARIOS})"
+)
+SHAPE = RunOption(
+    "--shape",
+    None,
+    "stairs",
+    "stairs: start case's VUser up to end case's (default); constant: one case's VUser",
+    choices=SHAPES,
+)
+CASE = RunOption(
+    "--case", None, "", "case for a constant run (default: the start case); its think time applies"
+)
+TIME_SCALE = RunOption(
+    "--time-scale", _scale, 1.0, "multiply every duration (0.05: 60 s steps last 3 s)", "X"
+)
+USERS_SCALE = RunOption(
+    "--users-scale", _scale, 1.0, "multiply every user count (0.01: 1,200 users become 12)", "X"
+)
+RUN_DIR = RunOption("--run-dir", None, "", "default runs/<UTC time>-<scenario>-<case>")
+START_USERS = RunOption("--start-users", _users, None, "override: first plateau", "N")
+END_USERS = RunOption("--end-users", _users, None, "override: last plateau", "N")
+STEP_USERS = RunOption("--step-users", _users, None, "override: users added per step", "N")
+STEP_SECONDS = RunOption("--step-seconds", _seconds, None, "override: step length", "S")
+HOLD_SECONDS = RunOption("--hold-seconds", _seconds, None, "override: final hold", "S")
+SPAWN_RATE = RunOption(
+    "--spawn-rate", _spawn_rate, None, "override: users started per second while ramping", "N"
+)
+DURATION_SECONDS = RunOption(
+    "--duration-seconds", _seconds, None, "override: constant run length (default step + hold)", "S"
+)
+ABORT_ON = RunOption(
+    "--abort-on",
+    None,
+    None,
+    "stop the run (exit 97) when this alarm rule enters ALARM; repeatable",
+    "ALARM",
+    repeatable=True,
+)
+TARGET_USERS = RunOption(
+    "--target-users",
+    _users,
+    SEEDED_USERS,
+    f"users the embedded target seeds (user1..userN; default {SEEDED_USERS:,})",
+    "N",
+)
+METRICS_PORT = RunOption(
+    "--metrics-port",
+    whole_in(1, 65535),
+    None,
+    "the master serves live Prometheus metrics on this port during the run "
+    "(on --master-bind-host, else 127.0.0.1; see livemetrics)",
+    "PORT",
+)
+USER_LOCUSTFILE = RunOption(
+    "--user-locustfile",
+    None,
+    "",
+    "run the user classes of this locustfile under the planned stair instead of the "
+    "scenario's steps (default: the scenario's locustfile:, if any)",
+    "PATH",
+)
+
+TARGET_PID = RunOption(
+    "--target-pid",
+    whole(1),
+    None,
+    "the service under test's process id on this machine: its CPU (and its children's) "
+    "is sampled each second into target_cpu.csv (needs --host)",
+    "PID",
+)
+TARGET_CPU_PROMETHEUS = RunOption(
+    "--target-cpu-prometheus",
+    base_url,
+    None,
+    "a Prometheus server's base URL: the service's CPU per second comes from --query "
+    "through its query_range API (needs --host)",
+    "URL",
+)
+QUERY = RunOption(
+    "--query",
+    None,
+    None,
+    "PromQL giving the service's CPU in percent of one core, e.g. "
+    "'100 * rate(process_cpu_seconds_total{job=\"api\"}[15s])'",
+    "PROMQL",
+)
+TARGET_CPUS = RunOption(
+    "--target-cpus",
+    bounded(float, 0.01, 1024.0),
+    None,
+    "cap the embedded target at this many cores (a cgroup CPU quota, like a container's "
+    "CPU limit), so the run measures an instance of that size instead of the share of "
+    "this machine it wins from the load generator; instances at 70%% CPU are counted in "
+    "instances of this size. Needs root (or a delegated cgroup)",
+    "CORES",
+)
+# Orchestrator only: the Locust processes read whatever target_cpu.csv the run writes.
+TARGET_CPU_OPTIONS = (TARGET_PID, TARGET_CPU_PROMETHEUS, QUERY, TARGET_CPUS)
+
+
+def _probe_users(text: str) -> tuple[int, ...]:
+    """'1,100,400': whole numbers >= 1, strictly increasing; '' or 'none' for no probes."""
+    if text.strip().lower() in ("", "none"):
+        return ()
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be whole numbers separated by commas, e.g. 1,100,400 (got {text!r})"
+        ) from None
+    if any(value < 1 for value in values) or list(values) != sorted(set(values)):
+        raise argparse.ArgumentTypeError(
+            f"must be increasing whole numbers >= 1, e.g. 1,100,400 (got {text!r})"
+        )
+    return values
+
+
+PROBE_USERS = RunOption(
+    "--probe-users",
+    _probe_users,
+    None,
+    "override: probe steps below the plan, held half a step each before the stair "
+    "(e.g. 1,100,400; 'none' for none); measured apart, never part of the verdict",
+    "N,N,...",
+)
+
+STAIR_OVERRIDES = (
+    START_USERS,
+    END_USERS,
+    STEP_USERS,
+    STEP_SECONDS,
+    HOLD_SECONDS,
+    SPAWN_RATE,
+    PROBE_USERS,
+)
+RUN_OPTIONS = (
+    SCENARIOS,
+    SHAPE,
+    CASE,
+    TIME_SCALE,
+    USERS_SCALE,
+    RUN_DIR,
+    *STAIR_OVERRIDES,
+    DURATION_SECONDS,
+    TARGET_USERS,
+    METRICS_PORT,
+    USER_LOCUSTFILE,
+    ABORT_ON,
+)
+
+
+def add_run_options(
+    parser: Any, options: Iterable[RunOption] = RUN_OPTIONS, *, scenario: bool = True
+) -> None:
+    """Register ``options`` on ``parser``; a flag the parser already has is left as it is.
+
+    With ``scenario``, ``--scenario`` is registered too (Locust's parser has no positional
+    arguments; ``python -m stairload.run`` takes the scenario as its first argument instead).
+    """
+    known = {flag for action in _actions(parser) for flag in action.option_strings}
+    for option in (SCENARIO, *options) if scenario else options:
+        if option.flag not in known:  # Locust's own --spawn-rate: same name, same meaning
+            option.add_to(parser)
+
+
+def to_locust_argv(values: Any) -> list[str]:
+    """The argv that gives a Locust process the same run options as ``values``."""
+    argv = [SCENARIO.flag, values.scenario]
+    for option in RUN_OPTIONS:
+        value = getattr(values, option.dest)
+        if value is None or value == "":
+            continue
+        if isinstance(value, tuple):  # --probe-users: back to its comma-separated text
+            value = ",".join(map(str, value)) or "none"
+        for item in value if option.repeatable else [value]:
+            argv += [option.flag, item if isinstance(item, str) else repr(item)]
+    return argv
+
+
+def stair_overrides(values: Any) -> dict[str, Any]:
+    """The stair overrides in ``values`` as keyword arguments of ``capacity.shapes.stairs_for``."""
+    return {option.dest: getattr(values, option.dest) for option in STAIR_OVERRIDES}
+
+
+def _actions(parser: Any) -> list[argparse.Action]:
+    while not hasattr(parser, "_actions"):  # an argument group: its container holds them
+        parser = parser._container
+    return list(parser._actions)

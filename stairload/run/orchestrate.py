@@ -1,0 +1,86 @@
+"""One run, start to end: the target, Locust's master and workers, the report.
+
+The steps live in their own modules: the target (``stairload.run.target_process``), Locust's
+processes (``stairload.run.locust_processes``), Ctrl-C and SIGTERM (``stairload.run.stop``),
+``run.json``'s moments (``stairload.run.record_lifecycle``) and the end with its report and
+verdict (``stairload.run.conclude``). On Ctrl-C or SIGTERM the run stops in order: Locust's
+master first, then stragglers, then the embedded target.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from stairload.core import exitcodes
+from stairload.run.conclude import conclude, end_before_locust
+from stairload.run.locust_processes import Children, run_locust, stop_all
+from stairload.run.machine_load import MachineLoad
+from stairload.run.preview import draw_stairs
+from stairload.run.record_lifecycle import write_planned
+from stairload.run.request import RunRequest
+from stairload.run.stop import StopRequest, signal_code
+from stairload.run.target_cpu_feed import TargetCpuFeed
+from stairload.run.target_process import external_cpu_feed, start_target, stop_target, unreachable
+from stairload.rundir import STAIRS_PNG, TARGET_CPU_CSV, ExitReason
+from stairload.targetcpu import TargetCpuError
+
+
+def run(request: RunRequest) -> int:
+    """The whole job; returns the process exit code (see ``stairload.core.exitcodes``)."""
+    run_dir, args = request.run_dir, request.args
+    run_dir.mkdir(parents=True, exist_ok=True)
+    stop = StopRequest()
+    host = args.host or ""
+    target = None
+    feed = None
+    children = Children()
+    with stop.catching():
+        write_planned(request, host or None)
+        _announce(request)
+        machine_load = MachineLoad().start()
+        try:
+            if not host:
+                target = start_target(request)
+                if target is None:
+                    return end_before_locust(request, None, exitcodes.TARGET_UNREACHABLE)
+                host = target.base_url
+                feed = TargetCpuFeed(target.process.pid, run_dir / TARGET_CPU_CSV).start()
+            else:
+                try:
+                    feed = external_cpu_feed(args, run_dir / TARGET_CPU_CSV)
+                except TargetCpuError as error:
+                    print(f"Error: {error}", file=sys.stderr)
+                    return end_before_locust(request, host, exitcodes.USAGE, ExitReason.ERROR)
+            problem = unreachable(host)
+            if problem:
+                print(f"Error: target {host} is unreachable: {problem}", file=sys.stderr)
+                return end_before_locust(request, host, exitcodes.TARGET_UNREACHABLE)
+            if stop.reason:
+                return end_before_locust(request, host, signal_code(stop.reason), stop.reason)
+            locust_code = run_locust(request, host, stop, children, embedded=target is not None)
+        finally:
+            stop_all(children)
+            machine_load.stop()
+            if feed is not None:
+                feed.stop()
+            if target is not None:
+                stop_target(target)
+    return conclude(request, host, stop, children, locust_code, machine_load.summary())
+
+
+def _announce(request: RunRequest) -> None:
+    context = request.context
+    stairs = context.stairs
+    title = (
+        f"{context.scenario.name} ({context.shape}): {stairs.start_users:,} to "
+        f"{stairs.end_users:,} users, {len(stairs.steps)} plateaus, "
+        f"{stairs.total_seconds / 60:.1f} min"
+    )
+    draw_stairs(stairs, title, request.run_dir / STAIRS_PNG)
+    print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
+    if not request.args.full_stats:
+        print(
+            f"[stairload] Locust's own output goes to {request.run_dir / 'locust.log'} "
+            "(--full-stats shows it here)",
+            flush=True,
+        )

@@ -1,0 +1,63 @@
+"""The run's last console line: its exit code, the code's name and why.
+
+``make`` turns any failing recipe into its own exit status 2, so a CI job reading ``$?``
+after ``make stress-scenario2`` cannot tell FAIL from a bad option; the line below (and
+``make``'s own ``Error 98``) still shows the real code, and the ``stairload`` command
+exits with it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from stairload.core import exitcodes
+
+NAMES = {
+    exitcodes.OK: ("PASS", "the verdict passed, or no report was asked for"),
+    exitcodes.USAGE: ("USAGE", "a bad option or configuration; nothing ran"),
+    exitcodes.TARGET_UNREACHABLE: ("TARGET UNREACHABLE", "the target did not answer"),
+    exitcodes.LOCUST_FAILED: ("LOCUST FAILED", "Locust itself failed; see locust.log"),
+    exitcodes.ABORTED: ("ABORTED", "an alarm rule with abort stopped the run"),
+    exitcodes.INCONCLUSIVE: ("INCONCLUSIVE", "the measurement is not valid"),
+    exitcodes.VERDICT_FAIL: ("FAIL", "the verdict failed"),
+    exitcodes.INTERRUPTED: ("INTERRUPTED", "Ctrl-C"),
+    exitcodes.TERMINATED: ("TERMINATED", "SIGTERM"),
+}
+
+
+def exit_line(code: int, run_dir: Path | None) -> str:
+    """``[stairload] exit code 98 (INCONCLUSIVE: <the verdict's reason>)``.
+
+    Codes that end a run before or without a verdict are named by the code; any other
+    (0, 98, 99, or a --fail-exit-code) by the verdict in summary.json, with its reason.
+    """
+    name, why = NAMES.get(code, ("", ""))
+    summary = _summary(run_dir) if code not in _RUN_CODES else {}
+    if summary.get("verdict"):
+        name, why = str(summary["verdict"]), str(summary.get("reason") or why)
+    return (
+        f"[stairload] exit code {code} ({name}: {why})"
+        if name
+        else (f"[stairload] exit code {code}")
+    )
+
+
+_RUN_CODES = (
+    exitcodes.USAGE,
+    exitcodes.TARGET_UNREACHABLE,
+    exitcodes.LOCUST_FAILED,
+    exitcodes.ABORTED,
+    exitcodes.INTERRUPTED,
+    exitcodes.TERMINATED,
+)
+
+
+def _summary(run_dir: Path | None) -> dict[str, object]:
+    if run_dir is None:
+        return {}
+    try:
+        summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return summary if isinstance(summary, dict) else {}

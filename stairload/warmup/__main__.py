@@ -1,0 +1,7 @@
+"""``python -m stairload.warmup``."""
+
+import sys
+
+from stairload.warmup.cli import main
+
+sys.exit(main())

@@ -1,7 +1,0 @@
-"""``python -m stressrun``: see ``stressrun.cli``."""
-
-import sys
-
-from stressrun.cli import main
-
-sys.exit(main())
