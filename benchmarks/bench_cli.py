@@ -1,4 +1,4 @@
-"""Wall time of `python -m capacity what-if --dau 45000`, started fresh each run (goal < 0.3 s).
+"""Wall time of `capacity what-if --dau 45000`, started fresh each run (goal < 0.3 s).
 
 Run with `make bench`, or `.venv/bin/python benchmarks/bench_cli.py [RUNS]`.
 """
@@ -15,13 +15,14 @@ GOAL_SECONDS = 0.3
 DEFAULT_RUNS = 20
 _REPO_ROOT = Path(__file__).resolve().parents[1]
 _COMMAND = ("what-if", "--dau", "45000")
+_CAPACITY = str(Path(sys.executable).with_name("capacity"))  # the console script a user runs
 
 
 def _one_run() -> float:
     """Seconds from starting the interpreter to its exit, for one what-if."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "capacity", *_COMMAND],
+        [_CAPACITY, *_COMMAND],
         cwd=_REPO_ROOT,
         check=True,
         stdout=subprocess.DEVNULL,

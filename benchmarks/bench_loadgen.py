@@ -1,6 +1,6 @@
 """Requests per Locust CPU-second: declarative scenario 2, the hand-written one, a bare user.
 
-Starts ``python -m stairload.target`` pinned to CPU 0 (taskset -c 0) on a fresh database in a
+Starts ``stairload target`` pinned to CPU 0 (taskset -c 0) on a fresh database in a
 temporary folder, then runs Locust headless pinned to CPU 1, once per user class, on
 127.0.0.1: scenario 2's declarative steps from ``scenarios.yaml`` (the generic journey
 user of ``locustfiles/stress.py``, with its interval recorder and status line), the same

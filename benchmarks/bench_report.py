@@ -1,4 +1,4 @@
-"""Time and peak memory of ``python -m reports build`` on a generated 24-hour run.
+"""Time and peak memory of ``stairload report build`` on a generated 24-hour run.
 
 86,400 intervals x 10 request names (950,400 rows of intervals.csv, about 150 MB with
 the per-second histograms). Goal: under 30 s and under 500 MB peak RSS. The build runs
@@ -40,7 +40,7 @@ def main() -> int:
         run_dir = write_run(Path(tmp) / "day-run", day_run())
         rows = sum(1 for _ in (run_dir / "intervals.csv").open()) - 1
         size_mb = (run_dir / "intervals.csv").stat().st_size / 1e6
-        command = [sys.executable, "-m", "reports", "build", str(run_dir)]
+        command = [sys.executable, "-m", "stairload", "report", "build", str(run_dir)]
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - started

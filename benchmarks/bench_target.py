@@ -1,6 +1,6 @@
 """Requests/s of the embedded target on one core: get-trip, create-trip, day plans by distance.
 
-Starts ``python -m stairload.target`` pinned to CPU 0 (taskset -c 0) on a fresh 10,000-user
+Starts ``stairload target`` pinned to CPU 0 (taskset -c 0) on a fresh 10,000-user
 database in a temporary folder, drives it from wrk pinned to CPU 1 on 127.0.0.1, prints a
 table and stops the server. Needs wrk and taskset (``make bench-target`` installs wrk).
 Usage: .venv/bin/python benchmarks/bench_target.py [--seconds 8] [--connections 64]

@@ -204,12 +204,7 @@ def _build_parser() -> Parser:
     count.add_argument(
         "--explain", action="store_true", help="show every formula with the numbers put in"
     )
-    count.add_argument(
-        "--scenarios",
-        default=_DEFAULT_SCENARIOS,
-        metavar="PATH",
-        help=f"the scenarios file (default: {_DEFAULT_SCENARIOS})",
-    )
+    SCENARIOS.add_to(count)
     count.add_argument("--format", choices=("table", "json"), default="table")
     _add_from_run(count, required=True)
     count.set_defaults(command=_instances)
@@ -247,10 +242,5 @@ def _add_from_run(command: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _add_common(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--scenarios",
-        default=_DEFAULT_SCENARIOS,
-        metavar="PATH",
-        help=f"the scenarios file (default: {_DEFAULT_SCENARIOS})",
-    )
+    SCENARIOS.add_to(command)
     command.add_argument("--format", choices=render.FORMATS, default="table")

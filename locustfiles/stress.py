@@ -1,6 +1,6 @@
 """The locustfile of every stairload run: journeys, the stair shape, exact intervals, health.
 
-Run through ``python -m stairload.run`` (or ``make stress-scenario2``), which starts the
+Run through ``stairload run`` (or ``make stress-scenario2``), which starts the
 target, the workers and the report; or directly, for example:
 
     locust -f locustfiles/stress.py --headless --host http://127.0.0.1:8080 \\

@@ -19,4 +19,4 @@ netns-tools: ## Install iproute2 (ip, tc) for the network-namespace tests when m
 MASTER ?=
 worker: $(STAMP) ## One Locust worker for the master at MASTER=HOST[:PORT] (same checkout on both machines)
 	@if [ -z "$(MASTER)" ]; then echo "worker: set MASTER=HOST[:PORT], e.g. make worker MASTER=10.0.0.5"; exit 2; fi
-	$(PY) -m stairload.run worker --master $(MASTER)
+	$(VENV)/bin/stairload worker --master $(MASTER)

@@ -27,7 +27,7 @@ LAMBDA_ZIP := runs/aws/alarms-lambda.zip
 
 aws-template: $(STAMP) ## Write runs/aws/scaleout.yaml: CloudFormation for the same group (ALB, ASG, alarms, SNS, Slack Lambda)
 	@mkdir -p runs/aws
-	$(PY) -m stairload.scaleout aws-template --output runs/aws/scaleout.yaml
+	$(VENV)/bin/stairload scaleout aws-template --output runs/aws/scaleout.yaml
 
 aws-lambda-zip: ## Package the SNS-to-Slack Lambda (alarms/ and stairload/, stdlib only) as runs/aws/alarms-lambda.zip
 	@command -v zip >/dev/null || (apt-get update -qq && apt-get install -y -qq zip)
@@ -36,7 +36,7 @@ aws-lambda-zip: ## Package the SNS-to-Slack Lambda (alarms/ and stairload/, stdl
 	@echo "built $(LAMBDA_ZIP): upload it to S3, then pass LambdaCodeBucket/LambdaCodeKey"
 
 jvm-coldstart: $(STAMP) jvm-target ## Measure the JVM example's latency per 1,000 of its first 20,000 requests
-	$(PY) -m stairload.scaleout coldstart --requests 20000 --batch 1000
+	$(VENV)/bin/stairload scaleout coldstart --requests 20000 --batch 1000
 
 # make scaleout SCENARIO=scenario2 [WARMUP=0|N] [INSTANCE_CMD='... {port} ...'] [TIME_SCALE=0.1]
 # [WORKERS=2] [TARGET_CPU=70] [SCALEOUT_ARGS='--kill-after 60']
@@ -51,9 +51,9 @@ _SCALEOUT_OPTIONS = $(if $(WARMUP),--warmup $(WARMUP)) $(if $(TARGET_CPU),--targ
 JVM_INSTANCE_CMD := java -jar $(JVM_JAR) --port {port} --users {users}
 
 scaleout: $(STAMP) haproxy ## Stair run through HAProxy in front of an autoscaling group (SCENARIO, WARMUP, INSTANCE_CMD, TARGET_CPU)
-	$(PY) -m stairload.scaleout run $(SCENARIO) $(_SCALEOUT_OPTIONS) \
+	$(VENV)/bin/stairload scaleout run $(SCENARIO) $(_SCALEOUT_OPTIONS) \
 		$(if $(INSTANCE_CMD),--instance-cmd '$(INSTANCE_CMD)')
 
 scaleout-experiment: $(STAMP) haproxy jvm-target ## The story's experiment: JVM instances at warm-up 0, 1,500, 10,000; one table
-	$(PY) -m stairload.scaleout experiment --warmups 0,1500,10000 $(SCENARIO) $(_SCALEOUT_OPTIONS) \
+	$(VENV)/bin/stairload scaleout experiment --warmups 0,1500,10000 $(SCENARIO) $(_SCALEOUT_OPTIONS) \
 		--balance 'hdr(Authorization)' --instance-cmd '$(JVM_INSTANCE_CMD)'

@@ -22,14 +22,14 @@ _NEED_SCENARIO = $(if $(SCENARIO),,$(error SCENARIO is not set: make $@ SCENARIO
 .PHONY: stress average
 stress: $(STAMP) ## Stair run of SCENARIO=<name> (average to stress VUser, hold), then the report
 	$(_NEED_SCENARIO)
-	$(VENV)/bin/stairload $(SCENARIO) $(_STRESS_OPTIONS)
+	$(VENV)/bin/stairload run $(SCENARIO) $(_STRESS_OPTIONS)
 
 average: $(STAMP) ## Constant load at SCENARIO=<name>'s average-case VUser, then the report
 	$(_NEED_SCENARIO)
-	$(VENV)/bin/stairload $(SCENARIO) --shape constant $(_STRESS_OPTIONS)
+	$(VENV)/bin/stairload run $(SCENARIO) --shape constant $(_STRESS_OPTIONS)
 
 stress-scenario%: $(STAMP) ## Shorthand: make stress SCENARIO=scenarioN (1, 2 or 3)
-	$(VENV)/bin/stairload scenario$* $(_STRESS_OPTIONS)
+	$(VENV)/bin/stairload run scenario$* $(_STRESS_OPTIONS)
 
 average-scenario%: $(STAMP) ## Shorthand: make average SCENARIO=scenarioN (1, 2 or 3)
-	$(VENV)/bin/stairload scenario$* --shape constant $(_STRESS_OPTIONS)
+	$(VENV)/bin/stairload run scenario$* --shape constant $(_STRESS_OPTIONS)

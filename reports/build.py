@@ -38,7 +38,7 @@ def analyse(
     """Read run.json and the interval data, compute the step table and the verdict.
 
     ``record`` stands for run.json when it does not hold the run's final record yet:
-    ``python -m stairload.run`` builds the report first and writes that record once after it,
+    ``stairload run`` builds the report first and writes that record once after it,
     with the verdict's exit code (``stairload.run.record_lifecycle``).
     """
     if record is None:

@@ -1,6 +1,6 @@
 """The options of a run, defined once: name, type, default and help.
 
-``add_run_options`` registers them on any parser (``python -m stairload.run``'s, Locust's
+``add_run_options`` registers them on any parser (``stairload run``'s, Locust's
 through ``init_command_line_parser``, ``capacity stairs`` for the stair overrides);
 ``to_locust_argv`` turns parsed values back into argv for the Locust processes; and
 ``resolve`` loads what they name into a ``RunContext`` (Scenario objects, not names).
@@ -62,8 +62,12 @@ _spawn_rate = bounded(float, 0.001, limits.MAX_SPAWN_RATE)
 SCENARIO = RunOption(
     "--scenario", None, None, "scenario name in the scenarios file, e.g. scenario2"
 )
-SCENARIOS = RunOption(
-    "--scenarios", None, DEFAULT_SCENARIOS, f"the scenarios file (default: {DEFAULT_SCENARIOS})"
+SCENARIOS = RunOption(  # every command that reads scenarios.yaml takes it this one way
+    "--scenarios",
+    None,
+    DEFAULT_SCENARIOS,
+    f"the scenarios file (default: {DEFAULT_SCENARIOS})",
+    "PATH",
 )
 SHAPE = RunOption(
     "--shape",
@@ -220,7 +224,7 @@ def add_run_options(
     """Register ``options`` on ``parser``; a flag the parser already has is left as it is.
 
     With ``scenario``, ``--scenario`` is registered too (Locust's parser has no positional
-    arguments; ``python -m stairload.run`` takes the scenario as its first argument instead).
+    arguments; ``stairload run`` takes the scenario as its first argument instead).
     """
     known = {flag for action in _actions(parser) for flag in action.option_strings}
     for option in (SCENARIO, *options) if scenario else options:

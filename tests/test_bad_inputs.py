@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from capacity.cli import main as capacity_main
-from reports.cli import main as reports_main
-from stairload.alarms.cli import main as alarms_main
-from stairload.run.cli import main as stressrun_main
-from stairload.warmup.cli import main as warmup_main
+from stairload.cli.alarms import main as alarms_main
+from stairload.cli.report import main as reports_main
+from stairload.cli.run import main as stressrun_main
+from stairload.cli.warmup import main as warmup_main
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = (ROOT / "scenarios.yaml").read_text(encoding="utf-8")
@@ -154,7 +154,7 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         ["scenario2", "--scenarios", "{scenarios}", "--host", "http://user:secret@127.0.0.1:9"],
         None,
         "--host: must not contain a user name or password (got 'http://***@127.0.0.1:9') "
-        "(see 'stairload --help')",
+        "(see 'stairload run --help')",
     ),
     (
         "credentials in HOST (warmup)",
@@ -162,14 +162,14 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         ["--host", "http://user:secret@127.0.0.1:9", "--scenarios", "{scenarios}"],
         None,
         "--host: must not contain a user name or password (got 'http://***@127.0.0.1:9') "
-        "(see 'python -m stairload.warmup --help')",
+        "(see 'stairload warmup --help')",
     ),
     (
         "--fail-exit-code 300 (stressrun)",
         "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--fail-exit-code", "300"],
         None,
-        "--fail-exit-code: must be an integer in 0..255 (got '300') (see 'stairload --help')",
+        "--fail-exit-code: must be an integer in 0..255 (got '300') (see 'stairload run --help')",
     ),
     (
         "--fail-exit-code 300 (reports)",
@@ -177,7 +177,7 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         ["build", "{tmp}", "--fail-exit-code", "300"],
         None,
         "--fail-exit-code: must be an integer in 0..255 (got '300') "
-        "(see 'python -m reports build --help')",
+        "(see 'stairload report build --help')",
     ),
     (
         "a file:// webhook URL",
@@ -199,14 +199,14 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--time-scale", "1e308"],
         None,
-        "--time-scale: must be in 0.0001..1,000 (got '1e308') (see 'stairload --help')",
+        "--time-scale: must be in 0.0001..1,000 (got '1e308') (see 'stairload run --help')",
     ),
     (
         "--hold-seconds 1e308",
         "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--hold-seconds", "1e308"],
         None,
-        "--hold-seconds: must be in 0.001..604,800 (got '1e308') (see 'stairload --help')",
+        "--hold-seconds: must be in 0.001..604,800 (got '1e308') (see 'stairload run --help')",
     ),
     (
         "RUN_DIR under a file",

@@ -1,4 +1,4 @@
-"""stairload.core.models: a pydantic ValidationError read as one line naming file, field and value."""
+"""core.models: a pydantic ValidationError read as one line naming file, field and value."""
 
 from __future__ import annotations
 

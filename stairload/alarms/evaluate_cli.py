@@ -1,4 +1,4 @@
-"""``python -m stairload.alarms evaluate``: how one rule judges a series of datapoints, and why.
+"""``stairload alarms evaluate``: how one rule judges a series of datapoints, and why.
 
 The series given is one evaluation range (oldest first, ``-`` for a missing datapoint).
 One line per datapoint says how it was used; the last line is the resulting state,
@@ -30,7 +30,7 @@ class _Criteria:
 
 
 def add_evaluate_command(commands: Any) -> None:
-    """Add ``evaluate`` to the ``python -m stairload.alarms`` sub-commands."""
+    """Add ``evaluate`` to the ``stairload alarms`` sub-commands."""
     text = "judge a series of datapoints with one rule (CloudWatch's evaluation range)"
     command = commands.add_parser("evaluate", help=text, description=text)
     command.add_argument("--threshold", type=number, required=True, help="the rule's threshold")

@@ -1,4 +1,4 @@
-"""The shape of the ``alarms:`` section (pydantic models), read by ``stairload.alarms.config.parse_alarms``.
+"""The shape of the ``alarms:`` section (pydantic models), read by ``config.parse_alarms``.
 
 Kept apart from ``stairload.alarms.config`` so that the SNS-to-Slack Lambda, which imports the
 enums there, runs on the standard library alone.

@@ -4,7 +4,7 @@ Pure: datapoints in, states out. The rule implemented is the one the CloudWatch 
 guide states in "How alarm state is evaluated when data is missing" (section
 ``alarms-evaluating-missing-data`` of "Using Amazon CloudWatch alarms"), and its two
 published tables (M = N = 3 and M = 2, N = 3, five datapoints) are this module's tests
-(``tests/alarms/test_alarms_cloudwatch_tables.py``, through ``python -m stairload.alarms evaluate``).
+(``tests/alarms/test_alarms_cloudwatch_tables.py``, through ``stairload alarms evaluate``).
 
 CloudWatch looks at more datapoints than the N evaluation periods: the *evaluation
 range*. This project uses the last N + 2 periods (the guide's example: 5 for N = 3). A
@@ -29,7 +29,7 @@ otherwise OK. With undecided fills:
   data points"), and to INSUFFICIENT_DATA otherwise (for example when all are missing).
 
 A run has no periods before its first one. When the range is shorter than N (the first
-periods of a run, or a short series given to ``python -m stairload.alarms evaluate``), the periods
+periods of a run, or a short series given to ``stairload alarms evaluate``), the periods
 before it are *absent*: they are filled as undecided whatever the treatment, so a run
 never alarms on periods it did not have. The initial state is INSUFFICIENT_DATA; a
 transition is reported only when the state changes, so a steady alarm never notifies

@@ -1,6 +1,6 @@
 """The one exception family of stairload: each error is a user-facing line and an exit code.
 
-``stairload.core.commandline.run_cli`` prints any of them as ``Error: <message>`` on one line and exits
+``commandline.run_cli`` prints any of them as ``Error: <message>`` on one line and exits
 with its ``exit_code``. Anything else that escapes is a bug and keeps its traceback.
 ``did_you_mean``, ``shown`` and ``shown_limit`` word a value or a name the same way in
 every message.

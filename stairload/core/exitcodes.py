@@ -1,6 +1,6 @@
 """Exit codes of every stairload command, defined once.
 
-``python -m stairload.run`` (and so ``make stress-scenarioN``) uses all of them; the other
+``stairload run`` (and so ``make stress-scenarioN``) uses all of them; the other
 commands use the ones that apply (``OK``, ``USAGE``, ``FAILED``, ``INTERRUPTED``).
 """
 
@@ -15,6 +15,6 @@ VERDICT_FAIL = 99  # the run completed but the verdict is FAIL (like k6's thresh
 INTERRUPTED = 130  # Ctrl-C: the run directory is complete up to that moment
 TERMINATED = 143  # SIGTERM: likewise
 
-# python -m stairload.warmup only (its own meanings for 4 and 5, documented in stairload.warmup.cli)
+# stairload warmup only (its own meanings for 4 and 5, documented in stairload.cli.warmup)
 WARMUP_TOO_MANY_ERRORS = 4  # the replay's error rate went past --max-error-rate
 WARMUP_COMPLETION_FAILED = 5  # the completion call did not answer 200

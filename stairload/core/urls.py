@@ -26,7 +26,7 @@ def url_problem(url: str, *, secret: bool = False, credentials: bool = False) ->
 
     The answer shows ``url`` with credentials redacted; for a ``secret`` URL (a webhook)
     it shows nothing of it but the scheme. Credentials are refused unless ``credentials``
-    (a caller that sends them as basic auth, e.g. ``stairload.targetcpu.PrometheusCpu``): Locust would
+    (a caller that sends them as basic auth, e.g. ``targetcpu.PrometheusCpu``): Locust would
     not send them, and a webhook post through ``urllib`` would fail on them.
     """
     got = "" if secret else f" (got {redacted(url)!r})"

@@ -1,6 +1,5 @@
 """Declarative user journeys: requests with templates, checks and captures, and their runner.
 
-``stairload.journeys.load.parse_journey`` validates a scenario's steps; ``stairload.journeys.runner`` walks
-them through any HTTP client (Locust's in ``stairload.journeys.locust_client``, a blocking one in
-``stairload.journeys.blocking`` for the warm-up).
+``load.parse_journey`` validates a scenario's steps; ``runner`` walks them through any HTTP
+client (Locust's in ``locust_client``, a blocking one in ``blocking`` for the warm-up).
 """

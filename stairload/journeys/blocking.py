@@ -17,7 +17,7 @@ OnRequest = Callable[[str, str, float, "str | None"], None]
 
 
 class BlockingClient:
-    """Implements ``stairload.journeys.runner.Client`` over ``http.client``; reconnects after an error."""
+    """Implements ``runner.Client`` over ``http.client``; reconnects after an error."""
 
     def __init__(
         self, base_url: str, timeout_seconds: float = 10.0, on_request: OnRequest | None = None
@@ -44,7 +44,7 @@ class BlockingClient:
         body: Any,
         judge: Judge,
     ) -> str | None:
-        """Send one request of a ``stairload.journeys.runner`` journey; see ``stairload.journeys.runner.Client``."""
+        """Send one request of a ``runner`` journey; see ``runner.Client``."""
         sent = {"Accept": "application/json", **headers}
         data = None
         if body is not None:

@@ -1,4 +1,4 @@
-"""``stairload.journeys.runner.Client`` over a Locust FastHttpUser's client: requests land in its stats."""
+"""``runner.Client`` over a Locust FastHttpUser's client: requests land in its stats."""
 
 from __future__ import annotations
 

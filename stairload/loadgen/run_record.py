@@ -1,7 +1,7 @@
 """The ``RunRecord`` of a run (``run.json``), from its context and what the run saw.
 
 Who writes ``run.json`` when (one process at a time, never read back to be patched):
-``python -m stairload.run`` writes the planned record before Locust starts; the Locust master
+``stairload run`` writes the planned record before Locust starts; the Locust master
 writes ``running`` when the load starts, and its end record where ``end_record_name`` says;
 the runner writes the final record once, after the report (``stairload.run.record_lifecycle``).
 """
@@ -29,13 +29,13 @@ from stairload.rundir import (
 )
 
 EMBEDDED_TARGET_ENV = "STAIRLOAD_EMBEDDED_TARGET"
-RUNNER_ENV = "STAIRLOAD_RUNNER"  # "1": python -m stairload.run started this master
+RUNNER_ENV = "STAIRLOAD_RUNNER"  # "1": stairload run started this master
 
 
 def end_record_name(exit_reason: ExitReason) -> str:
     """The file of the run directory the master writes its end record to.
 
-    Under ``python -m stairload.run`` the runner writes run.json's final record, so the master
+    Under ``stairload run`` the runner writes run.json's final record, so the master
     hands its own over in ``MASTER_RECORD_JSON``. A plain ``locust`` run, or a master whose
     runner was killed (``runner_lost``), writes ``run.json`` itself: no one else will.
     """

@@ -98,7 +98,7 @@ def build_report(request: RunRequest, record: RunRecord) -> int | None:
     """
     if request.args.no_report:
         return None
-    from reports.cli import build_and_report
+    from reports.console import build_and_report
 
     try:
         return build_and_report(

@@ -120,7 +120,7 @@ def _distributed_role(args: argparse.Namespace) -> tuple[str, int, list[str]]:
         print(
             f"[stairload] waiting up to {args.expect_workers_timeout} s for "
             f"{args.expect_workers} worker(s) at {bind_host}:{port} "
-            f"(python -m stairload.run worker --master HOST:{port})",
+            f"(stairload worker --master HOST:{port})",
             flush=True,
         )
     return master_host, port, role

@@ -1,4 +1,4 @@
-"""``python -m stairload.run worker --master HOST[:PORT]``: one Locust worker for a master elsewhere.
+"""``stairload worker --master HOST[:PORT]``: one Locust worker for a master elsewhere.
 
 Run it from a checkout of the same commit on any machine that reaches the master (port
 5557 by default) and the target. The worker takes the scenario, the scales and the stair
@@ -18,6 +18,7 @@ from pathlib import Path
 from stairload.core import exitcodes
 from stairload.core.commandline import Parser
 from stairload.core.errors import UsageError
+from stairload.options import SCENARIOS
 from stairload.run.locust_processes import LOCUSTFILE
 
 DEFAULT_MASTER_PORT = 5557
@@ -28,16 +29,12 @@ _LOCUST_NO_MASTER = 255
 def build_parser() -> argparse.ArgumentParser:
     """The worker's options: where the master is, and this machine's scenarios file."""
     parser = Parser(
-        prog="python -m stairload.run worker",
+        prog="stairload worker",
         description="Start one Locust worker for a stairload master on another machine; "
         "the scenario, scales and stair come from the master.",
     )
     parser.add_argument("--master", required=True, help="the master's HOST or HOST:PORT")
-    parser.add_argument(
-        "--scenarios",
-        default="scenarios.yaml",
-        help="this machine's scenarios file; must equal the master's (hash checked)",
-    )
+    SCENARIOS.add_to(parser, help=f"{SCENARIOS.help}; must equal the master's (hash checked)")
     return parser
 
 

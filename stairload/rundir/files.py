@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 RUN_JSON = "run.json"  # the run's record (stairload.rundir.record.RunRecord)
-# The Locust master's end record, handed to python -m stairload.run, which writes run.json's
+# The Locust master's end record, handed to stairload run, which writes run.json's
 # final record from it and then removes it (a RunRecord too; see stairload.run.record_lifecycle)
 MASTER_RECORD_JSON = "master_record.json"
 INTERVALS_CSV = (
@@ -20,7 +20,7 @@ TARGET_DIR = "target"  # the embedded target's database and log
 STEPS_CSV = "steps.csv"  # the report's per-step table
 SUMMARY_JSON = "summary.json"  # the report's figures and verdict
 REPORT_HTML = "report.html"  # the report
-# A scale-out run (python -m stairload.scaleout run) adds:
+# A scale-out run (stairload scaleout run) adds:
 SCALING_JSONL = "scaling.jsonl"  # one JSON object per scaling event (stairload.scaleout.events)
 INSTANCES_CSV = "instances.csv"  # per second per instance: state, HAProxy status, CPU, responses
 SCALING_JSON = "scaling.json"  # the scaling part's figures (stairload.scaleout.report)

@@ -80,9 +80,7 @@ class RunRecord:
     exit_reason: ExitReason = ExitReason.COMPLETED
     exit_code: int | None = None
     locust_exit_code: int | None = None
-    workers_reason: str = (
-        ""  # why this many Locust workers (python -m stairload.run --workers auto)
-    )
+    workers_reason: str = ""  # why this many Locust workers (stairload run --workers auto)
     target_workers: int | None = None  # server workers of the embedded target
     target_cpus: float | None = None  # the embedded target's CPU budget in cores (--target-cpus)
     machine: dict[str, Any] = field(default_factory=dict)  # cores and platform of the run

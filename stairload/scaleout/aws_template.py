@@ -4,8 +4,8 @@ Launch template (AMI and instance type are parameters), an Auto Scaling group wi
 target-tracking policy on average CPU, min/max and newest-first termination, an ALB whose
 target group checks the warm-up-gated health path, the CloudWatch alarms of the
 ``alarms:`` block, an SNS topic, and the project's own SNS-to-Slack Lambda
-(``stairload.alarms.lambda_handler.handler``, packaged by ``make aws-lambda-zip``). The Slack webhook
-URL is a NoEcho parameter: it is given at deploy time and never written in the template.
+(``stairload.alarms.lambda_handler.handler``, packaged by ``make aws-lambda-zip``). The Slack
+webhook URL is a NoEcho parameter: it is given at deploy time and never written in the template.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def _parameters() -> dict[str, Any]:
         "AppPort": {"Type": "Number", "Default": 8080, "MinValue": 1, "MaxValue": 65535},
         "WarmupCommand": {
             "Type": "String",
-            "Default": "python3 -m stairload.warmup --host http://127.0.0.1:8080 --scenario scenario2 "
+            "Default": "stairload warmup --host http://127.0.0.1:8080 --scenario scenario2 "
             "--requests 10000 --complete-path /warmup/complete",
             "Description": "Run at boot, before the health check may pass",
         },

@@ -1,6 +1,6 @@
 """``python -m stairload.scaleout.embedded --port P --db FILE``: one more embedded-target instance.
 
-``python -m stairload.target`` recreates and seeds its database at every start; instances of one
+``stairload target`` recreates and seeds its database at every start; instances of one
 group share a database the group seeded once, so this entry point serves the same
 application (``stairload.target.asgi:app_from_env``, one granian worker) on the existing file.
 """

@@ -1,6 +1,6 @@
 """The source story's experiment: the same scale-out at several warm-up sizes, one table.
 
-Each warm-up size is one ``python -m stairload.scaleout run`` (its own process and run directory);
+Each warm-up size is one ``stairload scaleout run`` (its own process and run directory);
 the table reads each run's ``scaling.json``: for every instance that entered service
 during the load, the warm-up calls, launch-to-in-service time, the worst per-second MTT
 after it entered service, the MTT of the 30 s before, and the TPS dip.
@@ -30,7 +30,8 @@ def run_experiment(warmups: Sequence[int], run_options: Sequence[str], out_dir: 
         command = [
             sys.executable,
             "-m",
-            "stairload.scaleout",
+            "stairload",
+            "scaleout",
             "run",
             *run_options,
             "--warmup",
@@ -80,7 +81,7 @@ def _num(value: object) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
-    """``python -m stairload.scaleout experiment [--warmups 0,1500,10000] RUN OPTIONS...``."""
+    """``stairload scaleout experiment [--warmups 0,1500,10000] RUN OPTIONS...``."""
     args = list(argv)
     warmups = [0, 1500, 10000]
     if args[:1] == ["--warmups"]:

@@ -8,7 +8,7 @@ replace it), and at the end of every policy period computes the CPU datapoint an
 Launches and terminations run in their own threads so the monitor never waits on them.
 
 A new instance's slot stays in maintenance until the instance answers and, with warm-up
-gating, until the project's warm-up runner (``python -m stairload.warmup``) has replayed N real
+gating, until the project's warm-up runner (``stairload warmup``) has replayed N real
 journey requests against the instance directly (``stairload.scaleout.warmup_gate``); only then may
 the health check admit it.
 """

@@ -1,4 +1,4 @@
-"""``python -m stairload.scaleout run SCENARIO``: the stair through HAProxy in front of a scaling group.
+"""``stairload scaleout run SCENARIO``: the stair through HAProxy in front of a scaling group.
 
 Order: seed the shared database (when the instance command takes ``{db}``), start
 HAProxy, start the group at its minimum and wait until it is in service, then run the
@@ -77,11 +77,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str]) -> int:
     """Run the rehearsal; return stressrun's exit code."""
     from stairload.loadgen.context import context_from_options
-    from stairload.run.cli import _choose_workers, build_parser
+    from stairload.run.arguments import build_parser, resolve_workers
     from stairload.run.orchestrate import run
     from stairload.run.request import RunRequest
 
-    own = Parser(prog="python -m stairload.scaleout run", add_help=True)
+    own = Parser(prog="stairload scaleout run", add_help=True)
     add_arguments(own)
     args, rest = own.parse_known_args(argv)
     check_template(args.instance_cmd)
@@ -144,7 +144,7 @@ def main(argv: Sequence[str]) -> int:
         if args.kill_after is not None:
             _schedule_kill(group, args.kill_after)
         stress_args.host = haproxy.url
-        _choose_workers(stress_args, context)
+        resolve_workers(stress_args, context)
         code = run(RunRequest(context=context, args=stress_args, run_dir=run_dir))
     finally:
         group.stop()

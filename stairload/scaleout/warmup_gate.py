@@ -1,6 +1,6 @@
 """Warm-up gating: a new instance replays real journeys before it may pass its health check.
 
-The project's warm-up runner (``python -m stairload.warmup``) sends N real requests of a scenario to
+The project's warm-up runner (``stairload warmup``) sends N real requests of a scenario to
 the instance directly; until it is done the instance's HAProxy slot stays in maintenance.
 """
 
@@ -37,6 +37,7 @@ def warm_up(spec: WarmupSpec, instance: Instance, health_path: str, run_dir: Pat
     command = [
         sys.executable,
         "-m",
+        "stairload",
         "warmup",
         "--host",
         instance.url,

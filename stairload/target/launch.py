@@ -1,6 +1,6 @@
 """Start the target as a real process on a free loopback port and stop it again.
 
-Used by ``python -m stairload.run`` for the embedded target, and by tests and benchmarks.
+Used by ``stairload run`` for the embedded target, and by tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ READY_PREFIX = "target_app: listening on "
 
 @dataclass
 class TargetProcess:
-    """A running ``python -m stairload.target`` and where it listens and stores its data."""
+    """A running ``stairload target`` and where it listens and stores its data."""
 
     base_url: str
     db_path: Path
@@ -110,7 +110,8 @@ def launch_target(
         *command_prefix,
         sys.executable,
         "-m",
-        "stairload.target",
+        "stairload",
+        "target",
         "--host",
         "127.0.0.1",
         "--port",

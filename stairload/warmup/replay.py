@@ -101,7 +101,7 @@ class _Ledger:
 
 
 class _BudgetClient:
-    """A ``stairload.journeys.runner.Client`` that asks the ledger for a ticket before each request."""
+    """A journey ``Client`` that asks the ledger for a ticket before each request."""
 
     def __init__(self, inner: BlockingClient, ledger: _Ledger) -> None:
         self._inner = inner

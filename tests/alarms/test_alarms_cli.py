@@ -1,4 +1,4 @@
-"""python -m stairload.alarms: format-sns, post-sns, rules; one-line errors and exit codes."""
+"""stairload alarms: format-sns, post-sns, rules; one-line errors and exit codes."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from alarms_webhook import SECRET_PATH, Webhook
 
-from stairload.alarms.cli import main
 from stairload.alarms.notifier import PostError, post_json
+from stairload.cli.alarms import main
 
 SEED = str(Path(__file__).parent / "fixtures" / "seed_sns_event.json")
 
@@ -120,13 +120,13 @@ def test_every_command_has_help() -> None:
     """Each subcommand answers --help with its description."""
     for command in ("format-sns", "post-sns", "rules", "evaluate"):
         result = subprocess.run(
-            [sys.executable, "-m", "alarms", command, "--help"],
+            [sys.executable, "-m", "stairload", "alarms", command, "--help"],
             capture_output=True,
             text=True,
             check=True,
             timeout=30,
         )
-        assert "usage: python -m stairload.alarms" in result.stdout
+        assert "usage: stairload alarms" in result.stdout
 
 
 _NOT_HTTP = "must be an http:// or https:// URL"
@@ -188,7 +188,7 @@ def test_evaluate_explains_each_datapoint(capsys: pytest.CaptureFixture[str]) ->
     ]
 
 
-_EVALUATE_HELP = " (see 'python -m stairload.alarms evaluate --help')"
+_EVALUATE_HELP = " (see 'stairload alarms evaluate --help')"
 
 
 @pytest.mark.parametrize(

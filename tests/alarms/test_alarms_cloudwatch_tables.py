@@ -1,4 +1,4 @@
-"""The CloudWatch user guide's two published tables, run through ``python -m stairload.alarms evaluate``.
+"""The CloudWatch user guide's two published tables, run through ``stairload alarms evaluate``.
 
 Source: Amazon CloudWatch User Guide, "Using Amazon CloudWatch alarms", section "How
 alarm state is evaluated when data is missing". Five datapoints in the evaluation range,
@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from stairload.alarms.cli import main
+from stairload.cli.alarms import main
 
 _TREATMENTS = ("missing", "ignore", "breaching", "notBreaching")
 
@@ -85,9 +85,9 @@ def test_published_case(
 
 
 def test_the_module_entry_point_prints_the_same() -> None:
-    """``python -m stairload.alarms evaluate`` in a real process gives the guide's sixth row."""
+    """``stairload alarms evaluate`` in a real process gives the guide's sixth row."""
     completed = subprocess.run(
-        [sys.executable, "-m", "alarms", *_argv(3, "X - - - -", "missing", "OK")],
+        [sys.executable, "-m", "stairload", "alarms", *_argv(3, "X - - - -", "missing", "OK")],
         capture_output=True,
         text=True,
         check=False,

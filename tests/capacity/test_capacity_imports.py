@@ -5,14 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-# Runs `python -m capacity ARGS` in this interpreter, then names the heavy modules it loaded.
+# Runs the `capacity` console script's main with ARGS in this interpreter, then names the heavy modules it loaded.
 _RUNNER = """
-import runpy, sys
-sys.argv = ["capacity", *sys.argv[1:]]
-try:
-    runpy.run_module("capacity", run_name="__main__", alter_sys=True)
-except SystemExit as done:
-    assert done.code in (0, None), done.code
+import sys
+from capacity.cli import main
+code = main(sys.argv[1:])
+assert code == 0, code
 names = ("pandas", "matplotlib", "numpy", "scipy", "locust")
 heavy = sorted(name for name in names if name in sys.modules)
 print("heavy modules:", ", ".join(heavy) or "none")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stairload.run.cli import build_parser
+from stairload.run.arguments import build_parser
 from stairload.run.remote_worker import build_parser as worker_parser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,15 +75,15 @@ def test_the_workers_find_the_master_by_its_service_name() -> None:
     assert "--master master:5557" in " ".join(services["worker"]["command"])
 
 
-def test_the_services_commands_are_valid_stressrun_commands() -> None:
-    """The master's and the worker's commands parse with stressrun's own parsers."""
+def test_the_services_commands_are_valid_stairload_commands() -> None:
+    """The master's and the worker's commands parse with the run's and the worker's own parsers."""
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     master = services["master"]["command"][0].replace("${WORKERS:-2}", "2")
     master = master.replace('"$$SCENARIO"', "scenario2").replace('"$$HOST"', "http://10.0.0.5:8080")
     words = shlex.split(master.replace("$$STAIR_ARGS", ""))
-    assert words[:4] == ["exec", "python", "-m", "stairload.run"]
-    args = build_parser().parse_args(words[4:])
+    assert words[:3] == ["exec", "stairload", "run"]
+    args = build_parser().parse_args(words[3:])
     assert (args.scenario, args.expect_workers, args.metrics_port) == ("scenario2", 2, 9646)
     worker = shlex.split(services["worker"]["command"][0])
-    assert worker[:5] == ["exec", "python", "-m", "stairload.run", "worker"]
-    assert worker_parser().parse_args(worker[5:]).master == "master:5557"
+    assert worker[:3] == ["exec", "stairload", "worker"]
+    assert worker_parser().parse_args(worker[3:]).master == "master:5557"

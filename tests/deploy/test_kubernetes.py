@@ -11,7 +11,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from stairload.run.cli import build_parser
+from stairload.run.arguments import build_parser
 from stairload.run.remote_worker import build_parser as worker_parser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,15 +136,16 @@ def _shell_words(script: str, env: dict[str, str]) -> list[str]:
     for name, value in env.items():
         script = script.replace(f'"${name}"', shlex.quote(value)).replace(f"${name}", value)
     words = shlex.split(script)
-    assert words[:4] == ["exec", "python", "-m", "stairload.run"]
-    return words[4:]
+    assert words[:2] == ["exec", "stairload"]
+    return words[2:]
 
 
-def test_the_pods_commands_are_valid_stressrun_commands() -> None:
-    """The master's and the workers' command lines parse with stressrun's own parsers."""
+def test_the_pods_commands_are_valid_stairload_commands() -> None:
+    """The master's and the workers' command lines parse with their commands' own parsers."""
     env = dict(_load("settings.yaml")["data"])
     master = _shell_words(_pod_spec("master-job.yaml")["containers"][0]["args"][0], env)
-    args = build_parser().parse_args(master)
+    assert master[0] == "run"
+    args = build_parser().parse_args(master[1:])
     assert (args.scenario, args.expect_workers, args.master_bind_host) == (
         env["SCENARIO"],
         int(env["WORKERS"]),

@@ -55,7 +55,8 @@ def start_target(net: Network, directory: Path) -> str:
         [
             sys.executable,
             "-m",
-            "stairload.target",
+            "stairload",
+            "target",
             "--host",
             address,
             "--port",
@@ -80,14 +81,15 @@ def start_target(net: Network, directory: Path) -> str:
 
 
 def start_run(net: Network, run_dir: Path, target_url: str, stair: list[str]) -> MultiHostRun:
-    """``stairload.run`` as master on the master host, ``stairload.run worker`` on the two others."""
+    """``stairload run`` as master on the master host, ``stairload worker`` on the two others."""
     master_address = net["master"].address
     master = net.popen(
         "master",
         [
             sys.executable,
             "-m",
-            "stairload.run",
+            "stairload",
+            "run",
             "scenario2",
             "--host",
             target_url,
@@ -112,7 +114,7 @@ def start_run(net: Network, run_dir: Path, target_url: str, stair: list[str]) ->
         with (run_dir.parent / f"{run_dir.name}-{name}.log").open("wb") as log:
             workers[name] = net.popen(
                 name,
-                [sys.executable, "-m", "stairload.run", "worker", "--master", master_address],
+                [sys.executable, "-m", "stairload", "worker", "--master", master_address],
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -47,7 +47,7 @@ def test_a_malformed_alarm_line_is_one_line_and_exit_2(make_run: Callable[..., P
     run_dir = make_run()
     (run_dir / "alarms.jsonl").write_text(json.dumps(_CHANGE) + "\n{not json\n")
     result = subprocess.run(
-        [sys.executable, "-m", "reports", "build", str(run_dir)],
+        [sys.executable, "-m", "stairload", "report", "build", str(run_dir)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -63,7 +63,7 @@ def test_an_unknown_alarm_state_is_refused(make_run: Callable[..., Path], tmp_pa
     run_dir = make_run()
     (run_dir / "alarms.jsonl").write_text(json.dumps({**_CHANGE, "new_state": "RED"}) + "\n")
     result = subprocess.run(
-        [sys.executable, "-m", "reports", "build", str(run_dir)],
+        [sys.executable, "-m", "stairload", "report", "build", str(run_dir)],
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,4 +1,4 @@
-"""python -m reports: exit codes, output lines, and one-line errors for unreadable runs."""
+"""stairload report: exit codes, output lines, and one-line errors for unreadable runs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.cli import main
+from stairload.cli.report import main
 
 
 def test_build_prints_the_verdict_and_where_the_report_is(make_run, capsys):
@@ -153,7 +153,7 @@ def test_errors_reach_the_shell_without_a_traceback(make_run):
     run_dir = make_run()
     (run_dir / "run.json").write_text("{")
     done = subprocess.run(
-        [sys.executable, "-m", "reports", "build", str(run_dir)],
+        [sys.executable, "-m", "stairload", "report", "build", str(run_dir)],
         capture_output=True,
         text=True,
         check=False,
@@ -166,13 +166,13 @@ def test_errors_reach_the_shell_without_a_traceback(make_run):
 def test_every_command_has_help(command, capsys):
     """--help works for the program and each command, and says what it does."""
     assert main([*command, "--help"]) == 0
-    assert "usage: python -m reports" in capsys.readouterr().out
+    assert "usage: stairload report" in capsys.readouterr().out
 
 
 def test_help_does_not_import_pandas_or_matplotlib():
-    """python -m reports --help stays fast: no pandas, no matplotlib."""
+    """stairload report --help stays fast: no pandas, no matplotlib."""
     code = (
-        "import sys; from reports.cli import main\n"
+        "import sys; from stairload.cli.report import main\n"
         "main(['--help'])\n"
         "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))"
     )

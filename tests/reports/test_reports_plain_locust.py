@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reports.cli import main
 from reports.plain_locust import plateaus
+from stairload.cli.report import main
 from stairload.rundir import PlannedStep
 from stairload.target.testing import start_target
 

@@ -6,7 +6,7 @@ import pytest
 from synthetic import StepSpec
 
 from reports.build import analyse
-from reports.cli import main
+from stairload.cli.report import main
 from stairload.core.exitcodes import INCONCLUSIVE as INCONCLUSIVE_EXIT_CODE
 
 # step 3 fails 120 of its 1,200 requests a second: 1,800 of 57,000 overall (3.16%)
@@ -129,7 +129,7 @@ def test_advice_asks_for_one_more_process_than_ran(make_run):
 
 
 def test_cli_exits_98_and_prints_the_advice(make_run, capsys):
-    """python -m reports build: INCONCLUSIVE exits 98 and prints the reason and advice lines."""
+    """stairload report build: INCONCLUSIVE exits 98 and prints the reason and advice lines."""
     code = main(["build", str(make_run(generator_cpu_percent=(40, 40, 99)))])
     out = capsys.readouterr().out.splitlines()
     assert code == INCONCLUSIVE_EXIT_CODE == 98

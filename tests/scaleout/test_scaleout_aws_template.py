@@ -1,4 +1,4 @@
-"""python -m stairload.scaleout aws-template: a valid CloudFormation template from scenarios.yaml."""
+"""stairload scaleout aws-template: a valid CloudFormation template from scenarios.yaml."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import yaml
 from cfnlint.api import ManualArgs, lint
 
+from stairload.cli.scaleout import main
 from stairload.core.commandline import run_cli
-from stairload.scaleout.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 SCALING = """
@@ -65,7 +65,7 @@ def test_group_follows_the_scaling_block(tmp_path: Path) -> None:
 
 
 def test_lambda_is_the_projects_slack_handler(tmp_path: Path) -> None:
-    """The SNS topic's subscriber is stairload.alarms.lambda_handler.handler with the URL from a parameter."""
+    """The SNS topic's subscriber is the project's lambda_handler.handler, URL from a parameter."""
     resources = yaml.safe_load(_template(tmp_path, REPO / "scenarios.yaml"))["Resources"]
     function = resources["SlackFunction"]["Properties"]
     assert function["Handler"] == "stairload.alarms.lambda_handler.handler"

@@ -25,7 +25,7 @@ from stairload.target.db import create_database
 @pytest.mark.parametrize(
     ("template", "message"),
     [
-        ("python -m stairload.target", "must contain {port}"),
+        ("stairload target", "must contain {port}"),
         ("serve --port {port} --x {nope}", "placeholders allowed"),
         ("serve 'unclosed {port}", "placeholders allowed"),
     ],

@@ -1,4 +1,4 @@
-"""python -m stairload.scaleout run: the stair through HAProxy with a scaling group, end to end."""
+"""stairload scaleout run: the stair through HAProxy with a scaling group, end to end."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from stairload.cli.scaleout import main
 from stairload.core.commandline import run_cli
-from stairload.scaleout.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--instance-cmd", "python -m stairload.target"], "--instance-cmd: must contain {port}"),
+        (["--instance-cmd", "stairload target"], "--instance-cmd: must contain {port}"),
         (["--host", "http://127.0.0.1:9"], "--host: the host is the group's load balancer"),
         (["--target-cpu", "0"], "--target-cpu: must be in (0, 100] (got 0)"),
     ],
@@ -38,7 +38,7 @@ def test_small_run_scales_out_and_reports_why(tmp_path: Path) -> None:
     """A short stair at a 1% CPU target scales from 1 to 2; the report has the scaling part."""
     run_dir = tmp_path / "run"
     command = [
-        sys.executable, "-m", "stairload.scaleout", "run", "scenario2",
+        sys.executable, "-m", "stairload", "scaleout", "run", "scenario2",
         "--time-scale", "0.02", "--users-scale", "0.02", "--workers", "0",
         "--target-users", "50", "--target-cpu", "1", "--run-dir", str(run_dir),
     ]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Helpers for running ``python -m stairload.run`` / ``make`` at smoke scale and reading the result."""
+"""Helpers for running ``stairload run`` / ``make`` at smoke scale and reading the result."""
 
 from __future__ import annotations
 

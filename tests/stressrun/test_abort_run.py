@@ -39,7 +39,7 @@ def test_abort_on_stops_the_run_at_the_breaching_step(tmp_path: Path) -> None:
     scenarios.write_text(yaml.safe_dump(document))
     run_dir = tmp_path / "run"
     command = [
-        *(sys.executable, "-m", "stairload.run", "scenario2", "--scenarios", str(scenarios)),
+        *(sys.executable, "-m", "stairload", "run", "scenario2", "--scenarios", str(scenarios)),
         *("--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300"),
         *("--abort-on", "Too many users", "--run-dir", str(run_dir)),
     ]

@@ -67,7 +67,8 @@ def _run(scenarios: Path, run_dir: Path, webhook_url: str) -> subprocess.Complet
     command = [
         sys.executable,
         "-m",
-        "stairload.run",
+        "stairload",
+        "run",
         "scenario2",
         "--scenarios",
         str(scenarios),

@@ -38,7 +38,8 @@ def test_a_worker_killed_mid_run_is_reported_and_the_run_completes(tmp_path: Pat
     command = [
         sys.executable,
         "-m",
-        "stairload.run",
+        "stairload",
+        "run",
         "scenario2",
         *_SMOKE,
         "--workers",
@@ -77,7 +78,8 @@ def test_a_target_that_goes_down_fails_the_verdict_but_keeps_the_run(tmp_path: P
     command = [
         sys.executable,
         "-m",
-        "stairload.run",
+        "stairload",
+        "run",
         "scenario2",
         *_SMOKE,
         "--host",

@@ -21,7 +21,7 @@ SMOKE_ARGS = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users",
 
 
 def _stressrun(*args: str) -> list[str]:
-    return [sys.executable, "-m", "stairload.run", "scenario2", *args]
+    return [sys.executable, "-m", "stairload", "run", "scenario2", *args]
 
 
 def _processes_mentioning(text: str) -> list[psutil.Process]:
@@ -102,7 +102,7 @@ def test_an_unreachable_target_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert (record["exit_reason"], record["exit_code"]) == ("target_unreachable", 3)
 
 
-_HELP = " (see 'stairload --help')"
+_HELP = " (see 'stairload run --help')"
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ def test_bad_options_are_one_line_and_exit_2(args: list[str], message: str) -> N
 def test_an_unknown_scenario_is_one_line_and_exit_2() -> None:
     """An unknown scenario name is named, with the known ones, before anything starts."""
     result = subprocess.run(
-        [sys.executable, "-m", "stairload.run", "scenario9"],
+        [sys.executable, "-m", "stairload", "run", "scenario9"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""stairload.run.lifeline: a child started with dies_with_parent() ends when its parent is killed."""
+"""run.lifeline: a child started with dies_with_parent() ends when its parent is killed."""
 
 from __future__ import annotations
 

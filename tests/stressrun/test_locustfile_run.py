@@ -1,4 +1,4 @@
-"""``python -m stairload.run NAME --locustfile PATH``: a locustfile's own classes under the stair."""
+"""``stairload run NAME --locustfile PATH``: a locustfile's own classes under the stair."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_a_locustfile_runs_under_the_planned_stair(tmp_path: Path) -> None:
     mine = tmp_path / "mine.py"
     mine.write_text(LOCUSTFILE)
     run_dir = tmp_path / "run"
-    command = [sys.executable, "-m", "stairload.run", "scenario3", "--locustfile", str(mine)]
+    command = [sys.executable, "-m", "stairload", "run", "scenario3", "--locustfile", str(mine)]
     command += ["--time-scale", "0.02", "--users-scale", "0.2", "--target-users", "50"]
     command += ["--run-dir", str(run_dir)]
     result = subprocess.run(
@@ -65,7 +65,7 @@ def test_a_locustfile_without_user_classes_is_one_line(tmp_path: Path) -> None:
     """A file with no concrete user class stops the run with exit 2 and one line."""
     empty = tmp_path / "empty.py"
     empty.write_text("from locust import HttpUser\n")
-    command = [sys.executable, "-m", "stairload.run", "scenario3", "--locustfile", str(empty)]
+    command = [sys.executable, "-m", "stairload", "run", "scenario3", "--locustfile", str(empty)]
     command += ["--time-scale", "0.02", "--users-scale", "0.2", "--run-dir", str(tmp_path / "r")]
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False

@@ -10,7 +10,7 @@ from stressrun_helpers import ROOT
 from stairload.core import exitcodes
 from stairload.loadgen.context import context_from_options
 from stairload.loadgen.run_record import RUNNER_ENV, end_record_name
-from stairload.run.cli import build_parser
+from stairload.run.arguments import build_parser
 from stairload.run.conclude import conclude, end_before_locust
 from stairload.run.locust_processes import Children
 from stairload.run.record_lifecycle import runner_record, write_planned

@@ -21,7 +21,7 @@ def test_a_worker_with_another_scenarios_file_is_refused_on_both_sides(tmp_path:
     other.write_text((ROOT / "scenarios.yaml").read_text() + "# edited on this machine\n")
     port = free_port()
     master = subprocess.Popen(
-        [sys.executable, "-m", "stairload.run", "scenario2", "--time-scale", "0.05",
+        [sys.executable, "-m", "stairload", "run", "scenario2", "--time-scale", "0.05",
          "--users-scale", "0.01", "--target-users", "300", "--master-bind-host", "127.0.0.1",
          "--master-port", str(port), "--expect-workers", "1", "--expect-workers-timeout", "6",
          "--run-dir", str(tmp_path / "run"), "--no-report"],
@@ -31,7 +31,7 @@ def test_a_worker_with_another_scenarios_file_is_refused_on_both_sides(tmp_path:
         text=True,
     )  # fmt: skip
     worker = subprocess.run(
-        [sys.executable, "-m", "stairload.run", "worker", "--master", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "stairload", "worker", "--master", f"127.0.0.1:{port}",
          "--scenarios", str(other)],
         cwd=ROOT,
         capture_output=True,
@@ -57,7 +57,7 @@ def test_a_worker_with_another_scenarios_file_is_refused_on_both_sides(tmp_path:
 def test_worker_needs_a_master() -> None:
     """`stairload.run worker` without --master is a usage error: one line, exit 2."""
     result = subprocess.run(
-        [sys.executable, "-m", "stairload.run", "worker"],
+        [sys.executable, "-m", "stairload", "worker"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -71,7 +71,7 @@ def test_worker_needs_a_master() -> None:
 def test_expect_workers_needs_a_bind_address() -> None:
     """Waiting for workers from other machines without an address to accept them on is refused."""
     result = subprocess.run(
-        [sys.executable, "-m", "stairload.run", "scenario2", "--expect-workers", "2"],
+        [sys.executable, "-m", "stairload", "run", "scenario2", "--expect-workers", "2"],
         cwd=ROOT,
         capture_output=True,
         text=True,

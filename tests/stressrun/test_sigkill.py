@@ -50,7 +50,7 @@ def _answers(port: int) -> bool:
 def test_sigkill_of_the_runner_leaves_no_process_and_no_port(tmp_path: Path) -> None:
     """Target, master and workers end with the runner; the report says it ended abruptly."""
     run_dir = tmp_path / "run"
-    command = [sys.executable, "-m", "stairload.run", "scenario2", *_SMOKE, "--workers", "2"]
+    command = [sys.executable, "-m", "stairload", "run", "scenario2", *_SMOKE, "--workers", "2"]
     runner = subprocess.Popen(
         [*command, "--run-dir", str(run_dir)],
         cwd=ROOT,
@@ -82,7 +82,7 @@ def test_sigkill_of_the_runner_leaves_no_process_and_no_port(tmp_path: Path) -> 
     assert [port for port in ports if _answers(port)] == []
 
     built = subprocess.run(
-        [sys.executable, "-m", "reports", "build", str(run_dir)],
+        [sys.executable, "-m", "stairload", "report", "build", str(run_dir)],
         cwd=ROOT,
         capture_output=True,
         text=True,

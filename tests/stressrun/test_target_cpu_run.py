@@ -12,7 +12,7 @@ import pytest
 from cgroup_budget import needs_cgroups
 from stressrun_helpers import ROOT
 
-from stairload.run.cli import main
+from stairload.cli.run import main
 from stairload.target.testing import launch_target
 
 SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300"]
@@ -67,9 +67,9 @@ def test_target_pid_and_probes_give_cpu_per_step_and_a_model(tmp_path: Path) -> 
     (tmp_path / "target").mkdir()
     target = launch_target(tmp_path / "target", users=300)
     run_dir = tmp_path / "run"
-    command = [sys.executable, "-m", "stairload.run", "scenario2", *SMOKE, "--host", target.base_url,
-               "--target-pid", str(target.process.pid), "--probe-users", "1,400",
-               "--run-dir", str(run_dir)]  # fmt: skip
+    command = [sys.executable, "-m", "stairload", "run", "scenario2", *SMOKE,
+               "--host", target.base_url, "--target-pid", str(target.process.pid),
+               "--probe-users", "1,400", "--run-dir", str(run_dir)]  # fmt: skip
     try:
         result = subprocess.run(
             command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False
@@ -102,8 +102,9 @@ def test_a_budgeted_embedded_target_is_held_to_its_cores_and_counted_in_them(
 ) -> None:
     """--target-cpus 0.3: CPU per step at most ~30%, run.json and the model say 0.3 cores."""
     run_dir = tmp_path / "run"
-    command = [sys.executable, "-m", "stairload.run", "scenario2", *SMOKE, "--target-cpus", "0.3",
-               "--probe-users", "1,4", "--run-dir", str(run_dir)]  # fmt: skip
+    command = [sys.executable, "-m", "stairload", "run", "scenario2", *SMOKE,
+               "--target-cpus", "0.3", "--probe-users", "1,4",
+               "--run-dir", str(run_dir)]  # fmt: skip
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False
     )

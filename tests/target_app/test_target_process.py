@@ -76,7 +76,7 @@ def test_sigterm_under_load_exits_0_with_a_consistent_database(tmp_path: Path) -
     assert "Traceback" not in target.log()
 
 
-_HELP = " (see 'python -m stairload.target --help')"
+_HELP = " (see 'stairload target --help')"
 
 
 @pytest.mark.parametrize(
@@ -101,13 +101,13 @@ _HELP = " (see 'python -m stairload.target --help')"
             " (got 'example.com')" + _HELP,
         ),
         (["--db", "."], "Error: --db: must be a file path, not a folder (got '.')" + _HELP),
-        (["--bogus"], "Error: python -m stairload.target: unrecognized arguments: --bogus" + _HELP),
+        (["--bogus"], "Error: stairload target: unrecognized arguments: --bogus" + _HELP),
     ],
 )
 def test_bad_options_print_one_line_and_exit_2(args: list[str], message: str) -> None:
     """A bad option prints one line naming it, the value and what is allowed, and exits 2."""
     result = subprocess.run(
-        [sys.executable, "-m", "stairload.target", *args],
+        [sys.executable, "-m", "stairload", "target", *args],
         capture_output=True,
         text=True,
         timeout=30,
@@ -120,7 +120,7 @@ def test_an_unusable_db_path_is_one_line_exit_1(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     result = subprocess.run(
-        [sys.executable, "-m", "stairload.target", "--db", str(blocker / "x.db")],
+        [sys.executable, "-m", "stairload", "target", "--db", str(blocker / "x.db")],
         capture_output=True,
         text=True,
         timeout=30,

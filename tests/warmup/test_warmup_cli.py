@@ -1,4 +1,4 @@
-"""python -m stairload.warmup: options, exit codes and one-line errors that need no target."""
+"""stairload warmup: options, exit codes and one-line errors that need no target."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from stairload.cli.warmup import main
 from stairload.core.errors import TargetUnreachable
-from stairload.warmup.cli import main
 from stairload.warmup.health import wait_until_up
 from stairload.warmup.replay import ReplayResult
 
-_HELP = " (see 'python -m stairload.warmup --help')"
+_HELP = " (see 'stairload warmup --help')"
 SCENARIOS = str(Path(__file__).parents[2] / "scenarios.yaml")
 
 
@@ -106,7 +106,7 @@ def test_batch_means_compare_first_and_last_tenth() -> None:
 def test_help_lists_every_option() -> None:
     """--help documents each option."""
     result = subprocess.run(
-        [sys.executable, "-m", "warmup", "--help"],
+        [sys.executable, "-m", "stairload", "warmup", "--help"],
         capture_output=True,
         text=True,
         check=True,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from capacity.config import load_scenarios
+from stairload.cli.warmup import main
 from stairload.target.testing import call, start_target
-from stairload.warmup.cli import main
 from stairload.warmup.replay import replay
 
 SCENARIOS = str(Path(__file__).parents[2] / "scenarios.yaml")

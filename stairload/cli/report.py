@@ -1,4 +1,4 @@
-"""``python -m reports``: parse the arguments, call build or compare, format the result.
+"""``stairload report``: parse the arguments, call build or compare, format the result.
 
 Exit codes: 0 PASS; ``--fail-exit-code`` (default 99, like k6's threshold failure) on
 FAIL; 98 INCONCLUSIVE (the stress step measured a saturated load generator); 2 for
@@ -11,17 +11,16 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from reports.verdict import INCONCLUSIVE, PASS
+from reports.console import build_and_report, require_dir
 from stairload.core import exitcodes
 from stairload.core.argtypes import exit_code
 from stairload.core.commandline import Parser, run_cli
 from stairload.core.errors import InputError, UsageError
-from stairload.rundir import RunRecord
 
 
 def _parser() -> Parser:
     parser = Parser(
-        prog="python -m reports",
+        prog="stairload report",
         description="Read a stairload run directory: step table, charts, verdict, HTML report.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -103,7 +102,7 @@ def _plain_run(args: argparse.Namespace) -> None:
 
     if args.plan is None or not args.scenario:
         raise UsageError("--plan and --scenario go together (a plain Locust run needs both)")
-    _require_dir(args.run_dir)
+    require_dir(args.run_dir)
     record = write_plain_run_record(args.run_dir, args.plan, args.scenario, args.case)
     steps = ", ".join(str(step.users) for step in record.stairs.steps)
     print(f"run.json: written from {args.plan} ({args.scenario}); plateaus held: {steps} users")
@@ -111,67 +110,12 @@ def _plain_run(args: argparse.Namespace) -> None:
         print(f"not available from the history CSV: {missing}")
 
 
-def _require_dir(path: Path) -> None:
-    if not path.is_dir():
-        raise InputError(f"{path}: not a directory")
-
-
-def build_and_report(
-    run_dir: Path,
-    exclude_seconds: float = 0.0,
-    fail_exit_code: int = exitcodes.VERDICT_FAIL,
-    record: RunRecord | None = None,
-) -> int:
-    """Build the report of ``run_dir``, print the verdict lines, return the exit code.
-
-    0 PASS, ``fail_exit_code`` FAIL, INCONCLUSIVE's code; a run directory that cannot be
-    read raises ``StairloadError`` (``python -m stairload.run`` calls this in-process, with the
-    run's ``record`` in hand: see ``reports.build.analyse``).
-    """
-    from reports.build import build
-
-    _require_dir(run_dir)
-    analysis = build(run_dir, exclude_seconds, record)
-    verdict = analysis.verdict
-    if verdict.exit_note:
-        print(f"note: {verdict.exit_note}")
-    print(f"verdict: {verdict.verdict} ({verdict.reason})")
-    for check in verdict.checks:
-        result = ("PASS" if check.passed else "FAIL") if check.gate else "info"
-        if check.invalid_reason:
-            result = "n/a"
-        print(
-            f"  {result:4}  {check.name:22} {_value(check.measured)} "
-            f"({check.reference} {_value(check.limit)})"
-        )
-    for caveat in verdict.caveats:
-        print(f"caveat: {caveat}")
-    for advice in verdict.advice:
-        print(f"advice: {advice}")
-    print(
-        f"max users within target: {_value(verdict.max_users_within_target)}; "
-        f"knee: {_value(verdict.knee_step, 'step ')}; peak TPS: {_value(verdict.peak_tps)}"
-    )
-    print(f"report: {run_dir / 'report.html'}")
-    if verdict.verdict == INCONCLUSIVE:
-        return exitcodes.INCONCLUSIVE
-    return 0 if verdict.verdict == PASS else fail_exit_code
-
-
 def _compare(run_a: Path, run_b: Path, out: Path | None, exclude_seconds: float) -> int:
     from reports.compare import compare, default_out_dir
 
-    _require_dir(run_a)
-    _require_dir(run_b)
+    require_dir(run_a)
+    require_dir(run_b)
     comparison = compare(run_a, run_b, out or default_out_dir(run_a, run_b), exclude_seconds)
     print(f"steps compared: {len(comparison.rows)}")
     print(f"report: {comparison.out_dir / 'compare.html'}")
     return 0
-
-
-def _value(value: float | int | None, prefix: str = "") -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{prefix}{int(value)}"
-    return f"{prefix}{value:.4g}" if abs(value) < 1 else f"{prefix}{value:.1f}"

@@ -1,7 +1,7 @@
 """Command line of the scale-out rehearsal: parse, call, print.
 
-python -m stairload.scaleout aws-template [--scenarios FILE] [--output FILE]
-python -m stairload.scaleout coldstart [--instance-cmd CMD] [--requests N] [--batch N]
+stairload scaleout aws-template [--scenarios FILE] [--output FILE]
+stairload scaleout coldstart [--instance-cmd CMD] [--requests N] [--batch N]
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from pathlib import Path
 
 from stairload.core.argtypes import whole_in
 from stairload.core.commandline import Parser
+from stairload.options import SCENARIOS
 
 _JVM_CMD = "java -jar runs/trip-jvm/trip-jvm.jar --port {port} --users {users}"
 
 
 def _parser() -> Parser:
     parser = Parser(
-        prog="python -m stairload.scaleout",
+        prog="stairload scaleout",
         description="Rehearse the source story's scale-out on one machine, or write it for AWS.",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -39,13 +40,13 @@ def _parser() -> Parser:
         "aws-template",
         help="write a CloudFormation template (ALB, Auto Scaling group, alarms, SNS, Lambda)",
     )
-    template.add_argument("--scenarios", type=Path, default=Path("scenarios.yaml"))
+    SCENARIOS.add_to(template)
     template.add_argument("--output", type=Path, help="file to write (default: stdout)")
     cold = commands.add_parser(
         "coldstart", help="measure a fresh instance's latency per batch of its first requests"
     )
     cold.add_argument("--instance-cmd", default=_JVM_CMD, help=f"default: {_JVM_CMD!r}")
-    cold.add_argument("--scenarios", type=Path, default=Path("scenarios.yaml"))
+    SCENARIOS.add_to(cold)
     cold.add_argument("--scenario", default="scenario2")
     cold.add_argument("--requests", type=whole_in(1, 10_000_000), default=20_000)
     cold.add_argument("--batch", type=whole_in(1, 1_000_000), default=1_000)
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {args.run_dir / 'scaling.html'}")
         return 0
     if args.command == "aws-template":
-        return _aws_template(args.scenarios, args.output)
+        return _aws_template(Path(args.scenarios), args.output)
     return _coldstart(args)
 
 
@@ -101,7 +102,7 @@ def _coldstart(args: argparse.Namespace) -> int:
     latencies = measure_cold_start(
         template,
         args.port,
-        scenarios_path=args.scenarios,
+        scenarios_path=Path(args.scenarios),
         scenario=args.scenario,
         requests=args.requests,
         users=args.users,

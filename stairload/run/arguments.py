@@ -1,19 +1,20 @@
-"""``python -m stairload.run SCENARIO``: parse, check, run (exit codes: ``stairload.core.exitcodes``)."""
+"""The run's command line: its parser, the checks across options, and what ``--workers auto`` picks.
+
+``stairload run`` and ``stairload scaleout run`` parse with ``build_parser`` and call the rest.
+"""
 
 from __future__ import annotations
 
 import argparse
 import math
-import sys
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from stairload.core import exitcodes
 from stairload.core.argtypes import base_url, bounded, exit_code, whole, whole_in
-from stairload.core.commandline import Parser, run_cli
+from stairload.core.commandline import Parser
 from stairload.core.errors import UsageError
-from stairload.loadgen.context import RunContext, context_from_options
+from stairload.loadgen.context import RunContext
 from stairload.loadgen.cpu_limit import CPU_WARNING_PERCENT
 from stairload.options import (
     QUERY,
@@ -26,9 +27,6 @@ from stairload.options import (
     USER_LOCUSTFILE,
     add_run_options,
 )
-from stairload.run.orchestrate import run
-from stairload.run.outcome import exit_line
-from stairload.run.request import RunRequest
 from stairload.run.workers import available_cores, choose_workers
 
 _count = whole(0)
@@ -42,7 +40,7 @@ def _workers(text: str) -> int | str:
 def build_parser() -> argparse.ArgumentParser:
     """The options; every stair number is overridable here, in real (unscaled) units."""
     parser = Parser(
-        prog="stairload",
+        prog="stairload run",
         description="Run a scenario's stair (or constant) load with Locust against the "
         "embedded target or HOST, write runs/<id>/ and build the report.",
     )
@@ -80,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_count,
         default=0,
         metavar="N",
-        help="wait for N workers from other machines (python -m stairload.run worker)",
+        help="wait for N workers from other machines (stairload worker)",
     )
     parser.add_argument(
         "--expect-workers-timeout",
@@ -126,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _choose_workers(args: argparse.Namespace, context: RunContext) -> None:
+def resolve_workers(args: argparse.Namespace, context: RunContext) -> None:
     """Resolve --workers auto; set args.target_workers and args.workers_reason too."""
     embedded = not args.host
     if args.workers != AUTO:
@@ -162,7 +160,7 @@ def _choose_workers(args: argparse.Namespace, context: RunContext) -> None:
     print(f"[stairload] workers: {choice.reason}", flush=True)
 
 
-def _check_target_cpu(args: argparse.Namespace) -> None:
+def check_target_cpu(args: argparse.Namespace) -> None:
     """One CPU source for the service under test, with what it needs; a live pid."""
     from stairload.targetcpu import ProcessTreeCpu, PrometheusCpu
 
@@ -198,30 +196,8 @@ def _check_budget(args: argparse.Namespace) -> None:
     CpuBudget.create(args.target_cpus).remove()  # TargetCpuError (exit 2) says why not
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run and return the exit code; user mistakes print one line and return 2."""
-    return run_cli(_run, argv)
-
-
-def _run(argv: Sequence[str] | None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["worker"]:
-        from stairload.run.remote_worker import run_worker
-
-        return run_worker(argv[1:])
-    args = build_parser().parse_args(argv)
-    if args.expect_workers and not args.master_bind_host:
-        raise UsageError(
-            "--expect-workers: workers on other machines need --master-bind-host ADDR "
-            f"(got --expect-workers {args.expect_workers} without it)"
-        )
-    _check_target_cpu(args)
-    context = context_from_options(args)
-    from capacity.rounding import step_warning
-
-    warning = step_warning(context.suite, context.scenario)
-    if warning:
-        print(warning, file=sys.stderr, flush=True)
+def prepare_run_dir(args: argparse.Namespace, context: RunContext) -> Path:
+    """Create ``--run-dir`` (default ``runs/<UTC time>-<scenario>-<case>``), empty or new."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")
     if run_dir.is_dir() and any(run_dir.iterdir()):
@@ -233,7 +209,4 @@ def _run(argv: Sequence[str] | None) -> int:
             f"--run-dir: cannot create {run_dir} ({error.strerror or error.__class__.__name__})"
         ) from None
     args.run_dir = str(run_dir)
-    _choose_workers(args, context)
-    code = run(RunRequest(context=context, args=args, run_dir=run_dir))
-    print(exit_line(code, run_dir), flush=True)
-    return code
+    return run_dir

@@ -1,4 +1,4 @@
-"""``python -m stairload.alarms``: format or post a CloudWatch alarm's SNS event; list or try rules.
+"""``stairload alarms``: format or post a CloudWatch alarm's SNS event; list or try rules.
 
 Exit codes: 0 done; 1 the webhook post failed; 2 a user mistake (bad event file, bad
 ``scenarios.yaml``, webhook variable unset). Errors are one line on stderr.
@@ -19,6 +19,7 @@ from stairload.alarms.notifier import PostError, post_json, require_webhook_url
 from stairload.alarms.wording import metric_label, window
 from stairload.core.commandline import Parser, run_cli
 from stairload.core.errors import StairloadError
+from stairload.options import SCENARIOS
 
 POST_TIMEOUT_SECONDS = 10.0
 
@@ -97,7 +98,7 @@ def _payload(args: argparse.Namespace) -> dict[str, Any]:
 
 def _parser() -> Parser:
     parser = Parser(
-        prog="python -m stairload.alarms",
+        prog="stairload alarms",
         description="CloudWatch alarm -> Slack message; alarm rules and how they judge data.",
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=Parser)
@@ -130,12 +131,7 @@ def _parser() -> Parser:
         help="list the alarm rules of scenarios.yaml",
         description="list the alarm rules of scenarios.yaml",
     )
-    rules.add_argument(
-        "--scenarios",
-        type=Path,
-        default=Path("scenarios.yaml"),
-        help="scenario file (default: scenarios.yaml)",
-    )
+    SCENARIOS.add_to(rules)
     rules.set_defaults(command=_rules)
     add_evaluate_command(commands)
     return parser

@@ -40,7 +40,7 @@ def _db_path(raw: str) -> Path:
 
 def _parser() -> Parser:
     parser = Parser(
-        prog="python -m stairload.target",
+        prog="stairload target",
         description="Serve the embedded travel-planner target (docs/target-api.md).",
     )
     parser.add_argument("--host", type=_host, default="127.0.0.1", help="address to bind")

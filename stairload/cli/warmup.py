@@ -1,4 +1,4 @@
-"""``python -m stairload.warmup``: wait for the host, replay real journeys, then mark it warm.
+"""``stairload warmup``: wait for the host, replay real journeys, then mark it warm.
 
 Exit codes: 0 warm; 2 bad option or ``scenarios.yaml``; 3 health never answered 200 or
 503; 4 error rate over ``--max-error-rate`` (completion not called); 5 the completion
@@ -17,6 +17,7 @@ from stairload.core.argtypes import base_url, bounded
 from stairload.core.commandline import Parser, run_cli
 from stairload.core.errors import Interrupted, StairloadError, UsageError
 from stairload.journeys.journey import Journey
+from stairload.options import SCENARIOS
 from stairload.warmup.health import status_of, wait_until_up
 from stairload.warmup.progress import Progress
 from stairload.warmup.replay import ReplayResult, replay
@@ -48,7 +49,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _warm_up(args: argparse.Namespace) -> int:
-    journey = _journey(args.scenarios, args.scenario)
+    journey = _journey(Path(args.scenarios), args.scenario)
     status, waited = wait_until_up(args.host, args.health_path, args.health_timeout)
     state = "ready" if status == 200 else "up, warming up"
     print(f"health: {args.health_path} -> {status} ({state}) after {waited:.1f} s", flush=True)
@@ -112,7 +113,7 @@ def _path(raw: str) -> str:
 
 def _parser() -> Parser:
     parser = Parser(
-        prog="python -m stairload.warmup",
+        prog="stairload warmup",
         description="Wait for a host, replay a scenario's real journeys against it, "
         "then call its warm-up completion path.",
     )
@@ -124,12 +125,7 @@ def _parser() -> Parser:
         help="base URL of the host to warm up (default http://127.0.0.1:8080)",
     )
     add("--scenario", required=True, help="scenario of scenarios.yaml whose journeys to replay")
-    add(
-        "--scenarios",
-        type=Path,
-        default=Path("scenarios.yaml"),
-        help="scenario file (default scenarios.yaml)",
-    )
+    SCENARIOS.add_to(parser)
     add("--health-path", type=_path, default="/health", help="health path (default /health)")
     add(
         "--health-timeout",

@@ -1,5 +1,0 @@
-"""``python -m reports``."""
-
-from reports.cli import main
-
-raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""A report's verdict on the console: build the report of a run directory, print the lines.
+
+``stairload run`` calls ``build_and_report`` in-process with the run's record in hand;
+``stairload report build`` calls it on a finished run directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reports.verdict import INCONCLUSIVE, PASS
+from stairload.core import exitcodes
+from stairload.core.errors import InputError
+from stairload.rundir import RunRecord
+
+
+def require_dir(path: Path) -> None:
+    """Raise ``InputError`` unless ``path`` is a directory."""
+    if not path.is_dir():
+        raise InputError(f"{path}: not a directory")
+
+
+def build_and_report(
+    run_dir: Path,
+    exclude_seconds: float = 0.0,
+    fail_exit_code: int = exitcodes.VERDICT_FAIL,
+    record: RunRecord | None = None,
+) -> int:
+    """Build the report of ``run_dir``, print the verdict lines, return the exit code.
+
+    0 PASS, ``fail_exit_code`` FAIL, INCONCLUSIVE's code; a run directory that cannot be
+    read raises ``StairloadError`` (``stairload run`` calls this in-process, with the
+    run's ``record`` in hand: see ``reports.build.analyse``).
+    """
+    from reports.build import build
+
+    require_dir(run_dir)
+    analysis = build(run_dir, exclude_seconds, record)
+    verdict = analysis.verdict
+    if verdict.exit_note:
+        print(f"note: {verdict.exit_note}")
+    print(f"verdict: {verdict.verdict} ({verdict.reason})")
+    for check in verdict.checks:
+        result = ("PASS" if check.passed else "FAIL") if check.gate else "info"
+        if check.invalid_reason:
+            result = "n/a"
+        print(
+            f"  {result:4}  {check.name:22} {value_text(check.measured)} "
+            f"({check.reference} {value_text(check.limit)})"
+        )
+    for caveat in verdict.caveats:
+        print(f"caveat: {caveat}")
+    for advice in verdict.advice:
+        print(f"advice: {advice}")
+    print(
+        f"max users within target: {value_text(verdict.max_users_within_target)}; "
+        f"knee: {value_text(verdict.knee_step, 'step ')}; peak TPS: {value_text(verdict.peak_tps)}"
+    )
+    print(f"report: {run_dir / 'report.html'}")
+    if verdict.verdict == INCONCLUSIVE:
+        return exitcodes.INCONCLUSIVE
+    return 0 if verdict.verdict == PASS else fail_exit_code
+
+
+def value_text(value: float | int | None, prefix: str = "") -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{prefix}{int(value)}"
+    return f"{prefix}{value:.4g}" if abs(value) < 1 else f"{prefix}{value:.1f}"
