@@ -20,9 +20,10 @@ setup: $(STAMP) ## Create .venv and install the project with its dev tools, pinn
 test: $(STAMP) chromium netns-tools haproxy ## Run the whole test suite (unit, integration, browser, network namespaces, HAProxy; installs chromium, iproute2 and haproxy if missing)
 	$(PY) -m pytest
 
-lint: $(STAMP) ## Check style with ruff
+lint: $(STAMP) ## Check style with ruff and the import layers with lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP) ## Print the wall time of the what-if CLI (goal < 0.3 s)
 	$(PY) benchmarks/bench_cli.py
