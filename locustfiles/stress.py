@@ -30,7 +30,7 @@ from stairload.alarms.state import Transition
 from stairload.core.errors import StairloadError
 from stairload.core.exitcodes import ABORTED
 from stairload.livemetrics import LiveMetrics, serve_live_metrics
-from stairload.loadgen.context import add_arguments
+from stairload.loadgen.context import add_arguments, scenarios_path
 from stairload.loadgen.final_stats import rewrite_locust_csvs
 from stairload.loadgen.generator_health import LoadGeneratorHealth
 from stairload.loadgen.handshake import MasterHandshake, WorkerHandshake
@@ -56,7 +56,7 @@ def _on_parser(parser: Any, **_: Any) -> None:
 @events.init.add_listener
 def _on_init(environment: Any, **_: Any) -> None:
     if isinstance(environment.runner, WorkerRunner):
-        WorkerHandshake(environment, environment.parsed_options.scenarios)
+        WorkerHandshake(environment, scenarios_path(environment.parsed_options))
         # The worker learns the run's options from the master's spawn message: its user
         # classes are installed at test_start, after the handshake put its paths back.
         environment.events.test_start.add_listener(_install_on_worker)
@@ -100,7 +100,7 @@ def _on_init(environment: Any, **_: Any) -> None:
         )
         recorder.listeners.append(monitor.on_second)
         state.extras["alarms"] = monitor
-    if getattr(environment.parsed_options, "metrics_port", 0):
+    if context.options.metrics_port:
         state.extras["metrics"] = _serve_metrics(environment, context, monitor)
         recorder.listeners.append(state.extras["metrics"].on_second)
     state.on_start.append(
@@ -194,8 +194,9 @@ def _serve_metrics(environment: Any, context: Any, monitor: AlarmMonitor | None)
     bind = options.master_bind_host if options.master else "127.0.0.1"
     address = "0.0.0.0" if bind in ("*", "") else bind
     states = (lambda: monitor.states) if monitor is not None else None
-    metrics = serve_live_metrics(options.metrics_port, context.stairs, states, address)
-    _log.info("live metrics on http://%s:%s/metrics", address, options.metrics_port)
+    port = context.options.metrics_port
+    metrics = serve_live_metrics(port, context.stairs, states, address)
+    _log.info("live metrics on http://%s:%s/metrics", address, port)
     return metrics
 
 

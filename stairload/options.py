@@ -1,17 +1,19 @@
 """The options of a run, defined once: name, type, default and help.
 
 ``add_run_options`` registers them on any parser (``stairload run``'s, Locust's
-through ``init_command_line_parser``, ``capacity stairs`` for the stair overrides);
-``to_locust_argv`` turns parsed values back into argv for the Locust processes; and
-``resolve`` loads what they name into a ``RunContext`` (Scenario objects, not names).
-Every value is in real (unscaled) units; None means "as ``scenarios.yaml`` says".
+through ``init_command_line_parser``, ``capacity stairs`` for the stair overrides).
+``RunOptions`` is their parsed values as one frozen object, made once from a parser's
+namespace (``RunOptions.from_namespace``); it reaches the Locust processes whole, as the
+JSON of ``--run-spec`` (``to_json``/``from_json``), never re-spelt as options and parsed
+again. Every value is in real (unscaled) units; None means "as ``scenarios.yaml`` says".
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from capacity import limits
@@ -232,18 +234,69 @@ def add_run_options(
             option.add_to(parser)
 
 
-def to_locust_argv(values: Any) -> list[str]:
-    """The argv that gives a Locust process the same run options as ``values``."""
-    argv = [SCENARIO.flag, values.scenario]
-    for option in RUN_OPTIONS:
-        value = getattr(values, option.dest)
-        if value is None or value == "":
-            continue
-        if isinstance(value, tuple):  # --probe-users: back to its comma-separated text
-            value = ",".join(map(str, value)) or "none"
-        for item in value if option.repeatable else [value]:
-            argv += [option.flag, item if isinstance(item, str) else repr(item)]
-    return argv
+RUN_SPEC = RunOption(
+    "--run-spec",
+    None,
+    "",
+    "the run's options as one JSON object (stairload run passes it; for a direct locust "
+    "run give the options one by one instead)",
+    "JSON",
+)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """The parsed run options (``RUN_OPTIONS`` and the scenario), read by attribute.
+
+    Made once where the options are parsed; every process of the run reads this object,
+    the Locust processes from the JSON of ``--run-spec``.
+    """
+
+    scenario: str
+    scenarios: str = DEFAULT_SCENARIOS
+    shape: str = "stairs"
+    case: str = ""
+    time_scale: float = 1.0
+    users_scale: float = 1.0
+    run_dir: str = ""
+    start_users: int | None = None
+    end_users: int | None = None
+    step_users: int | None = None
+    step_seconds: float | None = None
+    hold_seconds: float | None = None
+    spawn_rate: float | None = None
+    probe_users: tuple[int, ...] | None = None
+    duration_seconds: float | None = None
+    target_users: int = SEEDED_USERS
+    metrics_port: int | None = None
+    user_locustfile: str = ""
+    abort_on: tuple[str, ...] = ()
+
+    @classmethod
+    def from_namespace(cls, values: Any, **changes: Any) -> RunOptions:
+        """The options a parser put in ``values`` (argparse's namespace), with ``changes``."""
+        given = {field.name: getattr(values, field.name) for field in fields(cls)}
+        given["abort_on"] = tuple(given["abort_on"] or ())
+        given["run_dir"] = given["run_dir"] or ""
+        given["user_locustfile"] = given["user_locustfile"] or ""
+        return cls(**{**given, **changes})
+
+    def to_json(self) -> str:
+        """One line of JSON that ``from_json`` reads back into an equal object."""
+        return json.dumps({field.name: getattr(self, field.name) for field in fields(self)})
+
+    @classmethod
+    def from_json(cls, text: str) -> RunOptions:
+        """The object ``to_json`` wrote (this project's own output: checked when it was made)."""
+        values = json.loads(text)
+        if values["probe_users"] is not None:
+            values["probe_users"] = tuple(values["probe_users"])
+        values["abort_on"] = tuple(values["abort_on"])
+        return cls(**values)
+
+    def with_scenarios(self, path: str) -> RunOptions:
+        """The same options reading another copy of the scenarios file (a remote worker's)."""
+        return replace(self, scenarios=path)
 
 
 def stair_overrides(values: Any) -> dict[str, Any]:

@@ -7,14 +7,9 @@ from collections.abc import Sequence
 
 from capacity.rounding import step_warning
 from stairload.core.commandline import run_cli
-from stairload.core.errors import UsageError
 from stairload.loadgen.context import context_from_options
-from stairload.run.arguments import (
-    build_parser,
-    check_target_cpu,
-    prepare_run_dir,
-    resolve_workers,
-)
+from stairload.options import RunOptions
+from stairload.run.arguments import build_parser, build_spec, check_options, make_run_dir
 from stairload.run.orchestrate import run
 from stairload.run.outcome import exit_line
 from stairload.run.request import RunRequest
@@ -27,18 +22,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    if args.expect_workers and not args.master_bind_host:
-        raise UsageError(
-            "--expect-workers: workers on other machines need --master-bind-host ADDR "
-            f"(got --expect-workers {args.expect_workers} without it)"
-        )
-    check_target_cpu(args)
-    context = context_from_options(args)
+    check_options(args)
+    context = context_from_options(RunOptions.from_namespace(args))
     warning = step_warning(context.suite, context.scenario)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    run_dir = prepare_run_dir(args, context)
-    resolve_workers(args, context)
-    code = run(RunRequest(context=context, args=args, run_dir=run_dir))
-    print(exit_line(code, run_dir), flush=True)
+    context = context.with_run_dir(make_run_dir(context))
+    request = RunRequest(context, build_spec(args, context, host=args.host))
+    code = run(request)
+    print(exit_line(code, request.run_dir), flush=True)
     return code

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +12,44 @@ from capacity.plan import plan_for_case
 from capacity.shapes import constant_for, stairs_for
 from capacity.stairs import Stairs
 from stairload.alarms import AlarmSettings, parse_alarms
-from stairload.options import SHAPES, add_run_options, stair_overrides
+from stairload.core.errors import UsageError
+from stairload.options import RUN_SPEC, SHAPES, RunOptions, add_run_options, stair_overrides
 
-__all__ = ["SHAPES", "RunContext", "add_arguments", "context_from_options", "planned_users"]
+__all__ = [
+    "SHAPES",
+    "RunContext",
+    "add_arguments",
+    "context_from_options",
+    "planned_users",
+    "run_options",
+    "scenarios_path",
+]
 
 
 def add_arguments(parser: Any) -> None:
-    """Register the run options on Locust's parser (they travel from master to workers)."""
-    add_run_options(parser.add_argument_group("stairload"))
+    """Register the run options on Locust's parser (they travel from master to workers).
+
+    ``stairload run`` gives them as one ``--run-spec``; a direct ``locust -f`` run one by one.
+    """
+    group = parser.add_argument_group("stairload")
+    add_run_options(group)
+    RUN_SPEC.add_to(group)
+
+
+def scenarios_path(parsed: Any) -> str:
+    """The scenarios file this Locust process was started with (a worker hashes it)."""
+    spec = getattr(parsed, RUN_SPEC.dest, "")
+    return RunOptions.from_json(spec).scenarios if spec else parsed.scenarios
+
+
+def run_options(parsed: Any) -> RunOptions:
+    """The run's options in a Locust process: ``--run-spec`` whole, else the single options."""
+    spec = getattr(parsed, RUN_SPEC.dest, "")
+    if spec:
+        return RunOptions.from_json(spec)
+    if not parsed.scenario:
+        raise UsageError("--scenario: required (or --run-spec)")
+    return RunOptions.from_namespace(parsed)
 
 
 @dataclass(frozen=True)
@@ -35,7 +65,11 @@ class RunContext:
     seeded_users: int
     alarms: AlarmSettings
     user_locustfile: str
-    options: Any
+    options: RunOptions
+
+    def with_run_dir(self, run_dir: Path) -> RunContext:
+        """The same context writing to ``run_dir`` (its options say so too)."""
+        return replace(self, run_dir=run_dir, options=replace(self.options, run_dir=str(run_dir)))
 
     @property
     def think_range(self) -> tuple[float, float]:
@@ -44,7 +78,7 @@ class RunContext:
         return case.think_min_seconds, case.think_max_seconds
 
 
-def context_from_options(options: Any) -> RunContext:
+def context_from_options(options: RunOptions) -> RunContext:
     """Load and check everything the run options name (``stairload.options``)."""
     suite = load_scenarios(options.scenarios)
     scenario = suite.scenario(options.scenario)
@@ -63,16 +97,14 @@ def context_from_options(options: Any) -> RunContext:
         user_locustfile=_user_locustfile(options, scenario),
         alarms=parse_alarms(suite.alarms_raw, suite.source)
         .with_time_scale(options.time_scale)
-        .with_abort_on(tuple(getattr(options, "abort_on", None) or ())),
+        .with_abort_on(options.abort_on),
         options=options,
     )
 
 
-def _user_locustfile(options: Any, scenario: Scenario) -> str:
+def _user_locustfile(options: RunOptions, scenario: Scenario) -> str:
     """The locustfile whose classes run: --locustfile, else the scenario's ``locustfile:``."""
-    from stairload.core.errors import UsageError
-
-    given = getattr(options, "user_locustfile", "") or ""
+    given = options.user_locustfile
     if given:
         if not Path(given).is_file():
             raise UsageError(f"--locustfile: no such file: {given}")
@@ -90,7 +122,7 @@ def planned_users(suite: Suite, scenario: Scenario, case_name: str) -> int:
     return plan_for_case(suite, scenario.name, case_name).vusers
 
 
-def _stairs(suite: Suite, scenario: Scenario, case_name: str, options: Any) -> Stairs:
+def _stairs(suite: Suite, scenario: Scenario, case_name: str, options: RunOptions) -> Stairs:
     scales = {"time_scale": options.time_scale, "users_scale": options.users_scale}
     if options.shape == "constant":
         settings = scenario.stairs

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from stairload.core import exitcodes
+from stairload.loadgen.runtime import runtime
 
 HELLO = "stairload_hello"
 REFUSED = "stairload_refused"
@@ -130,6 +131,7 @@ class WorkerHandshake:
     def __init__(self, environment: Any, scenarios_path: str) -> None:
         self.environment = environment
         self.scenarios_path = scenarios_path
+        runtime(environment).local_scenarios = scenarios_path
         runner = environment.runner
         runner.register_message(REFUSED, self._on_refused)
         environment.events.test_start.add_listener(self._on_test_start)

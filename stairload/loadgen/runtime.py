@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from stairload.loadgen.context import RunContext, context_from_options
+from stairload.loadgen.context import RunContext, context_from_options, run_options
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Runtime:
     t0: float | None = None  # wall-clock start of the shape; every time_s counts from here
     on_start: list[Callable[[float], None]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    local_scenarios: str = ""  # a worker reads its own copy of the scenarios file
 
     def mark_started(self, t0: float) -> None:
         """Set the time origin and tell every part that waits for it."""
@@ -45,5 +46,8 @@ def run_context(environment: Any) -> RunContext:
     """The run's context, loaded from the (master's) options on first use."""
     state = runtime(environment)
     if state.context is None:
-        state.context = context_from_options(environment.parsed_options)
+        options = run_options(environment.parsed_options)
+        if state.local_scenarios:
+            options = options.with_scenarios(state.local_scenarios)
+        state.context = context_from_options(options)
     return state.context

@@ -1,6 +1,7 @@
 """The run's command line: its parser, the checks across options, and what ``--workers auto`` picks.
 
-``stairload run`` and ``stairload scaleout run`` parse with ``build_parser`` and call the rest.
+``stairload run`` and ``stairload scaleout run`` parse with ``build_parser``, check with
+``check_options``, make the run directory and the one ``RunSpec`` (``build_spec``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from stairload.options import (
     USER_LOCUSTFILE,
     add_run_options,
 )
+from stairload.run.request import RunSpec
 from stairload.run.workers import available_cores, choose_workers
 
 _count = whole(0)
@@ -124,40 +126,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def resolve_workers(args: argparse.Namespace, context: RunContext) -> None:
-    """Resolve --workers auto; set args.target_workers and args.workers_reason too."""
-    embedded = not args.host
+def check_options(args: argparse.Namespace) -> None:
+    """The checks across options that argparse cannot make, before anything is loaded."""
+    if args.expect_workers and not args.master_bind_host:
+        raise UsageError(
+            "--expect-workers: workers on other machines need --master-bind-host ADDR "
+            f"(got --expect-workers {args.expect_workers} without it)"
+        )
+    check_target_cpu(args)
+
+
+def build_spec(args: argparse.Namespace, context: RunContext, *, host: str | None) -> RunSpec:
+    """The run's one spec: ``context``'s options, ``--workers`` resolved, the runner's settings."""
+    workers, target_workers, reason = _resolve_workers(args, context, host)
+    return RunSpec(
+        options=context.options,
+        host=host,
+        workers=workers,
+        target_workers=target_workers,
+        workers_reason=reason,
+        master_bind_host=args.master_bind_host,
+        master_port=args.master_port,
+        expect_workers=args.expect_workers,
+        expect_workers_timeout=args.expect_workers_timeout,
+        target_pid=args.target_pid,
+        target_cpu_prometheus=args.target_cpu_prometheus,
+        query=args.query,
+        target_cpus=args.target_cpus,
+        full_stats=args.full_stats,
+        generator_cpu_limit=args.generator_cpu_limit,
+        no_report=args.no_report,
+        fail_exit_code=args.fail_exit_code,
+    )
+
+
+def _resolve_workers(
+    args: argparse.Namespace, context: RunContext, host: str | None
+) -> tuple[int, int, str]:
+    """Locust workers, the embedded target's server workers, and why (``--workers auto``)."""
     if args.workers != AUTO:
-        args.target_workers = 1
-        args.workers_reason = "--workers given"
-        return
+        return args.workers, 1, "--workers given"
     if args.expect_workers:
-        args.workers = 0
-        args.target_workers = 1
-        args.workers_reason = f"auto: none here, {args.expect_workers} from other machines"
-        return
+        return 0, 1, f"auto: none here, {args.expect_workers} from other machines"
     response_s = context.suite.service.response_time_ms / 1000.0
     users = context.stairs.end_users
     journey = context.scenario.journey
     back_to_back = (
         context.think_range[1] == 0
         and journey.locustfile is None
-        and not args.user_locustfile
+        and not context.options.user_locustfile
         and not any(step.think_seconds for step in journey.steps)
     )
     choice = choose_workers(
         available_cores(),
         users,
         users / response_s,
-        embedded_target=embedded,
+        embedded_target=not host,
         back_to_back=back_to_back,
     )
-    args.workers = choice.locust_workers
-    args.target_workers = max(1, choice.target_workers)
+    target_workers = max(1, choice.target_workers)
     if args.target_cpus is not None:  # one server worker per budgeted core is enough
-        args.target_workers = min(args.target_workers, max(1, math.ceil(args.target_cpus)))
-    args.workers_reason = f"auto: {choice.reason}"
+        target_workers = min(target_workers, max(1, math.ceil(args.target_cpus)))
     print(f"[stairload] workers: {choice.reason}", flush=True)
+    return choice.locust_workers, target_workers, f"auto: {choice.reason}"
 
 
 def check_target_cpu(args: argparse.Namespace) -> None:
@@ -196,10 +227,11 @@ def _check_budget(args: argparse.Namespace) -> None:
     CpuBudget.create(args.target_cpus).remove()  # TargetCpuError (exit 2) says why not
 
 
-def prepare_run_dir(args: argparse.Namespace, context: RunContext) -> Path:
+def make_run_dir(context: RunContext) -> Path:
     """Create ``--run-dir`` (default ``runs/<UTC time>-<scenario>-<case>``), empty or new."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    run_dir = Path(args.run_dir or f"runs/{stamp}-{context.scenario.name}-{context.case_name}")
+    default = f"runs/{stamp}-{context.scenario.name}-{context.case_name}"
+    run_dir = Path(context.options.run_dir or default)
     if run_dir.is_dir() and any(run_dir.iterdir()):
         raise UsageError(f"--run-dir: {run_dir} already holds a run; choose another directory")
     try:
@@ -208,5 +240,4 @@ def prepare_run_dir(args: argparse.Namespace, context: RunContext) -> Path:
         raise UsageError(
             f"--run-dir: cannot create {run_dir} ({error.strerror or error.__class__.__name__})"
         ) from None
-    args.run_dir = str(run_dir)
     return run_dir

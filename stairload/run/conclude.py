@@ -96,13 +96,13 @@ def build_report(request: RunRequest, record: RunRecord) -> int | None:
 
     A report that cannot be built is an error (exit 1), never a silent success.
     """
-    if request.args.no_report:
+    if request.spec.no_report:
         return None
     from reports.console import build_and_report
 
     try:
         return build_and_report(
-            request.run_dir, fail_exit_code=request.args.fail_exit_code, record=record
+            request.run_dir, fail_exit_code=request.spec.fail_exit_code, record=record
         )
     except StairloadError as error:
         print(
@@ -114,12 +114,12 @@ def build_report(request: RunRequest, record: RunRecord) -> int | None:
 
 def _why_no_start(request: RunRequest, locust_code: int) -> str:
     log = request.run_dir / LOCUST_LOG
-    args = request.args
+    spec = request.spec
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-    if args.expect_workers and "Gave up waiting for workers" in text:
+    if spec.expect_workers and "Gave up waiting for workers" in text:
         return (
-            f"--expect-workers: {args.workers + args.expect_workers} worker(s) did not all "
-            f"connect within {args.expect_workers_timeout} s (--expect-workers-timeout); "
+            f"--expect-workers: {spec.all_workers} worker(s) did not all "
+            f"connect within {spec.expect_workers_timeout} s (--expect-workers-timeout); "
             f"see {log}"
         )
     why = _init_error(log)

@@ -8,7 +8,6 @@ quit), then any straggler.
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import subprocess
@@ -22,10 +21,10 @@ from typing import Any
 import locustfiles
 from stairload.loadgen.cpu_limit import CPU_LIMIT_ENV
 from stairload.loadgen.run_record import EMBEDDED_TARGET_ENV, RUNNER_ENV
-from stairload.options import to_locust_argv
+from stairload.options import RUN_SPEC
 from stairload.run.console import follow
 from stairload.run.lifeline import dies_with_parent
-from stairload.run.request import RunRequest
+from stairload.run.request import RunRequest, RunSpec
 from stairload.run.stop import StopRequest
 from stairload.rundir import LOCUST_CSV_PREFIX, LOCUST_HTML, LOCUST_LOG, worker_log
 
@@ -47,20 +46,20 @@ def run_locust(
     request: RunRequest, host: str, stop: StopRequest, children: Children, *, embedded: bool
 ) -> int:
     """Start the master and the local workers, watch them until the master exits; its code."""
-    run_dir, args = request.run_dir, request.args
+    run_dir, spec = request.run_dir, request.spec
     env = {
         **os.environ,
         EMBEDDED_TARGET_ENV: "1" if embedded else "0",
         RUNNER_ENV: "1",
-        CPU_LIMIT_ENV: repr(float(args.generator_cpu_limit)),
+        CPU_LIMIT_ENV: repr(float(spec.generator_cpu_limit)),
     }
     prefix = str(run_dir / LOCUST_CSV_PREFIX)
     role = ["--csv", prefix, "--csv-full-history", "--html", str(run_dir / LOCUST_HTML)]
-    if not args.full_stats:
+    if not spec.full_stats:
         role.append("--only-summary")
     master_host, port = "127.0.0.1", 0
-    if args.workers or args.expect_workers:
-        master_host, port, distributed = _distributed_role(args)
+    if spec.all_workers:
+        master_host, port, distributed = _distributed_role(spec)
         role += distributed
     # The master writes to its log file, never to a pipe: if this process dies, the master
     # still finishes its run directory instead of failing on a broken pipe.
@@ -74,10 +73,10 @@ def run_locust(
             env=env,
             preexec_fn=dies_with_parent(),
         )
-    quiet = not args.full_stats
+    quiet = not spec.full_stats
     tee = threading.Thread(target=follow, args=(log_path, children.master, quiet), daemon=True)
     tee.start()
-    for index in range(1, args.workers + 1):
+    for index in range(1, spec.workers + 1):
         worker_role = ["--worker", "--master-host", master_host, "--master-port", str(port)]
         worker_output = (run_dir / worker_log(index)).open("wb")
         children.workers.append(
@@ -94,12 +93,12 @@ def run_locust(
     return int(children.master.returncode)
 
 
-def _distributed_role(args: argparse.Namespace) -> tuple[str, int, list[str]]:
+def _distributed_role(spec: RunSpec) -> tuple[str, int, list[str]]:
     """The address local workers dial, the master's port, and the master's options."""
     master_host = "127.0.0.1"
-    bind_host = args.master_bind_host or "127.0.0.1"
-    if args.master_bind_host:
-        port = args.master_port
+    bind_host = spec.master_bind_host or "127.0.0.1"
+    if spec.master_bind_host:
+        port = spec.master_port
     else:
         from stairload.target.launch import free_port
 
@@ -113,13 +112,13 @@ def _distributed_role(args: argparse.Namespace) -> tuple[str, int, list[str]]:
         "--master-bind-port",
         str(port),
         "--expect-workers",
-        str(args.workers + args.expect_workers),
+        str(spec.all_workers),
     ]
-    if args.expect_workers:
-        role += ["--expect-workers-max-wait", str(args.expect_workers_timeout)]
+    if spec.expect_workers:
+        role += ["--expect-workers-max-wait", str(spec.expect_workers_timeout)]
         print(
-            f"[stairload] waiting up to {args.expect_workers_timeout} s for "
-            f"{args.expect_workers} worker(s) at {bind_host}:{port} "
+            f"[stairload] waiting up to {spec.expect_workers_timeout} s for "
+            f"{spec.expect_workers} worker(s) at {bind_host}:{port} "
             f"(stairload worker --master HOST:{port})",
             flush=True,
         )
@@ -128,7 +127,7 @@ def _distributed_role(args: argparse.Namespace) -> tuple[str, int, list[str]]:
 
 def locust_command(request: RunRequest, host: str, role: list[str]) -> list[str]:
     """The command line of one Locust process of this run, in ``role``."""
-    context, args = request.context, request.args
+    context, spec = request.context, request.spec
     command = [
         sys.executable,
         "-m",
@@ -138,7 +137,8 @@ def locust_command(request: RunRequest, host: str, role: list[str]) -> list[str]
         "--headless",
         "--host",
         host,
-        *to_locust_argv(args),
+        RUN_SPEC.flag,
+        spec.options.to_json(),
     ]
     return [*command, *role]
 

@@ -27,10 +27,10 @@ from stairload.targetcpu import TargetCpuError
 
 def run(request: RunRequest) -> int:
     """The whole job; returns the process exit code (see ``stairload.core.exitcodes``)."""
-    run_dir, args = request.run_dir, request.args
+    run_dir, spec = request.run_dir, request.spec
     run_dir.mkdir(parents=True, exist_ok=True)
     stop = StopRequest()
-    host = args.host or ""
+    host = spec.host or ""
     target = None
     feed = None
     children = Children()
@@ -47,7 +47,7 @@ def run(request: RunRequest) -> int:
                 feed = TargetCpuFeed(target.process.pid, run_dir / TARGET_CPU_CSV).start()
             else:
                 try:
-                    feed = external_cpu_feed(args, run_dir / TARGET_CPU_CSV)
+                    feed = external_cpu_feed(spec, run_dir / TARGET_CPU_CSV)
                 except TargetCpuError as error:
                     print(f"Error: {error}", file=sys.stderr)
                     return end_before_locust(request, host, exitcodes.USAGE, ExitReason.ERROR)
@@ -78,7 +78,7 @@ def _announce(request: RunRequest) -> None:
     )
     draw_stairs(stairs, title, request.run_dir / STAIRS_PNG)
     print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
-    if not request.args.full_stats:
+    if not request.spec.full_stats:
         print(
             f"[stairload] Locust's own output goes to {request.run_dir / 'locust.log'} "
             "(--full-stats shows it here)",

@@ -40,7 +40,7 @@ def runner_record(request: RunRequest, *, host: str | None, exit_reason: ExitRea
     return run_record(
         request.context,
         host=host,
-        workers=request.args.workers + request.args.expect_workers,
+        workers=request.spec.all_workers,
         started=None,
         ended_at=time.time() if exit_reason != ExitReason.STARTING else None,
         exit_reason=exit_reason,
@@ -82,9 +82,9 @@ def concluded_record(
         locust_exit_code=locust_exit_code,
         ended_at=base.ended_at or datetime.now(UTC).isoformat(),
         load_generator=generator,
-        workers_reason=getattr(request.args, "workers_reason", ""),
-        target_workers=request.target_workers if base.embedded_target else None,
-        target_cpus=getattr(request.args, "target_cpus", None) if base.embedded_target else None,
+        workers_reason=request.spec.workers_reason,
+        target_workers=request.spec.target_workers if base.embedded_target else None,
+        target_cpus=request.spec.target_cpus if base.embedded_target else None,
         machine={"cores": available_cores(), "platform": platform.platform(), **machine_load},
     )
 

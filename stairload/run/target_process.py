@@ -4,7 +4,6 @@ and the CPU feed of a service the run did not start.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 import urllib.error
@@ -14,7 +13,7 @@ from typing import Any
 
 from stairload.run.lifeline import dies_with_parent
 from stairload.run.prometheus_cpu_feed import PrometheusCpuFeed
-from stairload.run.request import RunRequest
+from stairload.run.request import RunRequest, RunSpec
 from stairload.run.target_cpu_feed import TargetCpuFeed
 from stairload.rundir import TARGET_DIR
 from stairload.targetcpu import PrometheusCpu
@@ -28,18 +27,18 @@ def start_target(request: RunRequest) -> Any:
 
     directory = request.run_dir / TARGET_DIR
     directory.mkdir(exist_ok=True)
-    budget = getattr(request.args, "target_cpus", None)
+    budget = request.spec.target_cpus
     capped = "" if budget is None else f", capped at {budget:g} core(s) by a cgroup CPU quota"
     print(
-        f"[stairload] starting the embedded target ({request.args.target_users:,} seeded users, "
-        f"{request.target_workers} server worker(s){capped})...",
+        f"[stairload] starting the embedded target ({request.context.seeded_users:,} seeded users, "
+        f"{request.spec.target_workers} server worker(s){capped})...",
         flush=True,
     )
     try:
         target = launch_target(
             directory,
-            users=request.args.target_users,
-            workers=request.target_workers,
+            users=request.context.seeded_users,
+            workers=request.spec.target_workers,
             preexec_fn=dies_with_parent(),
             cpu_budget=budget,
         )
@@ -85,13 +84,11 @@ def unreachable(host: str) -> str:
         return f"{reason} (is it running?)"
 
 
-def external_cpu_feed(
-    args: argparse.Namespace, path: Path
-) -> TargetCpuFeed | PrometheusCpuFeed | None:
+def external_cpu_feed(spec: RunSpec, path: Path) -> TargetCpuFeed | PrometheusCpuFeed | None:
     """The CPU feed of a service the run did not start: --target-pid or Prometheus, or None."""
-    if args.target_pid is not None:
-        return TargetCpuFeed(args.target_pid, path).start()
-    if args.target_cpu_prometheus is not None:
-        source = PrometheusCpu(args.target_cpu_prometheus, args.query)
+    if spec.target_pid is not None:
+        return TargetCpuFeed(spec.target_pid, path).start()
+    if spec.target_cpu_prometheus is not None:
+        source = PrometheusCpu(spec.target_cpu_prometheus, spec.query)
         return PrometheusCpuFeed(source, path).start()
     return None

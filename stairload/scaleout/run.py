@@ -77,7 +77,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str]) -> int:
     """Run the rehearsal; return stressrun's exit code."""
     from stairload.loadgen.context import context_from_options
-    from stairload.run.arguments import build_parser, resolve_workers
+    from stairload.options import RunOptions
+    from stairload.run.arguments import build_parser, build_spec
     from stairload.run.orchestrate import run
     from stairload.run.request import RunRequest
 
@@ -88,24 +89,25 @@ def main(argv: Sequence[str]) -> int:
     stress_args = build_parser().parse_args([args.scenario, *rest])
     if stress_args.host:
         raise UsageError("--host: the host is the group's load balancer; give --instance-cmd")
-    context = context_from_options(stress_args)
-    scenarios_path = Path(stress_args.scenarios)
+    context = context_from_options(RunOptions.from_namespace(stress_args))
+    options = context.options
+    scenarios_path = Path(options.scenarios)
     settings, alarms_raw = load_scaling(scenarios_path)
     alarms = parse_alarms(alarms_raw or None, str(scenarios_path))
     warmup_requests = settings.warmup_requests if args.warmup is None else args.warmup
-    run_dir = _run_dir(stress_args.run_dir, context.scenario.name, warmup_requests)
-    stress_args.run_dir = str(run_dir)
+    run_dir = _run_dir(options.run_dir, context.scenario.name, warmup_requests)
+    context = context.with_run_dir(run_dir)
     policy = settings.policy
     if args.target_cpu is not None:
         if not 0 < args.target_cpu <= 100 * settings.instance_cpu_cores:
             raise UsageError(f"--target-cpu: must be in (0, 100] (got {args.target_cpu:g})")
         policy = replace(policy, target_cpu_percent=args.target_cpu)
     scaled = replace(settings, policy=policy, warmup_requests=warmup_requests).scaled(
-        stress_args.time_scale
+        options.time_scale
     )
-    values = {"users": str(stress_args.target_users), "run_dir": str(run_dir)}
+    values = {"users": str(options.target_users), "run_dir": str(run_dir)}
     if "{db}" in args.instance_cmd:
-        values["db"] = str(_seed(run_dir, stress_args.target_users))
+        values["db"] = str(_seed(run_dir, options.target_users))
     notifier = None
     if webhook_url(alarms.webhook_env):
         notifier = WebhookNotifier(require_webhook_url(alarms.webhook_env))
@@ -124,7 +126,7 @@ def main(argv: Sequence[str]) -> int:
         requests=warmup_requests,
         scenario=context.scenario.name,
         scenarios_path=scenarios_path,
-        users=min(100, stress_args.target_users),
+        users=min(100, options.target_users),
         complete_path=args.warmup_complete_path,
     )
     group = Group(scaled, haproxy, args.instance_cmd, values, run_dir, log, warmup)
@@ -143,9 +145,7 @@ def main(argv: Sequence[str]) -> int:
         )
         if args.kill_after is not None:
             _schedule_kill(group, args.kill_after)
-        stress_args.host = haproxy.url
-        resolve_workers(stress_args, context)
-        code = run(RunRequest(context=context, args=stress_args, run_dir=run_dir))
+        code = run(RunRequest(context, build_spec(stress_args, context, host=haproxy.url)))
     finally:
         group.stop()
         haproxy.stop()

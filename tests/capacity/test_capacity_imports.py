@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-# Runs the `capacity` console script's main with ARGS in this interpreter, then names the heavy modules it loaded.
+# Runs the `capacity` command's main with ARGS here, then names the heavy modules it loaded.
 _RUNNER = """
 import sys
 from capacity.cli import main

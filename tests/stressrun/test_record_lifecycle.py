@@ -10,7 +10,8 @@ from stressrun_helpers import ROOT
 from stairload.core import exitcodes
 from stairload.loadgen.context import context_from_options
 from stairload.loadgen.run_record import RUNNER_ENV, end_record_name
-from stairload.run.arguments import build_parser
+from stairload.options import RunOptions
+from stairload.run.arguments import build_parser, build_spec
 from stairload.run.conclude import conclude, end_before_locust
 from stairload.run.locust_processes import Children
 from stairload.run.record_lifecycle import runner_record, write_planned
@@ -22,11 +23,11 @@ from stairload.rundir import MASTER_RECORD_JSON, RUN_JSON, ExitReason, RunRecord
 def _request(run_dir: Path, *options: str) -> RunRequest:
     args = build_parser().parse_args(
         ["scenario2", "--scenarios", str(ROOT / "scenarios.yaml"), "--time-scale", "0.05",
-         "--users-scale", "0.01", *options]
+         "--users-scale", "0.01", "--workers", "0", *options]
     )  # fmt: skip
-    args.workers = 0
     run_dir.mkdir()
-    return RunRequest(context=context_from_options(args), args=args, run_dir=run_dir)
+    context = context_from_options(RunOptions.from_namespace(args)).with_run_dir(run_dir)
+    return RunRequest(context, build_spec(args, context, host=args.host))
 
 
 def _hand_over(request: RunRequest, reason: ExitReason) -> None:
