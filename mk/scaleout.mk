@@ -29,10 +29,10 @@ aws-template: $(STAMP) ## Write runs/aws/scaleout.yaml: CloudFormation for the s
 	@mkdir -p runs/aws
 	$(VENV)/bin/stairload scaleout aws-template --output runs/aws/scaleout.yaml
 
-aws-lambda-zip: ## Package the SNS-to-Slack Lambda (alarms/ and stairload/, stdlib only) as runs/aws/alarms-lambda.zip
+aws-lambda-zip: ## Package the SNS-to-Slack Lambda (stairload/; its handler imports the standard library only) as runs/aws/alarms-lambda.zip
 	@command -v zip >/dev/null || (apt-get update -qq && apt-get install -y -qq zip)
 	@mkdir -p runs/aws && rm -f $(LAMBDA_ZIP)
-	zip -q -r $(LAMBDA_ZIP) alarms stairload -i '*.py'
+	zip -q -r $(LAMBDA_ZIP) stairload -i '*.py'
 	@echo "built $(LAMBDA_ZIP): upload it to S3, then pass LambdaCodeBucket/LambdaCodeKey"
 
 jvm-coldstart: $(STAMP) jvm-target ## Measure the JVM example's latency per 1,000 of its first 20,000 requests
