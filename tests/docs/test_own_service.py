@@ -3,7 +3,8 @@
 The files come out of the README's code blocks; the commands are the README's, with the
 notes service's real port, a run directory in tmp_path, and a VENV holding the test's
 own interpreter and a ``stairload`` launcher for it (with a fresh STAMP), so make does not
-set up another environment.
+set up another environment. docs/own-service.md includes the same section from the README
+(mkdocs' snippets), so the site shows what is tested here.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README[README.index("## Test your own service") :]
 SECTION = SECTION[: SECTION.index("\n## ", 10)]
 NOTES_SERVICE = Path(__file__).with_name("notes_service.py")
+CAPACITY = Path(sys.executable).with_name("capacity")  # the console script of this venv
 
 
 def _block(language: str) -> str:
@@ -75,7 +77,7 @@ def _venv(folder: Path) -> Path:
     (folder / "bin").mkdir(parents=True)
     (folder / "bin" / "python").symlink_to(sys.executable)
     launcher = folder / "bin" / "stairload"
-    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m stairload.run "$@"\n')
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m stairload "$@"\n')
     launcher.chmod(0o755)
     (folder / "stamp").touch()
     return folder
@@ -89,7 +91,8 @@ def _commands() -> list[str]:
 def test_the_plan_check_of_the_readme_accepts_its_yaml(mytest: Path) -> None:
     """Step 3: capacity table reads the README's notes.yaml and plans 4 -> 6 VUser."""
     command = _commands()[0].replace("mytest/", f"{mytest}/").split()
-    command[0] = sys.executable
+    assert command[0] == ".venv/bin/capacity"
+    command[0] = str(CAPACITY)
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert re.search(r"notes .* 2\.8 +4 ", result.stdout) and re.search(r" 5\.6 +6 ", result.stdout)
@@ -100,7 +103,7 @@ def test_the_error_example_of_the_readme_is_what_a_typo_prints(mytest: Path) -> 
     path = mytest / "notes.yaml"
     path.write_text(path.read_text().replace("GET /notes/{note_id}", "GET /notes/{noteid}"))
     result = subprocess.run(
-        [sys.executable, "-m", "capacity", "table", "--scenarios", str(path)],
+        [str(CAPACITY), "table", "--scenarios", str(path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
