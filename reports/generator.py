@@ -2,9 +2,15 @@
 
 A Locust process is one Python thread: above ``cpu_limit_percent`` of a core it delays
 its own users and its clocks, so the response times and TPS it reports describe itself,
-not the target. Each process samples its CPU and memory once a second (run.json's
-``load_generator.seconds``); a step is saturated when, in more than
-``SATURATED_SHARE`` of its measured seconds, any process was above the limit.
+not the target. The same holds, before the CPU shows it, when its event loop wakes
+greenlets late: a response then waits in the loop before its time is taken. Each process
+samples its CPU, memory and loop lag (the 99th percentile of how late a 10 ms sleep woke)
+once a second (run.json's ``load_generator.seconds`` and ``loop_lag``); a step is
+saturated when, in more than ``SATURATED_SHARE`` of its measured seconds, any process was
+above the CPU limit, and its loop lagged when, in as many, some process's loop-lag p99 was
+above ``LOOP_LAG_LIMIT_MS``. A saturated step is invalid; a lagging one is kept, with a
+caveat that gives the lag (today's generator lags on a busy 2-core machine at any load:
+invalidating on it would leave no step to read there).
 Runs recorded before the per-second samples existed only have the crossings above the
 limit (``cpu_warnings``); a step with such a crossing is then taken as saturated.
 """
@@ -16,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 SATURATED_SHARE = 0.10  # more than 10% of a step's seconds above the limit: saturated
+LOOP_LAG_LIMIT_MS = 5.0  # a second whose loop-lag p99 is above this queues every response
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class GeneratorSecond:
     time_s: float
     cpu_percent: float
     rss_mb: float | None
+    loop_lag_ms: float | None = None  # the second's loop-lag p99; None in older runs
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,8 @@ class ProcessLoad:
     mean_cpu_percent: float
     peak_cpu_percent: float
     peak_rss_mb: float | None
+    loop_lag_ms: float | None = None  # the median of its seconds' loop-lag p99
+    lag_seconds: int = 0  # seconds whose loop-lag p99 was above LOOP_LAG_LIMIT_MS
 
 
 @dataclass(frozen=True)
@@ -43,15 +53,27 @@ class GeneratorLoad:
     """All processes over one step's window, and whether they were saturated."""
 
     seconds: int
-    hot_seconds: int
+    hot_seconds: int  # seconds in which some process was above the CPU limit
     cpu_seconds: float
     processes: tuple[ProcessLoad, ...]
     warned: bool
+    lag_seconds: int = 0  # seconds in which some process's loop-lag p99 was above the limit
 
     @property
     def hot_share(self) -> float | None:
         """Share of the window's seconds in which some process was above the limit."""
         return self.hot_seconds / self.seconds if self.seconds else None
+
+    @property
+    def lagging(self) -> bool:
+        """Some process's loop lagged beyond LOOP_LAG_LIMIT_MS in more than SATURATED_SHARE."""
+        return self.lag_seconds > SATURATED_SHARE * self.seconds if self.seconds else False
+
+    @property
+    def loop_lag_ms(self) -> float | None:
+        """The laggiest process's median per-second loop-lag p99, None without samples."""
+        lags = [p.loop_lag_ms for p in self.processes if p.loop_lag_ms is not None]
+        return max(lags) if lags else None
 
     @property
     def saturated(self) -> bool:
@@ -70,6 +92,7 @@ def window_load(
 ) -> GeneratorLoad:
     """The generator's load in the seconds ending in (start_s, end_s]."""
     hot: set[int] = set()
+    lagging: set[int] = set()
     sampled: set[int] = set()
     processes = []
     cpu_seconds = 0.0
@@ -79,8 +102,11 @@ def window_load(
             continue
         sampled.update(math.ceil(s.time_s - 1e-9) for s in inside)
         hot.update(math.ceil(s.time_s - 1e-9) for s in inside if s.cpu_percent > cpu_limit_percent)
+        slow = {math.ceil(s.time_s - 1e-9) for s in inside if _lagging(s)}
+        lagging |= slow
         cpu_seconds += sum(s.cpu_percent for s in inside) / 100.0
         memory = [s.rss_mb for s in inside if s.rss_mb is not None]
+        lags = sorted(s.loop_lag_ms for s in inside if s.loop_lag_ms is not None)
         processes.append(
             ProcessLoad(
                 process=name,
@@ -88,10 +114,18 @@ def window_load(
                 mean_cpu_percent=sum(s.cpu_percent for s in inside) / len(inside),
                 peak_cpu_percent=max(s.cpu_percent for s in inside),
                 peak_rss_mb=max(memory) if memory else None,
+                loop_lag_ms=lags[(len(lags) - 1) // 2] if lags else None,
+                lag_seconds=len(slow),
             )
         )
     warned = any(start_s <= time_s < end_s for time_s in warning_times)
-    return GeneratorLoad(len(sampled), len(hot), cpu_seconds, tuple(processes), warned)
+    return GeneratorLoad(
+        len(sampled), len(hot), cpu_seconds, tuple(processes), warned, len(lagging)
+    )
+
+
+def _lagging(second: GeneratorSecond) -> bool:
+    return second.loop_lag_ms is not None and second.loop_lag_ms > LOOP_LAG_LIMIT_MS
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from reports.alarm_log import AlarmChange
+from reports.generator import LOOP_LAG_LIMIT_MS
 from reports.inputs import ReportInputs
 from reports.rundata import RunInfo
 from reports.steps import StepResult
@@ -159,8 +160,10 @@ def _generator_table(inputs: ReportInputs) -> dict[str, Any] | None:
     cells: dict[int, dict[str, Any]] = {}
     for row in inputs.generator:
         memory = DASH if row.peak_rss_mb is None else f"{row.peak_rss_mb:,.0f} MB"
-        text = f"{row.mean_cpu_percent:.0f} / {row.peak_cpu_percent:.0f}%, {memory}"
-        cells.setdefault(row.step, {})[row.process] = {"text": text, "hot": row.hot}
+        lag = DASH if row.loop_lag_ms is None else f"{row.loop_lag_ms:.1f} ms"
+        text = f"{row.mean_cpu_percent:.0f} / {row.peak_cpu_percent:.0f}%, {memory}, {lag}"
+        hot = row.hot or row.lagging
+        cells.setdefault(row.step, {})[row.process] = {"text": text, "hot": hot}
     empty = {"text": DASH, "hot": False}
     return {
         "processes": processes,
@@ -169,6 +172,7 @@ def _generator_table(inputs: ReportInputs) -> dict[str, Any] | None:
             for step, by_process in cells.items()
         ],
         "limit": f"{inputs.cpu_limit_percent:g}",
+        "lag_limit": f"{LOOP_LAG_LIMIT_MS:g}",
     }
 
 

@@ -26,7 +26,7 @@ NOT_RECORDED = "not recorded"
 
 @dataclass(frozen=True)
 class GeneratorRow:
-    """One process in one step: mean and peak CPU (% of one core), peak memory."""
+    """One process in one step: mean and peak CPU (% of one core), peak memory, loop lag."""
 
     step: int
     process: str
@@ -34,6 +34,8 @@ class GeneratorRow:
     peak_cpu_percent: float
     peak_rss_mb: float | None
     hot: bool
+    loop_lag_ms: float | None = None  # median of the step's per-second loop-lag p99
+    lagging: bool = False  # some of its seconds lagged beyond LOOP_LAG_LIMIT_MS
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ def generator_rows(steps: Sequence[StepResult], limit_percent: float) -> tuple[G
                     process.peak_cpu_percent,
                     process.peak_rss_mb,
                     process.peak_cpu_percent > limit_percent,
+                    process.loop_lag_ms,
+                    process.lag_seconds > 0,
                 )
             )
     return tuple(rows)

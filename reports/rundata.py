@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -85,7 +87,10 @@ def run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         lost_worker_notes=tuple(_lost_note(raw) for raw in generator.get("lost_workers") or []),
         abort_note=_abort_note(record.extras.get("abort")),
         cpu_limit_percent=checked.cpu_warning_percent,
-        generator_seconds={process: tuple(rows) for process, rows in checked.seconds.items()},
+        generator_seconds={
+            process: _with_lags(rows, checked.loop_lag.get(process, []))
+            for process, rows in checked.seconds.items()
+        },
         end_users=max(step.users for step in steps),
         workers=record.workers,
         machine=dict(record.machine or {}),
@@ -115,10 +120,32 @@ def _generator_second(row: Any) -> GeneratorSecond:
     return GeneratorSecond(float(row[0]), float(row[1]), row[2])
 
 
+def _lag_second(row: Any) -> tuple[float, float]:
+    """A row of ``load_generator.loop_lag``: [time_s, loop-lag p99 ms >= 0]."""
+    ok = isinstance(row, list) and len(row) == 2
+    ok = ok and all(isinstance(v, int | float) and not isinstance(v, bool) for v in row)
+    if not ok or not all(math.isfinite(v) and v >= 0 for v in row):
+        raise problem("must be [time_s, loop_lag_ms], both finite and >= 0")
+    return float(row[0]), float(row[1])
+
+
+def _with_lags(
+    seconds: list[GeneratorSecond], lags: list[tuple[float, float]]
+) -> tuple[GeneratorSecond, ...]:
+    """Each second with the loop lag sampled with it (runs before the loop lag have none)."""
+    by_time = dict(lags)
+    return tuple(
+        dataclasses.replace(second, loop_lag_ms=by_time.get(second.time_s)) for second in seconds
+    )
+
+
 class _GeneratorModel(LenientModel):
     cpu_warnings: list[_CpuWarningModel] = Field(default_factory=list)
     cpu_warning_percent: Annotated[float, POSITIVE] = 90.0
     seconds: dict[str, list[Annotated[GeneratorSecond, PlainValidator(_generator_second)]]] = Field(
+        default_factory=dict
+    )
+    loop_lag: dict[str, list[Annotated[tuple[float, float], PlainValidator(_lag_second)]]] = Field(
         default_factory=dict
     )
 

@@ -81,6 +81,11 @@ class StepResult:
         )
 
     @property
+    def generator_loop_lag_ms(self) -> float | None:
+        """The laggiest Locust process's median per-second loop-lag p99 over the window."""
+        return None if self.generator is None else self.generator.loop_lag_ms
+
+    @property
     def tps_per_user(self) -> float | None:
         """Completed requests per second per planned user."""
         return None if self.tps is None or not self.users else self.tps / self.users

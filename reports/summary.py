@@ -35,6 +35,7 @@ STEP_COLUMNS = (
     "tps_per_user",
     "cpu_warning",
     "cpu_percent",
+    "generator_loop_lag_ms",
 )
 
 

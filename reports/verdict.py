@@ -21,7 +21,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reports.generator import Capacity, capacity_needed
+from reports.generator import LOOP_LAG_LIMIT_MS, Capacity, capacity_needed
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 from stairload.rundir import ExitReason
@@ -283,6 +283,17 @@ def _caveats(
         caveats.append(
             f"The load generator crossed {run.cpu_limit_percent:g}% CPU briefly in steps "
             f"{numbers}, for at most a tenth of their seconds; their figures are kept."
+        )
+    lagging = [s for s in steps if s.valid and s.generator is not None and s.generator.lagging]
+    if lagging:
+        numbers = ", ".join(str(step.step) for step in lagging)
+        worst = max(step.generator_loop_lag_ms or 0.0 for step in lagging)
+        caveats.append(
+            f"The load generator's event loop woke late by more than {LOOP_LAG_LIMIT_MS:g} ms "
+            f"(99th percentile of a second) in more than a tenth of the seconds of steps "
+            f"{numbers} (median second up to {worst:.1f} ms): the response times it reports "
+            "include that much of its own queueing. More Locust workers (fewer users each) "
+            "or a machine without other work removes it."
         )
     busy = _machine_busy(run)
     if busy:

@@ -1,8 +1,9 @@
-"""The load generator's own health: CPU and memory of every Locust process, lost workers.
+"""The load generator's own health: CPU, memory and loop lag of every Locust process.
 
 A saturated generator measures itself, not the target, so every process samples its CPU
-and memory each second; the master gathers every process's seconds (``seconds`` in
-``run.json``'s ``load_generator``, from which the report decides which steps are valid),
+and memory each second, and its event loop's lag (``loop_lag``); the master gathers every
+process's seconds (``seconds`` and ``loop_lag`` in ``run.json``'s ``load_generator``,
+from which the report decides which steps are valid),
 keeps crossings above 90% CPU as warnings with their time, and notices workers that stop
 reporting.
 """
@@ -18,6 +19,7 @@ from locust.runners import MasterRunner, WorkerRunner
 
 from capacity.stairs import stage_at
 from stairload.loadgen.cpu_limit import CPU_WARNING_PERCENT, configured_cpu_limit
+from stairload.loadgen.loop_lag import LoopLag
 from stairload.loadgen.runtime import run_context, runtime
 
 __all__ = ["CPU_WARNING_PERCENT", "LoadGeneratorHealth"]
@@ -34,10 +36,15 @@ class _ProcessHealth:
         self.peak_rss_mb = 0.0
         self.warnings: list[dict[str, Any]] = []
         self.seconds: list[list[float]] = []  # [time_s, cpu_percent, rss_mb]
+        self.lags: list[list[float]] = []  # [time_s, loop-lag p99 ms] of the seconds with one
         self._above = False
 
-    def sample(self, time_s: float, cpu_percent: float, rss_mb: float) -> None:
+    def sample(
+        self, time_s: float, cpu_percent: float, rss_mb: float, lag_ms: float | None = None
+    ) -> None:
         self.seconds.append([round(time_s, 1), round(cpu_percent, 1), round(rss_mb, 1)])
+        if lag_ms is not None:
+            self.lags.append([round(time_s, 1), round(lag_ms, 2)])
         self.peak_cpu_percent = max(self.peak_cpu_percent, cpu_percent)
         self.peak_rss_mb = max(self.peak_rss_mb, rss_mb)
         above = cpu_percent > self.limit_percent
@@ -79,8 +86,11 @@ class LoadGeneratorHealth:
         self._known_missing: set[str] = set()
         self._sent_warnings = 0
         self._sent_seconds = 0
+        self._sent_lags = 0
         self.worker_seconds: dict[str, list[list[float]]] = {}
+        self.worker_lags: dict[str, list[list[float]]] = {}
         self._greenlet: gevent.Greenlet | None = None
+        self.loop_lag = LoopLag()
         if self._is_worker:
             environment.events.report_to_master.add_listener(self._on_report_to_master)
         if self._is_master:
@@ -89,6 +99,7 @@ class LoadGeneratorHealth:
 
     def _on_start(self, _t0: float) -> None:
         if self._greenlet is None:
+            self.loop_lag.start()
             self._greenlet = gevent.spawn(self._sample_loop)
 
     def _sample_loop(self) -> None:
@@ -97,7 +108,8 @@ class LoadGeneratorHealth:
         while True:
             gevent.sleep(1.0)
             elapsed = runtime(self.environment).elapsed()
-            self.own.sample(elapsed, process.cpu_percent(), process.memory_info().rss / 2**20)
+            rss_mb = process.memory_info().rss / 2**20
+            self.own.sample(elapsed, process.cpu_percent(), rss_mb, self.loop_lag.take_p99_ms())
             if not self._is_worker:
                 self._watch(self.own.name, self.own.seconds[-1:])
             if self._is_master:
@@ -159,7 +171,14 @@ class LoadGeneratorHealth:
         self._sent_warnings = len(self.own.warnings)
         seconds = self.own.seconds[self._sent_seconds :]
         self._sent_seconds = len(self.own.seconds)
-        data[_REPORT_KEY] = {**self.own.summary(), "warnings": fresh, "seconds": seconds}
+        lags = self.own.lags[self._sent_lags :]
+        self._sent_lags = len(self.own.lags)
+        data[_REPORT_KEY] = {
+            **self.own.summary(),
+            "warnings": fresh,
+            "seconds": seconds,
+            "loop_lag": lags,
+        }
 
     def _on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
         report = data.get(_REPORT_KEY)
@@ -169,8 +188,10 @@ class LoadGeneratorHealth:
         self.workers[name] = {**report, "process": name}
         self.workers[name].pop("warnings", None)
         self.workers[name].pop("seconds", None)
+        self.workers[name].pop("loop_lag", None)
         fresh_seconds = report.get("seconds", [])
         self.worker_seconds.setdefault(name, []).extend(fresh_seconds)
+        self.worker_lags.setdefault(name, []).extend(report.get("loop_lag", []))
         self._watch(name, fresh_seconds)
         self.warnings.extend({**warning, "process": name} for warning in report["warnings"])
 
@@ -178,6 +199,7 @@ class LoadGeneratorHealth:
         """Stop sampling."""
         if self._greenlet is not None:
             self._greenlet.kill(block=False)
+        self.loop_lag.stop()
 
     def record(self) -> dict[str, Any]:
         """The ``load_generator`` section of ``run.json``."""
@@ -189,4 +211,5 @@ class LoadGeneratorHealth:
             "saturated": bool(warnings),
             "lost_workers": self.lost_workers,
             "seconds": {self.own.name: self.own.seconds, **self.worker_seconds},
+            "loop_lag": {self.own.name: self.own.lags, **self.worker_lags},
         }

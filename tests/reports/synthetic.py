@@ -65,6 +65,8 @@ class SyntheticRun:
     saturated: bool = False
     # per step, the one generator process's CPU % in every second (None: no samples)
     generator_cpu_percent: Sequence[float] | None = None
+    # per step, that process's loop-lag p99 in every second (None: a run before loop lag)
+    generator_loop_lag_ms: Sequence[float] | None = None
     workers: int = 0
     shape: str = "stairs"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -200,6 +202,7 @@ def _run_json(run_dir: Path, run: SyntheticRun, end_s: int) -> dict[str, Any]:
             "lost_workers": [],
             "cpu_warning_percent": 90.0,
             **({"seconds": _generator_seconds(run, end_s)} if run.generator_cpu_percent else {}),
+            **({"loop_lag": _loop_lag(run, end_s)} if run.generator_loop_lag_ms else {}),
         },
         **run.extra,
     }
@@ -212,6 +215,17 @@ def _generator_seconds(run: SyntheticRun, end_s: int) -> dict[str, list[list[flo
     for second in range(1, end_s + 1):
         index = min((second - 1) // run.step_seconds, len(cpu) - 1)
         rows.append([float(second), float(cpu[index]), 120.0 + index])
+    return {"local": rows}
+
+
+def _loop_lag(run: SyntheticRun, end_s: int) -> dict[str, list[list[float]]]:
+    """The same process's loop-lag p99 at the end of every second: [time_s, ms]."""
+    lags = run.generator_loop_lag_ms or ()
+    rows = []
+    for second in range(1, end_s + 1):
+        rows.append(
+            [float(second), float(lags[min((second - 1) // run.step_seconds, len(lags) - 1)])]
+        )
     return {"local": rows}
 
 

@@ -63,3 +63,28 @@ def test_capacity_divides_the_planned_tps_by_requests_per_cpu_second():
 def test_capacity_is_unknown_without_cpu_seconds():
     """No CPU-seconds measured: no capacity figure."""
     assert capacity_needed(1000, 0.0, 4200.0, 2100, 90.0) is None
+
+
+def _lagging(lags_ms: list[float]) -> list[GeneratorSecond]:
+    return [GeneratorSecond(float(1 + i), 30.0, 100.0, lag) for i, lag in enumerate(lags_ms)]
+
+
+def test_two_lagging_seconds_of_fifteen_make_a_lagging_step_not_a_saturated_one():
+    """2 of 15 seconds with a loop-lag p99 above 5 ms at 30% CPU: lagging, still valid."""
+    load = window_load({"local": _lagging([12.0, 8.0] + [0.4] * 13)}, 0, 15, 90.0)
+    assert (load.hot_seconds, load.lag_seconds, load.lagging, load.saturated) == (0, 2, True, False)
+    assert load.loop_lag_ms == 0.4  # the median second's p99
+
+
+def test_a_step_lags_by_the_laggiest_process():
+    """Two workers: the step's figure is the laggier one's median second."""
+    load = window_load(
+        {"worker-1": _lagging([0.5] * 10), "worker-2": _lagging([3.0] * 10)}, 0, 10, 90.0
+    )
+    assert (load.loop_lag_ms, load.lagging) == (3.0, False)
+
+
+def test_older_runs_without_loop_lag_keep_the_cpu_rule():
+    """No loop-lag samples: no lagging seconds, no figure, validity from CPU alone."""
+    load = window_load({"local": _samples([50] * 15)}, 0, 15, 90.0)
+    assert (load.lag_seconds, load.processes[0].loop_lag_ms, load.saturated) == (0, None, False)

@@ -156,3 +156,20 @@ def test_a_machine_within_two_runnable_per_core_gets_none(make_run):
     machine = {"cores": 2, "load_average_max": 3.5}
     caveats = analyse(make_run(extra={"machine": machine})).verdict.caveats
     assert not any("oversubscribed" in caveat for caveat in caveats)
+
+
+def test_a_lagging_generator_loop_is_a_caveat_with_its_figure(make_run):
+    """At 40% CPU with its event loop 12 ms late every second of step 3: kept, and said."""
+    analysis = analyse(
+        make_run(generator_cpu_percent=(40, 40, 40), generator_loop_lag_ms=(0.4, 0.6, 12.0))
+    )
+    assert analysis.verdict.invalid_steps == ()
+    assert [step.generator_loop_lag_ms for step in analysis.steps] == [0.4, 0.6, 12.0]
+    (lag,) = [c for c in analysis.verdict.caveats if "event loop woke late" in c]
+    assert "seconds of steps 3 (median second up to 12.0 ms)" in lag
+
+
+def test_a_quiet_generator_loop_gets_no_caveat(make_run):
+    """Loop lag under 5 ms in every second: no caveat about it."""
+    analysis = analyse(make_run(generator_cpu_percent=(40,) * 3, generator_loop_lag_ms=(1.0,) * 3))
+    assert not [c for c in analysis.verdict.caveats if "event loop" in c]

@@ -85,3 +85,9 @@ def test_stress_scenario2_with_two_workers_merges_exactly(tmp_path: Path) -> Non
     processes = {p["process"] for p in record["load_generator"]["processes"]}
     assert processes == {"master", "worker-1", "worker-2"}
     assert record["load_generator"]["lost_workers"] == []
+    lags = record["load_generator"]["loop_lag"]  # every process probed its loop every second
+    assert set(lags) == processes
+    assert all(len(lags[name]) >= 30 for name in ("worker-1", "worker-2")), lags
+    steps_csv = (tmp_path / "run" / "steps.csv").read_text().splitlines()
+    assert steps_csv[0].endswith(",generator_loop_lag_ms")
+    assert all(line.rsplit(",", 1)[1] for line in steps_csv[1:])  # a figure in every step
