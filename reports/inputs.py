@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reports.generator import MASTER, SATURATED_SHARE
 from reports.steps import StepResult
 from stairload.rundir import INTERVALS_CSV
 
@@ -164,7 +165,8 @@ def generator_rows(steps: Sequence[StepResult], limit_percent: float) -> tuple[G
                     process.peak_rss_mb,
                     process.peak_cpu_percent > limit_percent,
                     process.loop_lag_ms,
-                    process.lag_seconds > 0,
+                    process.process != MASTER
+                    and process.lag_seconds > SATURATED_SHARE * process.seconds,
                 )
             )
     return tuple(rows)

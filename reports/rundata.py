@@ -120,22 +120,28 @@ def _generator_second(row: Any) -> GeneratorSecond:
     return GeneratorSecond(float(row[0]), float(row[1]), row[2])
 
 
-def _lag_second(row: Any) -> tuple[float, float]:
-    """A row of ``load_generator.loop_lag``: [time_s, loop-lag p99 ms >= 0]."""
-    ok = isinstance(row, list) and len(row) == 2
+def _lag_second(row: Any) -> tuple[float, float, float]:
+    """A row of ``load_generator.loop_lag``: [time_s, p99_ms, mean_ms], finite and >= 0."""
+    ok = isinstance(row, list) and len(row) == 3
     ok = ok and all(isinstance(v, int | float) and not isinstance(v, bool) for v in row)
     if not ok or not all(math.isfinite(v) and v >= 0 for v in row):
-        raise problem("must be [time_s, loop_lag_ms], both finite and >= 0")
-    return float(row[0]), float(row[1])
+        raise problem("must be [time_s, p99_ms, mean_ms], each finite and >= 0")
+    return float(row[0]), float(row[1]), float(row[2])
 
 
 def _with_lags(
-    seconds: list[GeneratorSecond], lags: list[tuple[float, float]]
+    seconds: list[GeneratorSecond], lags: list[tuple[float, float, float]]
 ) -> tuple[GeneratorSecond, ...]:
     """Each second with the loop lag sampled with it (runs before the loop lag have none)."""
-    by_time = dict(lags)
+    by_time = {time_s: (worst, mean) for time_s, worst, mean in lags}
+    unsampled = (None, None)
     return tuple(
-        dataclasses.replace(second, loop_lag_ms=by_time.get(second.time_s)) for second in seconds
+        dataclasses.replace(
+            second,
+            loop_lag_ms=by_time.get(second.time_s, unsampled)[0],
+            loop_lag_mean_ms=by_time.get(second.time_s, unsampled)[1],
+        )
+        for second in seconds
     )
 
 
@@ -145,9 +151,9 @@ class _GeneratorModel(LenientModel):
     seconds: dict[str, list[Annotated[GeneratorSecond, PlainValidator(_generator_second)]]] = Field(
         default_factory=dict
     )
-    loop_lag: dict[str, list[Annotated[tuple[float, float], PlainValidator(_lag_second)]]] = Field(
-        default_factory=dict
-    )
+    loop_lag: dict[
+        str, list[Annotated[tuple[float, float, float], PlainValidator(_lag_second)]]
+    ] = Field(default_factory=dict)
 
 
 class _PlanModel(LenientModel):

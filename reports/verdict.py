@@ -288,12 +288,14 @@ def _caveats(
     if lagging:
         numbers = ", ".join(str(step.step) for step in lagging)
         worst = max(step.generator_loop_lag_ms or 0.0 for step in lagging)
+        mean = max((s.generator.loop_lag_mean_ms or 0.0) for s in lagging if s.generator)
         caveats.append(
             f"The load generator's event loop woke late by more than {LOOP_LAG_LIMIT_MS:g} ms "
             f"(99th percentile of a second) in more than a tenth of the seconds of steps "
-            f"{numbers} (median second up to {worst:.1f} ms): the response times it reports "
-            "include that much of its own queueing. More Locust workers (fewer users each) "
-            "or a machine without other work removes it."
+            f"{numbers}: up to {worst:.1f} ms in the median second, {mean:.1f} ms on average. "
+            "The response times it reports include its own queueing: about the average on "
+            "each, the 99th percentile on the slowest. More Locust workers (fewer users "
+            "each) or a machine without other work reduces it."
         )
     busy = _machine_busy(run)
     if busy:

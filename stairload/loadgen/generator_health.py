@@ -36,15 +36,19 @@ class _ProcessHealth:
         self.peak_rss_mb = 0.0
         self.warnings: list[dict[str, Any]] = []
         self.seconds: list[list[float]] = []  # [time_s, cpu_percent, rss_mb]
-        self.lags: list[list[float]] = []  # [time_s, loop-lag p99 ms] of the seconds with one
+        self.lags: list[list[float]] = []  # [time_s, loop lag p99 ms, mean ms] when probed
         self._above = False
 
     def sample(
-        self, time_s: float, cpu_percent: float, rss_mb: float, lag_ms: float | None = None
+        self,
+        time_s: float,
+        cpu_percent: float,
+        rss_mb: float,
+        lag_ms: tuple[float, float] | None = None,
     ) -> None:
         self.seconds.append([round(time_s, 1), round(cpu_percent, 1), round(rss_mb, 1)])
         if lag_ms is not None:
-            self.lags.append([round(time_s, 1), round(lag_ms, 2)])
+            self.lags.append([round(time_s, 1), round(lag_ms[0], 2), round(lag_ms[1], 2)])
         self.peak_cpu_percent = max(self.peak_cpu_percent, cpu_percent)
         self.peak_rss_mb = max(self.peak_rss_mb, rss_mb)
         above = cpu_percent > self.limit_percent
@@ -109,7 +113,7 @@ class LoadGeneratorHealth:
             gevent.sleep(1.0)
             elapsed = runtime(self.environment).elapsed()
             rss_mb = process.memory_info().rss / 2**20
-            self.own.sample(elapsed, process.cpu_percent(), rss_mb, self.loop_lag.take_p99_ms())
+            self.own.sample(elapsed, process.cpu_percent(), rss_mb, self.loop_lag.take())
             if not self._is_worker:
                 self._watch(self.own.name, self.own.seconds[-1:])
             if self._is_master:

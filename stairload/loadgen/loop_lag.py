@@ -4,8 +4,10 @@ A Locust process is one thread: every user, listener and timer shares one event 
 the loop is busy, a request's response waits in it before its time is taken, so the
 response times the process reports include its own queueing. A probe greenlet sleeps
 ``PROBE_SECONDS`` again and again and records how much later than asked it woke; each
-second's 99th percentile of that lateness is the process's loop lag for that second
-(``LoopLag.take_p99_ms``), sampled with its CPU into ``run.json``'s ``load_generator``.
+second's 99th percentile and mean of that lateness are the process's loop lag for that
+second (``LoopLag.take``), sampled with its CPU into ``run.json``'s ``load_generator``: the
+p99 shows the loop's stalls (work that blocks it), the mean the delay a typical response
+time carries.
 """
 
 from __future__ import annotations
@@ -41,10 +43,11 @@ class LoopLag:
             gevent.sleep(PROBE_SECONDS)
             self._late_ms.append(max(0.0, time.perf_counter() - asked - PROBE_SECONDS) * 1000.0)
 
-    def take_p99_ms(self) -> float | None:
-        """The 99th percentile (nearest rank) of the lateness since the last call; None if none."""
+    def take(self) -> tuple[float, float] | None:
+        """(p99, mean) of the lateness in ms since the last call; None when the probe never woke."""
         late, self._late_ms = self._late_ms, []
-        return p99(late)
+        worst = p99(late)
+        return None if worst is None else (worst, sum(late) / len(late))
 
 
 def p99(values: list[float]) -> float | None:

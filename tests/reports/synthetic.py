@@ -219,13 +219,12 @@ def _generator_seconds(run: SyntheticRun, end_s: int) -> dict[str, list[list[flo
 
 
 def _loop_lag(run: SyntheticRun, end_s: int) -> dict[str, list[list[float]]]:
-    """The same process's loop-lag p99 at the end of every second: [time_s, ms]."""
+    """The same process's loop lag at the end of every second: [time_s, p99 ms, mean ms]."""
     lags = run.generator_loop_lag_ms or ()
     rows = []
     for second in range(1, end_s + 1):
-        rows.append(
-            [float(second), float(lags[min((second - 1) // run.step_seconds, len(lags) - 1)])]
-        )
+        lag = float(lags[min((second - 1) // run.step_seconds, len(lags) - 1)])
+        rows.append([float(second), lag, lag / 4])  # the mean a quarter of the p99
     return {"local": rows}
 
 

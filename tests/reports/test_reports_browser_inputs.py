@@ -105,7 +105,7 @@ def test_plan_and_run_are_on_the_first_screen(first_screen):
 def test_generator_cpu_and_memory_per_step(first_screen):
     """One row per step with the process's mean / peak CPU and peak memory."""
     table = first_screen["generator-steps"]
-    assert "local: mean / peak CPU, peak memory" in table
+    assert "local: mean / peak CPU, peak memory, loop lag p99" in table
     assert "99 / 99%, 122 MB" in table
 
 

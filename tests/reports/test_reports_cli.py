@@ -121,6 +121,11 @@ def test_unreadable_files_give_one_line_and_exit_2(make_run, capsys, name, text,
             "run.json: stairs.steps: must list at least one step (got [])",
         ),
         (
+            lambda d: d["load_generator"].update(loop_lag={"local": [[1.0, -2.0, 0.5]]}),
+            "run.json: load_generator.loop_lag.local[0]: must be [time_s, p99_ms, mean_ms], "
+            "each finite and >= 0 (got [1.0, -2.0, 0.5])",
+        ),
+        (
             lambda d: d.update(exit_reason="bored"),
             "run.json: exit_reason: must be one of starting, running, completed, interrupted, "
             "terminated, target_unreachable, error, aborted, runner_lost; did you mean "

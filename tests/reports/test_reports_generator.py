@@ -88,3 +88,12 @@ def test_older_runs_without_loop_lag_keep_the_cpu_rule():
     """No loop-lag samples: no lagging seconds, no figure, validity from CPU alone."""
     load = window_load({"local": _samples([50] * 15)}, 0, 15, 90.0)
     assert (load.lag_seconds, load.processes[0].loop_lag_ms, load.saturated) == (0, None, False)
+
+
+def test_a_distributed_runs_master_does_not_lag_a_step():
+    """The master runs no users: its late loop delays no response time and is not counted."""
+    load = window_load(
+        {"master": _lagging([40.0] * 10), "worker-1": _lagging([0.5] * 10)}, 0, 10, 90.0
+    )
+    assert (load.lagging, load.loop_lag_ms) == (False, 0.5)
+    assert {p.process: p.lag_seconds for p in load.processes} == {"master": 10, "worker-1": 0}

@@ -166,7 +166,7 @@ def test_a_lagging_generator_loop_is_a_caveat_with_its_figure(make_run):
     assert analysis.verdict.invalid_steps == ()
     assert [step.generator_loop_lag_ms for step in analysis.steps] == [0.4, 0.6, 12.0]
     (lag,) = [c for c in analysis.verdict.caveats if "event loop woke late" in c]
-    assert "seconds of steps 3 (median second up to 12.0 ms)" in lag
+    assert "seconds of steps 3: up to 12.0 ms in the median second, 3.0 ms on average" in lag
 
 
 def test_a_quiet_generator_loop_gets_no_caveat(make_run):
