@@ -1,4 +1,4 @@
-"""Every capacity formula (README: Capacity) with the numbers put in, so a reader sees why 2,100."""
+"""Every capacity formula (docs/capacity.md) with the numbers put in, so a reader sees why 2,100."""
 
 from __future__ import annotations
 

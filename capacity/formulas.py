@@ -1,4 +1,4 @@
-"""The capacity formulas (README: Capacity): numbers in, numbers out, nothing else."""
+"""The capacity formulas (docs/capacity.md): numbers in, numbers out, nothing else."""
 
 from __future__ import annotations
 

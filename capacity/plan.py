@@ -49,7 +49,7 @@ class PlanRow:
 
 
 def plan_scenario(inputs: Inputs, scenario: ScenarioLoad) -> PlanRow:
-    """Apply the capacity formulas (README: Capacity), in order, to one scenario."""
+    """Apply the capacity formulas (docs/capacity.md), in order, to one scenario."""
     daily = formulas.daily_requests(inputs.dau, scenario.requests_per_user_per_day)
     average = formulas.avg_rps(daily, inputs.seconds_per_day)
     peak = formulas.peak_rps(average, inputs.peak_rate, inputs.safety_factor)

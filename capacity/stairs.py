@@ -1,4 +1,4 @@
-"""The stair (step-load) timeline (README: Stress runs), and ``stage_at``, a pure function of time.
+"""The stair (step-load) timeline (docs/running.md), and ``stage_at``, a pure function of time.
 
 Timeline: ramp from 0 to ``start_users``, hold one step, then add ``step_users`` every
 ``step_seconds`` until ``end_users``, hold ``hold_seconds``, stop. Each step's ramp is
