@@ -87,11 +87,22 @@ class Scenario:
 
 
 @dataclass(frozen=True)
+class RegressionRules:
+    """How much worse than a baseline a run may be before ``stairload report gate`` fails it."""
+
+    mtt_worse_pct: float = 10.0  # a step's MTT may be at most this % above the baseline's
+    p95_worse_pct: float = 10.0  # likewise its p95
+    tps_lower_pct: float = 10.0  # a step's TPS may be at most this % below the baseline's
+    error_rate_points: float = 0.5  # error rate (%) at most the baseline's plus these points
+
+
+@dataclass(frozen=True)
 class Thresholds:
-    """The pass/fail limits of a run."""
+    """The pass/fail limits of a run, and the rules of a gate against a baseline."""
 
     mtt_ms: float
     error_rate: float
+    regression: RegressionRules = RegressionRules()
 
 
 @dataclass(frozen=True)
@@ -168,7 +179,7 @@ def parse_suite(source: str, raw: object) -> Suite:
         start_case=document.load.start_case,
         end_case=document.load.end_case,
         cases=tuple(case.case(name) for name, case in document.cases.items()),
-        thresholds=Thresholds(**document.thresholds.given()),
+        thresholds=document.thresholds.thresholds(),
         scenarios=tuple(
             scenario.scenario(name, source, base_dir)
             for name, scenario in document.scenarios.items()
@@ -253,9 +264,27 @@ class _CaseModel(StrictModel):
         return Case(name, self.dau, think.min, think.max, self.description)
 
 
+_Percent = Annotated[float, Number(minimum=0, inclusive=True, maximum=1000)]
+
+
+class _RegressionModel(StrictModel):
+    mtt_worse_pct: _Percent = RegressionRules.mtt_worse_pct
+    p95_worse_pct: _Percent = RegressionRules.p95_worse_pct
+    tps_lower_pct: Annotated[float, Number(minimum=0, inclusive=True, maximum=100)] = (
+        RegressionRules.tps_lower_pct
+    )
+    error_rate_points: Annotated[float, Number(minimum=0, inclusive=True, maximum=100)] = (
+        RegressionRules.error_rate_points
+    )
+
+
 class _ThresholdsModel(StrictModel):
     mtt_ms: Annotated[float, Number(maximum=limits.RESPONSE_TIME_MS[1])]
     error_rate: AtLeastZero
+    regression: _RegressionModel = Field(default_factory=_RegressionModel)
+
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.mtt_ms, self.error_rate, RegressionRules(**self.regression.given()))
 
     @field_validator("error_rate")
     @classmethod

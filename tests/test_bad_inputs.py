@@ -180,6 +180,32 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "(see 'stairload report build --help')",
     ),
     (
+        "thresholds.regression.mtt_worse_pct: -5 (gate)",
+        "reports",
+        ["gate", "{tmp}", "{tmp}", "--scenarios", "{scenarios}"],
+        lambda text: text.replace(
+            "  error_rate: 0.01 ", "  regression: {mtt_worse_pct: -5}\n  error_rate: 0.01 ", 1
+        ),
+        "{scenarios}: thresholds.regression.mtt_worse_pct: must be >= 0 (got -5)",
+    ),
+    (
+        "thresholds.regression unknown key (gate)",
+        "reports",
+        ["gate", "{tmp}", "{tmp}", "--scenarios", "{scenarios}"],
+        lambda text: text.replace(
+            "  error_rate: 0.01 ", "  regression: {tps_lower: 5}\n  error_rate: 0.01 ", 1
+        ),
+        "{scenarios}: thresholds.regression.tps_lower: unknown key; allowed: mtt_worse_pct, "
+        "p95_worse_pct, tps_lower_pct, error_rate_points; did you mean 'tps_lower_pct'?",
+    ),
+    (
+        "--tps-lower-pct 150 (gate)",
+        "reports",
+        ["gate", "{tmp}", "{tmp}", "--tps-lower-pct", "150"],
+        None,
+        "--tps-lower-pct: must be in 0..100 (got '150') (see 'stairload report gate --help')",
+    ),
+    (
         "a file:// webhook URL",
         "alarms",
         ["post-sns", str(SEED_EVENT)],

@@ -3,6 +3,7 @@
 Exit codes: 0 PASS; ``--fail-exit-code`` (default 99, like k6's threshold failure) on
 FAIL; 98 INCONCLUSIVE (the stress step measured a saturated load generator); 2 for
 a run directory the report cannot read (one ``Error:`` line, no traceback).
+``gate``: 0 when nothing regressed, 96 on a regression, 98 when either run is invalid.
 """
 
 from __future__ import annotations
@@ -10,12 +11,45 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reports.console import build_and_report, require_dir
 from stairload.core import exitcodes
-from stairload.core.argtypes import exit_code
+from stairload.core.argtypes import bounded, exit_code
 from stairload.core.commandline import Parser, run_cli
 from stairload.core.errors import InputError, UsageError
+from stairload.options import SCENARIOS
+
+if TYPE_CHECKING:
+    from capacity.config import RegressionRules
+
+# --mtt-worse-pct ...: the rules of thresholds.regression in scenarios.yaml, field by field
+_RULE_OPTIONS = (
+    (
+        "--mtt-worse-pct",
+        "mtt_worse_pct",
+        1000.0,
+        "a step's MTT may be at most P%% above the baseline's",
+    ),
+    (
+        "--p95-worse-pct",
+        "p95_worse_pct",
+        1000.0,
+        "a step's p95 may be at most P%% above the baseline's",
+    ),
+    (
+        "--tps-lower-pct",
+        "tps_lower_pct",
+        100.0,
+        "a step's TPS may be at most P%% below the baseline's",
+    ),
+    (
+        "--error-rate-points",
+        "error_rate_points",
+        100.0,
+        "an error rate may be at most the baseline's plus P percentage points",
+    ),
+)
 
 
 def _parser() -> Parser:
@@ -65,7 +99,47 @@ def _parser() -> Parser:
         help="output directory (default: compare-A-vs-B next to RUN_B)",
     )
     _exclude_option(compare)
+    _gate_parser(commands)
     return parser
+
+
+def _gate_parser(commands: argparse._SubParsersAction) -> None:
+    gate = commands.add_parser(
+        "gate",
+        help="judge RUN against a BASELINE run: exit 96 when a step regressed",
+        description="Compare RUN with BASELINE step by step (steps matched by user count) "
+        "under the rules of thresholds.regression in the scenarios file, each overridable "
+        "below; using the steps' 95%% confidence intervals when both runs carry them. Both "
+        "runs need a built report (summary.json). Writes gate.json and gate.html into --out. "
+        "Exit 0 when nothing regressed, 96 on a regression, 98 when either run is invalid.",
+    )
+    gate.add_argument(
+        "dirs",
+        nargs="+",
+        metavar="[BASELINE] RUN",
+        type=Path,
+        help="the baseline run directory (unless --baseline names it) and the run to judge",
+    )
+    gate.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="the baseline run directory, kept anywhere (runs/last-good, a path in the repo)",
+    )
+    SCENARIOS.add_to(gate)
+    for flag, _, high, text in _RULE_OPTIONS:
+        gate.add_argument(
+            flag,
+            type=bounded(float, 0.0, high),
+            metavar="P",
+            help=f"{text} (default: thresholds.regression in the scenarios file)",
+        )
+    gate.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="where gate.json and gate.html go (default: RUN)",
+    )
 
 
 def _exclude_option(parser: argparse.ArgumentParser) -> None:
@@ -85,13 +159,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
-    if args.exclude_seconds < 0:
+    if getattr(args, "exclude_seconds", 0) < 0:
         raise UsageError(f"--exclude-seconds: must be >= 0 (got {args.exclude_seconds:g})")
     try:
         if args.command == "build":
             if args.plan is not None or args.scenario:
                 _plain_run(args)
             return build_and_report(args.run_dir, args.exclude_seconds, args.fail_exit_code)
+        if args.command == "gate":
+            return _gate(args)
         return _compare(args.run_a, args.run_b, args.out, args.exclude_seconds)
     except OSError as exc:
         raise InputError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
@@ -119,3 +195,57 @@ def _compare(run_a: Path, run_b: Path, out: Path | None, exclude_seconds: float)
     print(f"steps compared: {len(comparison.rows)}")
     print(f"report: {comparison.out_dir / 'compare.html'}")
     return 0
+
+
+def _gate(args: argparse.Namespace) -> int:
+    from reports.gate import INCONCLUSIVE, PASSED, gate, table_lines, write_gate
+
+    baseline, run = _gate_dirs(args)
+    rules = _rules(args)
+    require_dir(baseline)
+    require_dir(run)
+    result = gate(baseline, run, rules)
+    json_path, html_path = write_gate(result, args.out or run)
+    print(f"gate: {result.outcome} ({result.reason})")
+    print(f"baseline: {result.baseline_id}; run: {result.run_id}")
+    if result.regressions:
+        print("regressed:")
+        for line in table_lines(result.regressions):
+            print(line)
+    if result.unmatched_users:
+        users = ", ".join(f"{users:,}" for users in result.unmatched_users)
+        print(f"steps in one run only (not compared): {users} users")
+    print(f"report: {html_path} ({json_path.name} beside it)")
+    if result.outcome == INCONCLUSIVE:
+        return exitcodes.INCONCLUSIVE
+    return exitcodes.OK if result.outcome == PASSED else exitcodes.REGRESSED
+
+
+def _gate_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
+    dirs = list(args.dirs)
+    if args.baseline is not None:
+        dirs.insert(0, args.baseline)
+    if len(dirs) != 2:
+        raise UsageError(
+            "gate: give BASELINE RUN, or --baseline DIR RUN (see 'stairload report gate --help')"
+        )
+    return dirs[0], dirs[1]
+
+
+def _rules(args: argparse.Namespace) -> RegressionRules:
+    import dataclasses
+
+    from capacity.config import RegressionRules, load_scenarios
+
+    path = Path(args.scenarios)
+    given = args.scenarios != SCENARIOS.default
+    if path.exists() or given:
+        rules = load_scenarios(path).thresholds.regression
+    else:  # no scenarios file here: the built-in rules
+        rules = RegressionRules()
+    overrides = {
+        field: getattr(args, field)
+        for _, field, _, _ in _RULE_OPTIONS
+        if getattr(args, field) is not None
+    }
+    return dataclasses.replace(rules, **overrides)

@@ -9,6 +9,7 @@ FAILED = 1  # the command could not do its job for a reason that is not a user m
 USAGE = 2  # bad option or bad configuration (scenarios.yaml, run.json): nothing ran
 TARGET_UNREACHABLE = 3  # the target (or the host to warm up) did not answer
 LOCUST_FAILED = 4  # Locust itself failed (see locust.log)
+REGRESSED = 96  # stairload report gate: the run regressed against its baseline
 ABORTED = 97  # an alarm rule with ``abort`` stopped the run
 INCONCLUSIVE = 98  # the verdict could not be decided: the measurement is not valid
 VERDICT_FAIL = 99  # the run completed but the verdict is FAIL (like k6's threshold code)

@@ -1,0 +1,219 @@
+"""stairload report gate: a run judged against a baseline, step by step, with its exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import THREE_STEPS
+from synthetic import StepSpec
+
+from reports.build import build
+from stairload.cli.report import main
+from stairload.core import exitcodes
+
+# THREE_STEPS slowed: every step's MTT 40% higher and its TPS 30% lower
+SLOWER = (
+    StepSpec(100, 700, 140.0),
+    StepSpec(200, 1120, 175.0),
+    StepSpec(300, 840, 350.0, failures_per_second=8),
+)
+
+
+@pytest.fixture
+def built(make_run):
+    """A run directory with its report built (summary.json, steps.csv)."""
+
+    def _built(**changes) -> Path:
+        run_dir = make_run(**changes)
+        build(run_dir)
+        return run_dir
+
+    return _built
+
+
+def test_same_numbers_pass(built, capsys):
+    """Two runs with the same figures: nothing regressed, exit 0."""
+    baseline, run = built(), built()
+    assert main(["gate", str(baseline), str(run)]) == exitcodes.OK
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "gate: PASS (no regression in 14 rules over 3 matched step(s))"
+
+
+def test_a_slower_run_regresses_and_names_the_steps(built, capsys):
+    """A run 40% slower than its baseline exits with REGRESSED (96) and lists each step."""
+    baseline, run = built(), built(steps=SLOWER)
+    assert main(["gate", str(baseline), str(run)]) == exitcodes.REGRESSED == 96
+    out = capsys.readouterr().out
+    assert "gate: REGRESSED (" in out
+    assert "100 users, 200 users, 300 users, whole run" in out
+    assert "  where      metric    baseline  run      limit    basis" in out
+    assert "  100 users  mtt_ms    100.0     140.0    110.0    point values" in out
+    assert "  300 users  tps       1,200.0   840.0    1,080.0  point values" in out
+    assert "  whole run  peak_tps  1,600.0   1,120.0  1,440.0  point values" in out
+
+
+def test_the_other_order_passes(built, capsys):
+    """The slower run as the baseline: the faster run did not regress."""
+    baseline, run = built(steps=SLOWER), built()
+    assert main(["gate", str(baseline), str(run)]) == exitcodes.OK
+
+
+def test_baseline_option_names_a_directory_kept_anywhere(built, tmp_path, capsys):
+    """--baseline DIR RUN is the same as BASELINE RUN; the baseline may live anywhere."""
+    kept = built()
+    last_good = tmp_path / "kept" / "last-good"
+    last_good.parent.mkdir()
+    kept.rename(last_good)
+    run = built(steps=SLOWER)
+    assert main(["gate", "--baseline", str(last_good), str(run)]) == exitcodes.REGRESSED
+
+
+def test_an_invalid_run_is_inconclusive(built, capsys):
+    """A run whose stress step measured a saturated generator: 98, whatever its numbers."""
+    baseline, run = built(), built(generator_cpu_percent=(40, 40, 99))
+    assert main(["gate", str(baseline), str(run)]) == exitcodes.INCONCLUSIVE == 98
+    out = capsys.readouterr().out
+    assert "the run's step of 300 users is invalid" in out
+
+
+def test_an_invalid_baseline_is_inconclusive(built, capsys):
+    """Likewise when the baseline is the invalid one."""
+    baseline, run = built(generator_cpu_percent=(99, 40, 40)), built()
+    assert main(["gate", str(baseline), str(run)]) == exitcodes.INCONCLUSIVE
+
+
+def test_tolerances_come_from_the_command_line(built, capsys):
+    """--mtt-worse-pct 50 and --tps-lower-pct 40 let a 40% slowdown through; errors too."""
+    baseline, run = built(), built(steps=SLOWER)
+    args = ["--mtt-worse-pct", "50", "--p95-worse-pct", "50", "--tps-lower-pct", "40"]
+    assert main(["gate", str(baseline), str(run), *args]) == exitcodes.OK
+
+
+def test_tolerances_come_from_the_scenarios_file(built, tmp_path, capsys):
+    """thresholds.regression in the scenarios file sets the rules; the command line wins."""
+    text = Path("scenarios.yaml").read_text(encoding="utf-8")
+    loose = text.replace(
+        "  error_rate: 0.01           # failed requests / all requests\n",
+        "  error_rate: 0.01\n  regression: {mtt_worse_pct: 50, p95_worse_pct: 50,"
+        " tps_lower_pct: 40}\n",
+    )
+    assert loose != text
+    scenarios = tmp_path / "scenarios.yaml"
+    scenarios.write_text(loose, encoding="utf-8")
+    baseline, run = built(), built(steps=SLOWER)
+    common = ["gate", str(baseline), str(run), "--scenarios", str(scenarios)]
+    assert main(common) == exitcodes.OK
+    assert main([*common, "--tps-lower-pct", "5"]) == exitcodes.REGRESSED
+
+
+def test_error_rate_may_rise_by_half_a_point(built, capsys):
+    """Error rate 1% -> 1.33% passes; 1% -> 2% regresses (baseline + 0.5 points)."""
+    base = THREE_STEPS.steps
+    ok = (base[0], base[1], StepSpec(300, 1200, 250.0, failures_per_second=16))
+    bad = (base[0], base[1], StepSpec(300, 1200, 250.0, failures_per_second=24))
+    baseline = built()
+    assert main(["gate", str(baseline), str(built(steps=ok))]) == exitcodes.OK
+    assert main(["gate", str(baseline), str(built(steps=bad))]) == exitcodes.REGRESSED
+    assert "  300 users  error_rate  0.01      0.02  0.015  point values" in (
+        capsys.readouterr().out
+    )
+
+
+def _with_intervals(run_dir: Path, half_width: float) -> None:
+    """Give summary.json's steps 95% intervals of +-half_width (a share) around each figure."""
+    path = run_dir / "summary.json"
+    summary = json.loads(path.read_text())
+    for step in summary["steps"]:
+        if step["tps"] is not None:
+            step["tps_ci_low"] = step["tps"] * (1 - half_width)
+            step["tps_ci_high"] = step["tps"] * (1 + half_width)
+            step["mtt_ci_low_ms"] = step["mtt_ms"] * (1 - half_width)
+            step["mtt_ci_high_ms"] = step["mtt_ms"] * (1 + half_width)
+    path.write_text(json.dumps(summary))
+
+
+def test_wide_intervals_do_not_fail_a_build(built, capsys):
+    """With +-25% intervals on both runs, a 40% slowdown of TPS and MTT is noise."""
+    baseline, run = built(), built(steps=SLOWER)
+    _with_intervals(baseline, 0.25)
+    _with_intervals(run, 0.25)
+    args = ["--p95-worse-pct", "100", "--error-rate-points", "5"]
+    assert main(["gate", str(baseline), str(run), *args]) == exitcodes.OK
+    gate = json.loads((run / "gate.json").read_text())
+    bases = {f["basis"] for f in gate["findings"] if f["metric"] in ("tps", "mtt_ms")}
+    assert bases == {"95% intervals"}
+
+
+def test_narrow_intervals_still_catch_a_regression(built, capsys):
+    """With +-2% intervals the same slowdown is a regression."""
+    baseline, run = built(), built(steps=SLOWER)
+    _with_intervals(baseline, 0.02)
+    _with_intervals(run, 0.02)
+    args = ["--p95-worse-pct", "100", "--error-rate-points", "5"]
+    assert main(["gate", str(baseline), str(run), *args]) == exitcodes.REGRESSED
+
+
+def test_intervals_on_one_run_only_compare_point_values(built, capsys):
+    """Intervals on the run but not on the baseline: the point values decide."""
+    baseline, run = built(), built(steps=SLOWER)
+    _with_intervals(run, 0.5)
+    assert main(["gate", str(baseline), str(run)]) == exitcodes.REGRESSED
+
+
+def test_gate_json_and_html_are_written(built, tmp_path, capsys):
+    """gate.json holds the outcome and every finding; gate.html shows the regressed rows."""
+    baseline, run = built(), built(steps=SLOWER)
+    out = tmp_path / "gate-out"
+    main(["gate", str(baseline), str(run), "--out", str(out)])
+    gate = json.loads((out / "gate.json").read_text())
+    assert gate["outcome"] == "REGRESSED"
+    assert gate["rules"] == {
+        "mtt_worse_pct": 10.0,
+        "p95_worse_pct": 10.0,
+        "tps_lower_pct": 10.0,
+        "error_rate_points": 0.5,
+    }
+    mtt = [f for f in gate["findings"] if f["metric"] == "mtt_ms" and f["users"] == 200]
+    assert mtt == [
+        {
+            "users": 200,
+            "metric": "mtt_ms",
+            "baseline": 125.0,
+            "measured": 175.0,
+            "limit": pytest.approx(137.5),
+            "regressed": True,
+            "basis": "point values",
+            "rule": "mtt_ms <= baseline + 10%",
+            "where": "200 users",
+        }
+    ]
+    page = (out / "gate.html").read_text()
+    assert '<span id="outcome">REGRESSED</span>' in page
+    assert page.count('class="fail"') == len([f for f in gate["findings"] if f["regressed"]])
+
+
+def test_steps_are_matched_by_users(built, capsys):
+    """A run with an extra step compares the common ones and lists the others."""
+    extra = (*THREE_STEPS.steps, StepSpec(400, 1200, 300.0))
+    baseline, run = built(), built(steps=extra)
+    assert main(["gate", str(baseline), str(run), "--tps-lower-pct", "100"]) == exitcodes.OK
+    assert "steps in one run only (not compared): 400 users" in capsys.readouterr().out
+
+
+def test_a_run_without_a_report_is_named(make_run, built, capsys):
+    """A run directory with no summary.json: one line saying to build its report, exit 2."""
+    baseline, run = built(), make_run()
+    assert main(["gate", str(baseline), str(run)]) == exitcodes.USAGE
+    err = capsys.readouterr().err
+    assert err == (
+        f"Error: {run / 'summary.json'}: no such file (build the run's report first: "
+        f"stairload report build {run})\n"
+    )
+
+
+def test_one_directory_alone_is_a_usage_error(built, capsys):
+    """gate with only RUN and no --baseline says what it needs."""
+    assert main(["gate", str(built())]) == exitcodes.USAGE
+    assert "give BASELINE RUN, or --baseline DIR RUN" in capsys.readouterr().err
