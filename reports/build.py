@@ -12,10 +12,10 @@ from reports.rundata import RunInfo, run_info
 from reports.steps import StepResult, measurement_windows, step_results, with_target_cpu
 from reports.verdict import Verdict, judge
 from stairload.rundir import RUN_JSON, PlannedStep, RunRecord
-from stairload.rundir.files import SCALING_JSON, SCALING_PNG
+from stairload.rundir.files import JUNIT_XML, REPORT_HTML, SCALING_JSON, SCALING_PNG, SUMMARY_MD
 from stairload.rundir.target_cpu import read_target_cpu
 
-OUTPUTS = ("report.html", "summary.json", "steps.csv", "tps.png", "mtt.png")
+OUTPUTS = ("report.html", "summary.json", "steps.csv", "tps.png", "mtt.png", JUNIT_XML, SUMMARY_MD)
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,12 @@ def analyse(
 
 
 def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None = None) -> Analysis:
-    """Write report.html, summary.json, steps.csv and the charts into run_dir (``analyse``)."""
+    """Write report.html, summary.json, steps.csv, the charts, junit.xml and summary.md into
+    run_dir (``analyse``)."""
     from reports.alarm_log import load_alarm_changes
     from reports.capacity_section import capacity_for_run
     from reports.charts import write_charts
+    from reports.ci_outputs import junit_xml, markdown_summary
     from reports.html import render_report
     from reports.inputs import report_inputs
     from reports.summary import summary, write_steps_csv, write_summary
@@ -92,6 +94,9 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
         ),
     )
     write_steps_csv(run_dir / "steps.csv", steps)
+    (run_dir / JUNIT_XML).write_text(junit_xml(run.run_id, verdict, steps), encoding="utf-8")
+    markdown = markdown_summary(run.run_id, verdict, steps, str(run_dir / REPORT_HTML))
+    (run_dir / SUMMARY_MD).write_text(markdown, encoding="utf-8")
     alarms = load_alarm_changes(run_dir)
     charts = write_charts(run_dir, run, analysis.intervals.totals, steps, verdict.knee_step, alarms)
     page = render_report(

@@ -27,9 +27,9 @@ from typing import Any
 
 from capacity.config import RegressionRules
 from stairload.core.errors import InputError
+from stairload.rundir.files import GATE_HTML, GATE_JSON, SUMMARY_JSON
 
 PASSED, REGRESSED, INCONCLUSIVE = "PASS", "REGRESSED", "INCONCLUSIVE"
-GATE_JSON, GATE_HTML = "gate.json", "gate.html"
 INTERVALS = "95% intervals"
 POINTS = "point values"
 _MEASURED = ("complete", "partial")
@@ -91,7 +91,7 @@ class GateResult:
 
 def read_summary(run_dir: Path) -> dict[str, Any]:
     """A run directory's summary.json; ``InputError`` when it is missing or unreadable."""
-    path = run_dir / "summary.json"
+    path = run_dir / SUMMARY_JSON
     if not path.is_file():
         raise InputError(
             f"{path}: no such file (build the run's report first: stairload report build {run_dir})"

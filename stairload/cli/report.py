@@ -78,6 +78,20 @@ def _parser() -> Parser:
     )
     _exclude_option(build)
     build.add_argument(
+        "--junit",
+        type=Path,
+        metavar="PATH",
+        help="also write the JUnit XML (RUN_DIR/junit.xml: a test case per check and per step) "
+        "to PATH",
+    )
+    build.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="PATH",
+        help="also write the Markdown summary (RUN_DIR/summary.md) to PATH, e.g. "
+        '"$GITHUB_STEP_SUMMARY"',
+    )
+    build.add_argument(
         "--fail-exit-code",
         type=exit_code,
         default=exitcodes.VERDICT_FAIL,
@@ -165,12 +179,25 @@ def _run(argv: Sequence[str] | None) -> int:
         if args.command == "build":
             if args.plan is not None or args.scenario:
                 _plain_run(args)
-            return build_and_report(args.run_dir, args.exclude_seconds, args.fail_exit_code)
+            code = build_and_report(args.run_dir, args.exclude_seconds, args.fail_exit_code)
+            _copy_ci_outputs(args.run_dir, args.junit, args.markdown)
+            return code
         if args.command == "gate":
             return _gate(args)
         return _compare(args.run_a, args.run_b, args.out, args.exclude_seconds)
     except OSError as exc:
         raise InputError(f"{exc.filename or ''}: {exc.strerror or exc}") from None
+
+
+def _copy_ci_outputs(run_dir: Path, junit: Path | None, markdown: Path | None) -> None:
+    import shutil
+
+    from stairload.rundir.files import JUNIT_XML, SUMMARY_MD
+
+    for name, path in ((JUNIT_XML, junit), (SUMMARY_MD, markdown)):
+        if path is not None:
+            shutil.copyfile(run_dir / name, path)
+            print(f"{name}: also written to {path}")
 
 
 def _plain_run(args: argparse.Namespace) -> None:

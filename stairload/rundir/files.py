@@ -20,6 +20,10 @@ TARGET_DIR = "target"  # the embedded target's database and log
 STEPS_CSV = "steps.csv"  # the report's per-step table
 SUMMARY_JSON = "summary.json"  # the report's figures and verdict
 REPORT_HTML = "report.html"  # the report
+JUNIT_XML = "junit.xml"  # the report's checks and step validity as JUnit XML, for CI
+SUMMARY_MD = "summary.md"  # the report's verdict, checks and steps in Markdown, for CI
+GATE_JSON = "gate.json"  # stairload report gate's rules and findings (into RUN or --out)
+GATE_HTML = "gate.html"  # stairload report gate's page
 # A scale-out run (stairload scaleout run) adds:
 SCALING_JSONL = "scaling.jsonl"  # one JSON object per scaling event (stairload.scaleout.events)
 INSTANCES_CSV = "instances.csv"  # per second per instance: state, HAProxy status, CPU, responses
