@@ -9,8 +9,15 @@ from typing import Any
 
 from reports.intervals import Intervals, load_intervals
 from reports.rundata import RunInfo, run_info
-from reports.steps import StepResult, measurement_windows, step_results, with_target_cpu
+from reports.steps import (
+    USERS_STOPPED,
+    StepResult,
+    measurement_windows,
+    step_results,
+    with_target_cpu,
+)
 from reports.verdict import Verdict, judge
+from stairload.core.faults import DATA_FAULT_METHOD
 from stairload.rundir import RUN_JSON, PlannedStep, RunRecord
 from stairload.rundir.files import JUNIT_XML, REPORT_HTML, SCALING_JSON, SCALING_PNG, SUMMARY_MD
 from stairload.rundir.target_cpu import read_target_cpu
@@ -57,13 +64,26 @@ def analyse(
             generator_seconds=run.generator_seconds,
             cpu_limit_percent=run.cpu_limit_percent,
             histograms=histograms,
+            shortfall_cause=_shortfall_cause(run, intervals),
         )
         return with_target_cpu(results, target_cpu, run.started_epoch)
 
     steps = measure(run.steps, intervals.window_histograms)
     probes = measure(run.probes) if run.probes else ()
-    verdict = judge(run, steps, intervals_cut=intervals.cut_last_line)
+    faults = int(intervals.totals["faults"].sum()) if "faults" in intervals.totals else 0
+    verdict = judge(run, steps, intervals_cut=intervals.cut_last_line, faults=faults)
     return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, record, probes)
+
+
+def _shortfall_cause(run: RunInfo, intervals: Intervals) -> str:
+    """Why a step's users fell short of the plan, as far as the run directory tells."""
+    causes = []
+    by_name = intervals.by_name
+    if "method" in by_name and (by_name["method"] == DATA_FAULT_METHOD).any():
+        causes.append("the rows of a pick: unique data file were exhausted")
+    if run.lost_workers:
+        causes.append(f"{run.lost_workers} load-generator worker(s) lost")
+    return "; ".join(causes) or USERS_STOPPED
 
 
 def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None = None) -> Analysis:

@@ -204,6 +204,8 @@ def _step(step: StepResult, mtt_ms: float) -> dict[str, Any]:
         notes.append("load generator crossed its CPU limit briefly")
     if step.mtt_ms is not None and step.mtt_ms > mtt_ms:
         notes.append("over target")
+    if step.faults:
+        notes.append(f"{step.faults:,} requests not sent (generator or journey faults)")
     return {
         "css": "dim" if not step.measured else ("warn" if not step.valid else ""),
         "step": step.step,

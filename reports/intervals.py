@@ -30,9 +30,11 @@ _HISTORY_COLUMNS = (
 class Intervals:
     """The run's per-interval totals, one row per interval, sorted by time.
 
-    ``totals`` columns: time_s, duration_s, users, target_users, requests, failures and
-    TIME_COLUMNS (NaN where unknown). ``by_name`` holds one row per request name with
-    requests, failures and mean_ms over the whole run (empty when unknown).
+    ``totals`` columns: time_s, duration_s, users, target_users, requests, failures,
+    TIME_COLUMNS (NaN where unknown) and faults (requests the generator could not send; 0
+    for runs without the column and for Locust's history). ``by_name`` holds one row per
+    request name with requests, failures and mean_ms over the whole run (empty when
+    unknown).
     """
 
     totals: pd.DataFrame
@@ -113,6 +115,8 @@ def _from_intervals(path: Path, windows: Sequence[tuple[float, float]]) -> Inter
             for column in (*_COUNT_COLUMNS, *TIME_COLUMNS)
         }
     )
+    faults = np.frombuffer(streamed.columns["faults"], dtype=float)
+    totals["faults"] = np.nan_to_num(faults) if len(faults) == len(totals) else 0.0
     totals = totals.sort_values("time_s").reset_index(drop=True)
     totals.insert(1, "duration_s", 1.0)
     named = [
@@ -166,7 +170,8 @@ def _from_history(path: Path, started_epoch: float | None) -> Intervals:
     )
     cumulative = cumulative.drop_duplicates("stamp", keep="last").sort_values("stamp")
     if cumulative.empty:
-        empty = pd.DataFrame(columns=["time_s", "duration_s", *_COUNT_COLUMNS[1:], *TIME_COLUMNS])
+        columns = ["time_s", "duration_s", *_COUNT_COLUMNS[1:], *TIME_COLUMNS, "faults"]
+        empty = pd.DataFrame(columns=columns)
         return Intervals(totals=empty.astype(float), by_name=pd.DataFrame(), source=HISTORY_CSV)
     origin = started_epoch if started_epoch is not None else float(cumulative["stamp"].iloc[0])
     previous = cumulative.shift(1)
@@ -182,6 +187,7 @@ def _from_history(path: Path, started_epoch: float | None) -> Intervals:
             "requests": delta["count"],
             "failures": delta["failed"],
             "mean_ms": delta["sum"] / delta["count"].where(delta["count"] > 0),
+            "faults": 0.0,
         }
     ).iloc[1:]
     for column in TIME_COLUMNS[1:]:

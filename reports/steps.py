@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 COMPLETE, PARTIAL, RAMP_ONLY, NOT_REACHED = "complete", "partial", "ramp only", "not reached"
+USERS_SHORTFALL = 0.05  # a step whose median users fall short of the plan by more is invalid
+USERS_STOPPED = "users stopped before the step ended (see locust.log)"
 _KNOTS = (("min_ms", 0.0), ("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99), ("max_ms", 1.0))
 
 
@@ -54,6 +56,8 @@ class StepResult:
     cpu_warning: bool
     generator: GeneratorLoad | None = None
     cpu_percent: float | None = None  # mean CPU of the service under test, % of one core
+    faults: int = 0  # requests the generator could not send in the window (not failures)
+    shortfall: str | None = None  # why the plan's users did not run, when they did not
 
     @property
     def measured(self) -> bool:
@@ -61,16 +65,28 @@ class StepResult:
         return self.status in (COMPLETE, PARTIAL)
 
     @property
+    def saturated(self) -> bool:
+        """Whether the load generator was saturated during the step's window."""
+        return self.generator is not None and self.generator.saturated
+
+    @property
     def valid(self) -> bool:
-        """Measured, by a load generator that was not saturated during the step."""
-        return self.measured and not (self.generator is not None and self.generator.saturated)
+        """Measured with the plan's users, by a generator that was not saturated."""
+        return self.measured and self.shortfall is None and not self.saturated
 
     @property
     def invalid_reason(self) -> str | None:
-        """Why a measured step's figures describe the generator, or None when they do not."""
-        if not self.measured or self.valid or self.generator is None:
+        """Why a measured step's figures are not the plan's, or None when they are."""
+        if not self.measured or self.valid:
             return None
+        return self.shortfall or self.saturation_reason
+
+    @property
+    def saturation_reason(self) -> str | None:
+        """How long the saturated generator was above its CPU limit, or None."""
         load = self.generator
+        if not self.measured or load is None or not load.saturated:
+            return None
         if not load.seconds:
             return "load generator CPU above its limit (no per-second samples to say how long)"
         hottest = max(load.processes, key=lambda p: p.peak_cpu_percent)
@@ -99,6 +115,7 @@ def step_results(
     generator_seconds: Mapping[str, Sequence[GeneratorSecond]] | None = None,
     cpu_limit_percent: float = 90.0,
     histograms: Sequence[dict[int, int]] | None = None,
+    shortfall_cause: str = USERS_STOPPED,
 ) -> list[StepResult]:
     """One StepResult per planned step, measured from ramp_end_s + exclude_seconds to end_s.
 
@@ -107,11 +124,14 @@ def step_results(
     histogram per step's window, see ``measurement_windows``), the step's percentiles are
     exact: the nearest-rank percentile of the merged histogram, the same definition as an
     alarm period's p95; without, they are approximated from the per-second percentiles.
+    A measured step whose median users over its window fall short of the plan by more
+    than ``USERS_SHORTFALL`` did not run the plan: it is invalid, ``shortfall_cause`` says
+    why (rows of a data file exhausted, a worker lost, users that stopped).
     """
     last_s = float((totals["time_s"] + totals["duration_s"]).max()) if len(totals) else -math.inf
     results = []
     for index, step in enumerate(steps):
-        result = _one_step(step, totals, exclude_seconds, last_s, cpu_warnings)
+        result = _one_step(step, totals, exclude_seconds, last_s, cpu_warnings, shortfall_cause)
         histogram = histograms[index] if histograms is not None else None
         if result.requests and histogram:
             count = sum(histogram.values())
@@ -155,6 +175,7 @@ def _one_step(
     exclude_seconds: float,
     last_s: float,
     cpu_warnings: Sequence[CpuWarning],
+    shortfall_cause: str = USERS_STOPPED,
 ) -> StepResult:
     window_start = measurement_windows([step], exclude_seconds)[0][0]
     ends = totals["time_s"] + totals["duration_s"]
@@ -171,6 +192,14 @@ def _one_step(
     failures = int(rows["failures"].sum())
     measured = status in (COMPLETE, PARTIAL)
     served = rows[rows["requests"] > 0]
+    shortfall = None
+    if measured and step.users > 0:
+        held = float(rows["users"].median())
+        if held < (1 - USERS_SHORTFALL) * step.users:
+            shortfall = (
+                f"{held:,.0f} of the planned {step.users:,} users ran (median over the step; "
+                f"{shortfall_cause})"
+            )
     return StepResult(
         step=step.step,
         users=step.users,
@@ -190,6 +219,8 @@ def _one_step(
         p99_ms=mixture_quantile(served, 0.99) if requests else None,
         error_rate=failures / requests if requests else None,
         cpu_warning=warned,
+        faults=int(rows["faults"].sum()) if "faults" in rows else 0,
+        shortfall=shortfall,
     )
 
 

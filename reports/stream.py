@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 COUNT_COLUMNS = ("time_s", "users", "target_users", "requests", "failures")
-OPTIONAL_COLUMNS = ("target_cpu_percent",)
+OPTIONAL_COLUMNS = ("target_cpu_percent", "faults")
 HISTOGRAM_COLUMN = "histogram"
 CHUNK_ROWS = 50_000
 _REQUIRED = ("method", "name", *COUNT_COLUMNS, *TIME_COLUMNS)

@@ -26,6 +26,7 @@ STEP_COLUMNS = (
     "actual_users",
     "requests",
     "failures",
+    "faults",
     "tps",
     "mtt_ms",
     "p50_ms",
@@ -64,6 +65,7 @@ def summary(
         "verdict": verdict.verdict,
         "reason": verdict.reason,
         "invalid_steps": list(verdict.invalid_steps),
+        "faults": verdict.faults,
         "advice": list(verdict.advice),
         "checks": [
             {

@@ -6,6 +6,13 @@ measured fails its check: a run cannot pass a level it did not reach. TPS at the
 step vs plan.target_tps is informational, shown against "plan", not as a limit: in a
 closed model with zero think time TPS = users / MTT, so it restates the MTT check.
 
+A step that did not run the plan is invalid: its median users fell short of the plan by
+more than 5% (``reports.steps``: rows of a data file exhausted, a worker lost, users that
+stopped). It is left out like a saturated step. Requests the load generator could not send
+(a missing variable, a header value with a line break, its own "too many open files":
+``stairload.core.faults``) are not the target's failures: any of them makes the verdict
+INCONCLUSIVE, never PASS and never a FAIL blamed on the service.
+
 A step measured while the load generator was saturated is invalid (``reports.generator``):
 its figures describe the generator. When the stress step is invalid the verdict is
 INCONCLUSIVE, never PASS or FAIL, except that an error rate over the threshold is FAIL
@@ -73,6 +80,7 @@ class Verdict:
     invalid_steps: tuple[int, ...] = ()
     advice: tuple[str, ...] = ()
     capacity: Capacity | None = None
+    faults: int = 0  # requests the generator could not send (not the target's failures)
 
 
 def within_target(step: StepResult, run: RunInfo) -> bool:
@@ -86,10 +94,13 @@ def within_target(step: StepResult, run: RunInfo) -> bool:
     )
 
 
-def judge(run: RunInfo, steps: Sequence[StepResult], *, intervals_cut: bool = False) -> Verdict:
+def judge(
+    run: RunInfo, steps: Sequence[StepResult], *, intervals_cut: bool = False, faults: int = 0
+) -> Verdict:
     """Compare the measured steps with the run's thresholds and plan.
 
     ``intervals_cut``: intervals.csv's last line was cut mid-write and left out.
+    ``faults``: requests the generator could not send over the whole run.
     """
     stress = steps[-1]
     measured = [step for step in steps if step.measured]
@@ -125,11 +136,12 @@ def judge(run: RunInfo, steps: Sequence[StepResult], *, intervals_cut: bool = Fa
         reference="plan",
         invalid_reason=stress_invalid,
     )
-    outcome, reason = _outcome(run, stress, mtt, errors)
+    outcome, reason = _outcome(run, stress, mtt, errors, faults)
     within = [step for step in valid if within_target(step, run)]
     breach = [step for step in valid if not within_target(step, run)]
     invalid = tuple(step.step for step in measured if not step.valid)
-    capacity = _capacity(run, measured) if invalid else None
+    saturated = any(step.saturated for step in measured)
+    capacity = _capacity(run, measured) if saturated else None
     return Verdict(
         verdict=outcome,
         checks=(mtt, errors, tps),
@@ -139,15 +151,23 @@ def judge(run: RunInfo, steps: Sequence[StepResult], *, intervals_cut: bool = Fa
         knee_step=knee(valid),
         exit_reason=run.exit_reason,
         exit_note=run.abort_note or _EXIT_NOTES.get(run.exit_reason),
-        caveats=_caveats(run, steps, intervals_cut),
+        caveats=_caveats(run, steps, intervals_cut, faults),
         reason=reason,
         invalid_steps=invalid,
-        advice=_advice(run, capacity) if invalid else (),
+        advice=_advice(run, capacity) if saturated else (),
         capacity=capacity,
+        faults=faults,
     )
 
 
-def _outcome(run: RunInfo, stress: StepResult, mtt: Check, errors: Check) -> tuple[str, str]:
+def _outcome(
+    run: RunInfo, stress: StepResult, mtt: Check, errors: Check, faults: int
+) -> tuple[str, str]:
+    if faults:
+        return INCONCLUSIVE, (
+            f"{faults:,} request(s) could not be sent: generator or journey faults, not the "
+            "target's failures (see locust_failures.csv)"
+        )
     if errors.measured is not None and not errors.passed:
         return FAIL, (
             f"{errors.measured:.2%} of the requests failed, over the {run.error_rate:.2%} threshold"
@@ -259,7 +279,7 @@ def _machine_busy(run: RunInfo) -> str:
 
 
 def _caveats(
-    run: RunInfo, steps: Sequence[StepResult], intervals_cut: bool = False
+    run: RunInfo, steps: Sequence[StepResult], intervals_cut: bool = False, faults: int = 0
 ) -> tuple[str, ...]:
     caveats = []
     if intervals_cut:
@@ -267,14 +287,29 @@ def _caveats(
             "The last line of intervals.csv was cut mid-write (the run was stopped while "
             "writing it); that line is left out."
         )
-    invalid = [step for step in steps if step.measured and not step.valid]
+    if faults:
+        caveats.append(
+            f"{faults:,} request(s) were never sent: the load generator or the journey could "
+            "not send them (their reasons, prefixed 'generator fault' or 'journey fault', "
+            "are in locust_failures.csv). They are counted apart from the target's failures."
+        )
+    short = [step for step in steps if step.measured and step.shortfall]
+    if short:
+        label = "Step" if len(short) == 1 else "Steps"
+        numbers = ", ".join(str(step.step) for step in short)
+        caveats.append(
+            f"{label} {numbers} did not run the plan: {short[-1].shortfall}. Their figures are "
+            "shown but not used for the verdict, the knee, the peak TPS or the max users "
+            "within target."
+        )
+    invalid = [step for step in steps if step.measured and step.saturation_reason]
     if invalid:
         label = "Step" if len(invalid) == 1 else "Steps"
         numbers = ", ".join(str(step.step) for step in invalid)
         caveats.append(
             f"{label} {numbers} measured the load generator, not the target: it was saturated "
             f"(above {run.cpu_limit_percent:g}% CPU for more than a tenth of the step; "
-            f"{invalid[-1].invalid_reason}). Their figures are shown but not used for the "
+            f"{invalid[-1].saturation_reason}). Their figures are shown but not used for the "
             "verdict, the knee, the peak TPS or the max users within target."
         )
     hot_but_valid = [step for step in steps if step.valid and step.cpu_warning]

@@ -90,6 +90,29 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         f"{_DUPLICATE_LINES[0]}: duplicate key 'scenario3' (first at line {_DUPLICATE_LINES[1]})",
     ),
     (
+        "a literal CR/LF in a header value (capacity)",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        lambda text: text.replace(
+            'headers: &bearer {Authorization: "Bearer {token}"}',
+            'headers: &bearer {Authorization: "Bearer {token}\\r\\nX-Evil: 1"}',
+        ),
+        "{scenarios}: scenarios.scenario1.headers.Authorization: a header value must not "
+        "contain a line break or NUL (CR, LF or \\0) (got 'Bearer {{token}}\\r\\nX-Evil: 1')",
+    ),
+    (
+        "a literal LF in a step's header value (stairload run)",
+        "stairload.run",
+        ["scenario3", "--scenarios", "{scenarios}", "--run-dir", "{tmp}/run"],
+        lambda text: text.replace(
+            "      - request: GET /trips/{trip_id}/plans\n",
+            '      - request: GET /trips/{trip_id}/plans\n        headers: {X-Trace: "a\\nb"}\n',
+            1,
+        ),
+        "{scenarios}: scenarios.scenario3.steps[3].headers.X-Trace: a header value must not "
+        "contain a line break or NUL (CR, LF or \\0) (got 'a\\nb')",
+    ),
+    (
         "50 MB file",
         "capacity",
         ["table", "--scenarios", "{scenarios}"],

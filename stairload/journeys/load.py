@@ -85,10 +85,7 @@ def _compile(model: JourneyModel, source: str, scenario_name: str, base_dir: Pat
         steps.append(_step(index, step_model, known))
         known.update(capture.variable for capture in steps[-1].captures)
     known.later.clear()
-    headers = tuple(
-        (header, _template(value, f"headers.{header}", known))
-        for header, value in model.headers.items()
-    )
+    headers = _headers(model.headers, "headers", known)
     locustfile = None
     if model.locustfile is not None:
         locustfile = (base_dir / model.locustfile).resolve()
@@ -125,7 +122,7 @@ def _step(index: int, model: StepModel, known: set[str]) -> Step:
         method=method,
         path=path,
         name=model.name or path.label,
-        headers=_templates(model.headers, f"{at}.headers", known),
+        headers=_headers(model.headers, f"{at}.headers", known),
         query=_templates(model.query, f"{at}.query", known),
         body=_json(model.body, f"{at}.json", known) if model.body is not None else None,
         statuses=statuses,
@@ -144,6 +141,19 @@ def _check_name(name: str, at: str) -> None:
 
 def _templates(values: Mapping[str, Any], at: str, known: set[str]) -> tuple:
     return tuple((key, _template(value, f"{at}.{key}", known)) for key, value in values.items())
+
+
+def _headers(values: Mapping[str, Any], at: str, known: set[str]) -> tuple:
+    """Header templates; a value with a line break or NUL typed in the YAML is refused."""
+    for header, value in values.items():
+        text = value if isinstance(value, str) else str(value)
+        if any(character in text for character in ("\r", "\n", "\x00")):
+            raise _Invalid(
+                f"{at}.{header}",
+                "a header value must not contain a line break or NUL (CR, LF or \\0)",
+                value,
+            )
+    return _templates(values, at, known)
 
 
 def _template(value: Any, at: str, known: Iterable[str], shown: object = None) -> Template:

@@ -11,6 +11,7 @@ import gevent
 from locust import FastHttpUser, task
 from locust.exception import StopUser
 
+from stairload.core.faults import DATA_FAULT_METHOD
 from stairload.journeys.data import DataExhausted, RowPicker
 from stairload.journeys.journey import Journey
 from stairload.journeys.locust_client import LocustClient
@@ -48,7 +49,7 @@ class JourneyUser(FastHttpUser):
             try:
                 row = self.rows.next_row()
             except DataExhausted as error:
-                client.record_failure("DATA", "data file", str(error))
+                client.record_failure(DATA_FAULT_METHOD, "data file", str(error))
                 raise StopUser from None
         self.journey_runner = JourneyRunner(
             self.journey,

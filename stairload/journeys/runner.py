@@ -5,6 +5,8 @@ templates, and the client asks the runner's judge whether the answer is right (s
 JMESPath checks on the JSON body, captures) before recording it as a success or a
 failure with the judge's reason. A failed step ends the pass; the next pass starts again
 at the first step with only the user's own variables (``vu``, the data row, ``vars``).
+A request that cannot be built (a missing variable, a header value with a line break) is
+not sent: the client records it as a journey fault (``stairload.core.faults``).
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ class JourneyRunner:
             for header, template in step.headers:
                 headers[header] = template.render(values, rng)
             body = step.body(values, rng) if step.body is not None else None
+            _check_header_values(headers)
         except (MissingVariable, ValueError) as error:
             reason = f"not sent: {error}"
             self._client.record_failure(step.method, step.name, reason)
@@ -186,6 +189,20 @@ class JourneyRunner:
                 return f"capture {capture.variable}: '{capture.source}' found nothing"
             values[capture.variable] = found
         return None
+
+
+_FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00")
+
+
+def _check_header_values(headers: Mapping[str, Any]) -> None:
+    """ValueError naming the header whose value (a capture, at run time) has CR, LF or NUL."""
+    for header, value in headers.items():
+        text = value if isinstance(value, str) else str(value)
+        if any(character in text for character in _FORBIDDEN_IN_HEADERS):
+            raise ValueError(
+                f"header '{header}': its value has a line break or NUL (CR, LF or \\0), "
+                f"which HTTP does not allow (got {text[:40]!r})"
+            )
 
 
 def _truthy(value: Any) -> bool:

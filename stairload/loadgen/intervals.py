@@ -19,6 +19,7 @@ import gevent
 from locust.runners import MasterRunner, WorkerRunner
 
 from capacity.stairs import stage_at
+from stairload.core.faults import is_generator_fault
 from stairload.loadgen.runtime import run_context, runtime
 from stairload.rundir import COLUMNS, INTERVALS_CSV, IntervalRow
 from stairload.rundir.histogram import IntervalBook, second_rows
@@ -90,6 +91,9 @@ class IntervalRecorder:
             return
         finished = (start_time + response_time / 1000) if start_time else time.time()
         second = max(0, math.floor(finished - state.t0))
+        if exception is not None and is_generator_fault(exception):
+            self.book.add_fault(second, request_type, name)
+            return
         self.book.add(second, request_type, name, response_time, exception is not None)
 
     def _sample_users(self) -> None:

@@ -28,6 +28,7 @@ class WireBucket(NamedTuple):
     min_ms: float
     max_ms: float
     histogram: list[list[int]]  # [[rounded_ms, count], ...]
+    faults: int = 0  # requests the generator could not send (not in ``requests``)
 
 
 def round_response_time(response_time_ms: float) -> int:
@@ -88,6 +89,7 @@ class Bucket:
     min_ms: float = math.inf
     max_ms: float = 0.0
     histogram: dict[int, int] = field(default_factory=dict)
+    faults: int = 0  # requests not sent (``stairload.core.faults``): no time, not a request
 
     def add(self, response_time_ms: float, failed: bool) -> None:
         """Count one request."""
@@ -106,6 +108,7 @@ class Bucket:
         self.total_ms += other.total_ms
         self.min_ms = min(self.min_ms, other.min_ms)
         self.max_ms = max(self.max_ms, other.max_ms)
+        self.faults += other.faults
         for key, count in other.histogram.items():
             self.histogram[key] = self.histogram.get(key, 0) + count
 
@@ -130,6 +133,14 @@ class IntervalBook:
             bucket = self.buckets[key] = Bucket()
         bucket.add(response_time_ms, failed)
 
+    def add_fault(self, second: int, method: str, name: str) -> None:
+        """File one request the generator could not send (not a request to the target)."""
+        key = (second, method, name)
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            bucket = self.buckets[key] = Bucket()
+        bucket.faults += 1
+
     def take_wire(self) -> tuple[list[WireBucket], list[list[int]]]:
         """Everything filed so far, as plain lists for the master; the book is emptied."""
         wire = [
@@ -143,6 +154,7 @@ class IntervalBook:
                 b.min_ms,
                 b.max_ms,
                 [[k, v] for k, v in b.histogram.items()],
+                b.faults,
             )
             for (second, method, name), b in self.buckets.items()
         ]
@@ -152,11 +164,11 @@ class IntervalBook:
 
     def merge_wire(self, wire: Iterable[Sequence[Any]], users: Iterable[list[int]]) -> None:
         """Add a worker's buckets (``WireBucket`` fields, as lists) and user counts."""
-        for second, method, name, requests, failures, total, low, high, pairs in map(
+        for second, method, name, requests, failures, total, low, high, pairs, faults in map(
             WireBucket._make, wire
         ):
             incoming = Bucket(
-                requests, failures, total, low, high, {int(k): int(v) for k, v in pairs}
+                requests, failures, total, low, high, {int(k): int(v) for k, v in pairs}, faults
             )
             key = (int(second), method, name)
             if key in self.buckets:
@@ -268,5 +280,6 @@ def _row(
         failures=bucket.failures,
         target_cpu_percent=target_cpu_percent,
         histogram=histogram,
+        faults=bucket.faults,
         **times,
     )

@@ -27,7 +27,9 @@ class IntervalRow:
     ``target_users`` are None when unknown; only ``Total`` rows of a run against the
     embedded target carry ``target_cpu_percent``. ``Total`` rows carry ``histogram``: the
     second's response times as ``ms:count`` pairs (Locust-rounded ms), which merge into
-    any window's exact percentiles (``stairload.rundir.histogram``).
+    any window's exact percentiles (``stairload.rundir.histogram``). ``faults`` counts the
+    requests the load generator could not send (``stairload.core.faults``): they are not
+    in ``requests`` or ``failures`` (runs before the column read as 0).
     """
 
     time_s: int
@@ -46,6 +48,7 @@ class IntervalRow:
     max_ms: float | None = None
     target_cpu_percent: float | None = None
     histogram: str | None = None
+    faults: int = 0
 
     @property
     def is_total(self) -> bool:
@@ -58,7 +61,8 @@ class IntervalRow:
 
 
 COLUMNS = tuple(item.name for item in fields(IntervalRow))
-_INTEGERS = ("time_s", "users", "target_users", "requests", "failures")
+_INTEGERS = ("time_s", "users", "target_users", "requests", "failures", "faults")
+_OPTIONAL = ("target_cpu_percent", "histogram", "faults")
 _BLANK_OK = ("users", "target_users", *TIME_COLUMNS, "target_cpu_percent")
 
 
@@ -75,7 +79,7 @@ def read_intervals(path: Path) -> list[IntervalRow]:
             header = reader.fieldnames
             if header is None:
                 raise InputError(f"{path.name}: empty file (no header line)")
-            required = [c for c in COLUMNS if c not in ("target_cpu_percent", "histogram")]
+            required = [c for c in COLUMNS if c not in _OPTIONAL]
             missing = [column for column in required if column not in header]
             if missing:
                 raise InputError(f"{path.name}: missing column {missing[0]!r}")
@@ -95,6 +99,9 @@ def _row(raw: dict[str, str], line: int) -> IntervalRow:
             continue
         if column == "histogram":
             values[column] = text or None
+            continue
+        if column == "faults" and not text:
+            values[column] = 0
             continue
         if text in ("", "N/A") and (column in _BLANK_OK or column not in raw):
             values[column] = None
