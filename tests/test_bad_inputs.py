@@ -15,6 +15,7 @@ import pytest
 
 from capacity.cli import main as capacity_main
 from stairload.cli.alarms import main as alarms_main
+from stairload.cli.importer import main as import_main
 from stairload.cli.report import main as reports_main
 from stairload.cli.run import main as stressrun_main
 from stairload.cli.warmup import main as warmup_main
@@ -29,6 +30,7 @@ _MAINS: dict[str, Callable[[Sequence[str] | None], int]] = {
     "reports": reports_main,
     "warmup": warmup_main,
     "alarms": alarms_main,
+    "import": import_main,
 }
 
 # The alias bomb of the issue: nine levels of nine aliases, used in validated fields.
@@ -227,6 +229,38 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         ["gate", "{tmp}", "{tmp}", "--tps-lower-pct", "150"],
         None,
         "--tps-lower-pct: must be in 0..100 (got '150') (see 'stairload report gate --help')",
+    ),
+    (
+        "a HAR that is not JSON (import)",
+        "import",
+        ["har", "{scenarios}", "--scenario", "recorded"],
+        None,
+        "{scenarios}: not JSON (line 1: Expecting value)",
+    ),
+    (
+        "a HAR without log.entries (import)",
+        "import",
+        ["har", "{scenarios}", "--scenario", "recorded"],
+        lambda text: '{"log": {"version": "1.2"}}',
+        "{scenarios}: log.entries: missing (not a HAR file)",
+    ),
+    (
+        "a HAR entry with a relative URL (import)",
+        "import",
+        ["har", "{scenarios}", "--scenario", "recorded"],
+        lambda text: (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "/trips"}, '
+            '"response": {"status": 200}, "startedDateTime": "2026-01-01T00:00:00Z"}]}}'
+        ),
+        "{scenarios}: log.entries[0].request.url: must be an http(s) URL (got '/trips')",
+    ),
+    (
+        "a scenario name with a space (import)",
+        "import",
+        ["har", "{scenarios}", "--scenario", "my visit"],
+        None,
+        "--scenario: must be letters, digits, _ or - (got 'my visit') "
+        "(see 'stairload import har --help')",
     ),
     (
         "a file:// webhook URL",

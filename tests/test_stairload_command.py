@@ -34,12 +34,13 @@ def test_every_subcommand_has_help_of_its_own(
         (
             ["rnu"],
             "Error: stairload: unknown command 'rnu' (choose from run, report, worker, "
-            "scaleout, alarms, warmup, target); did you mean 'run'? (see 'stairload --help')",
+            "scaleout, alarms, warmup, target, import); did you mean 'run'? "
+            "(see 'stairload --help')",
         ),
         (
             ["stress"],
             "Error: stairload: unknown command 'stress' (choose from run, report, worker, "
-            "scaleout, alarms, warmup, target) (see 'stairload --help')",
+            "scaleout, alarms, warmup, target, import) (see 'stairload --help')",
         ),
     ],
 )

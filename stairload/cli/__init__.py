@@ -40,6 +40,9 @@ SUBCOMMANDS = (
     Subcommand("alarms", "stairload.cli.alarms", "list, evaluate and post the alarm rules"),
     Subcommand("warmup", "stairload.cli.warmup", "replay real journeys on a host before it serves"),
     Subcommand("target", "stairload.cli.target", "serve the embedded target in the foreground"),
+    Subcommand(
+        "import", "stairload.cli.importer", "turn a browser recording (HAR) into journey steps"
+    ),
 )
 _BY_NAME = {command.name: command for command in SUBCOMMANDS}
 
