@@ -91,6 +91,35 @@ def _smooth(values: pd.Series, points: int) -> pd.Series:
     return values.rolling(window, min_periods=1, center=True).mean() if window > 1 else values
 
 
+def _step_error_bars(
+    ax: Axes, steps: Sequence[StepResult], figure: str, color: str, label: str
+) -> None:
+    """Each measured step's figure at the middle of its window, with its 95% interval."""
+    middles, values, below, above = [], [], [], []
+    for step in steps:
+        value = step.tps if figure == "tps" else step.mtt_ms
+        interval = step.tps_interval if figure == "tps" else step.mtt_interval
+        if value is None or interval is None or not interval.computable:
+            continue
+        middles.append((step.window_start_s + step.window_end_s) / 2)
+        values.append(value)
+        below.append(value - interval.low)  # type: ignore[operator]
+        above.append(interval.high - value)  # type: ignore[operator]
+    if values:
+        ax.errorbar(
+            middles,
+            values,
+            yerr=[below, above],
+            fmt="o",
+            markersize=4,
+            color=color,
+            capsize=4,
+            linewidth=1.4,
+            zorder=4,
+            label=label,
+        )
+
+
 def _mark_steps(ax: Axes, steps: Sequence[StepResult]) -> None:
     """Dotted lines at step starts, shaded excluded ramps, step numbers along the top."""
     every = max(1, len(steps) // 12)
@@ -168,6 +197,7 @@ def _tps_chart(
             linewidth=1.6,
             label="TPS (rolling mean)",
         )
+    _step_error_bars(ax, steps, "tps", "#1f1f1f", "step TPS, 95% CI")
     ax.set_ylabel("TPS (requests/s)")
     ax.set_ylim(bottom=0)
     right = ax.twinx()
@@ -199,6 +229,7 @@ def _mtt_chart(
     ax.axhline(
         run.mtt_ms, color=_TARGET, linestyle="--", linewidth=1.2, label=f"target {run.mtt_ms:g} ms"
     )
+    _step_error_bars(ax, steps, "mtt", "#1f1f1f", "step MTT, 95% CI")
     ax.set_ylabel("MTT, mean response time (ms)")
     ax.set_ylim(bottom=0)
     _mark_steps(ax, steps)
@@ -318,6 +349,20 @@ def _throughput_chart(
         color=_COLORS["tps"],
         label="measured, one point per step",
     )
+    with_interval = [s for s in points if s.tps_interval is not None and s.tps_interval.computable]
+    if with_interval:
+        ax.errorbar(
+            [step.users for step in with_interval],
+            [step.tps for step in with_interval],
+            yerr=[
+                [step.tps - step.tps_interval.low for step in with_interval],  # type: ignore[operator,union-attr]
+                [step.tps_interval.high - step.tps for step in with_interval],  # type: ignore[operator,union-attr]
+            ],
+            fmt="none",
+            ecolor=_COLORS["tps"],
+            capsize=4,
+            label="95% CI of the step's TPS",
+        )
     over = [step for step in points if step.mtt_ms is not None and step.mtt_ms > mtt_ms]
     if over:
         ax.scatter(

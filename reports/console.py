@@ -44,17 +44,27 @@ def build_and_report(
         result = ("PASS" if check.passed else "FAIL") if check.gate else "info"
         if check.invalid_reason:
             result = "n/a"
+        margin = f"; {check.margin}" if check.margin else ""
         print(
             f"  {result:4}  {check.name:22} {value_text(check.measured)} "
-            f"({check.reference} {value_text(check.limit)})"
+            f"({check.reference} {value_text(check.limit)}{margin})"
         )
     for caveat in verdict.caveats:
         print(f"caveat: {caveat}")
     for advice in verdict.advice:
         print(f"advice: {advice}")
+    within = (
+        verdict.users_within.text()
+        if verdict.users_within is not None and not verdict.users_within.determined
+        else value_text(verdict.max_users_within_target)
+    )
+    knee = (
+        value_text(verdict.knee_step, "step ")
+        if verdict.knee_step is not None or not verdict.knee_note
+        else "not found in this run"
+    )
     print(
-        f"max users within target: {value_text(verdict.max_users_within_target)}; "
-        f"knee: {value_text(verdict.knee_step, 'step ')}; peak TPS: {value_text(verdict.peak_tps)}"
+        f"max users within target: {within}; knee: {knee}; peak TPS: {value_text(verdict.peak_tps)}"
     )
     print(f"report: {run_dir / 'report.html'}")
     if verdict.verdict == INCONCLUSIVE:

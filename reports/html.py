@@ -20,6 +20,7 @@ from reports.inputs import ReportInputs
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 from reports.summary import PERCENTILE_METHOD
+from reports.uncertainty import Interval
 from reports.verdict import Check, Verdict
 
 if TYPE_CHECKING:
@@ -124,12 +125,25 @@ def _environment() -> jinja2.Environment:
 
 def _facts(verdict: Verdict, run: RunInfo) -> list[tuple[str, str]]:
     return [
-        ("max users within target", _users(verdict.max_users_within_target)),
+        ("max users within target", _within_text(verdict)),
         ("first step over target", _step_name(verdict.first_breach_step)),
-        ("knee (TPS gain per user halves)", _step_name(verdict.knee_step)),
+        ("knee (TPS gain per user halves)", _knee_text(verdict)),
         ("peak TPS", _num(verdict.peak_tps, 1)),
         ("target MTT", f"{run.mtt_ms:g} ms"),
     ]
+
+
+def _within_text(verdict: Verdict) -> str:
+    within = verdict.users_within
+    if within is None:
+        return _users(verdict.max_users_within_target)
+    return within.text() + (f" ({within.note})" if within.note else "")
+
+
+def _knee_text(verdict: Verdict) -> str:
+    if verdict.knee_step is None:
+        return verdict.knee_note or "none"
+    return f"step {verdict.knee_step}" + (f" ({verdict.knee_note})" if verdict.knee_note else "")
 
 
 def _check(check: Check) -> dict[str, str]:
@@ -142,9 +156,11 @@ def _check(check: Check) -> dict[str, str]:
         css, result = "info", f"{'met' if check.passed else 'not met'} (info)"
     else:
         css, result = ("ok", "PASS") if check.passed else ("bad", "FAIL")
+        if check.margin:
+            css, result = "warn", f"{result} at the margin"
     return {
         "name": check.name,
-        "rule": check.rule,
+        "rule": check.rule + (f" ({check.margin})" if check.margin else ""),
         "measured": measured,
         "limit": f"{check.reference} {limit}",
         "css": css,
@@ -202,8 +218,14 @@ def _step(step: StepResult, mtt_ms: float) -> dict[str, Any]:
         notes.append(f"\N{WARNING SIGN} invalid: {step.invalid_reason}")
     elif step.cpu_warning:
         notes.append("load generator crossed its CPU limit briefly")
-    if step.mtt_ms is not None and step.mtt_ms > mtt_ms:
+    if step.mtt_interval is not None and step.mtt_interval.above(mtt_ms):
         notes.append("over target")
+    elif step.mtt_interval is not None and step.mtt_interval.straddles(mtt_ms):
+        notes.append("at the target (its interval straddles it)")
+    elif step.mtt_ms is not None and step.mtt_ms > mtt_ms:
+        notes.append("over target")
+    if step.interval_note:
+        notes.append(step.interval_note)
     if step.faults:
         notes.append(f"{step.faults:,} requests not sent (generator or journey faults)")
     return {
@@ -215,7 +237,9 @@ def _step(step: StepResult, mtt_ms: float) -> dict[str, Any]:
             _clock(step.start_s),
             _clock(step.end_s),
             _num(step.tps, 1),
+            _interval(step.tps_interval),
             _num(step.mtt_ms, 1),
+            _interval(step.mtt_interval),
             _num(step.p50_ms, 0),
             _num(step.p95_ms, 0),
             _num(step.p99_ms, 0),
@@ -224,6 +248,10 @@ def _step(step: StepResult, mtt_ms: float) -> dict[str, Any]:
         ],
         "notes": "; ".join(notes),
     }
+
+
+def _interval(interval: Interval | None) -> str:
+    return DASH if interval is None or not interval.computable else interval.text(1)
 
 
 def _names(by_name: pd.DataFrame) -> list[list[str]]:

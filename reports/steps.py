@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from reports.generator import GeneratorLoad, GeneratorSecond, window_load
 from reports.rundata import CpuWarning
+from reports.uncertainty import Interval, batch_means_interval
 from stairload.rundir import PlannedStep
 from stairload.rundir.histogram import percentile
 
@@ -58,6 +59,38 @@ class StepResult:
     cpu_percent: float | None = None  # mean CPU of the service under test, % of one core
     faults: int = 0  # requests the generator could not send in the window (not failures)
     shortfall: str | None = None  # why the plan's users did not run, when they did not
+    tps_interval: Interval | None = None  # 95% confidence interval (batch means)
+    mtt_interval: Interval | None = None  # 95% confidence interval (batch means, ratio)
+
+    @property
+    def tps_ci_low(self) -> float | None:
+        """Low end of the TPS's 95% interval (None: not computable)."""
+        return None if self.tps_interval is None else self.tps_interval.low
+
+    @property
+    def tps_ci_high(self) -> float | None:
+        """High end of the TPS's 95% interval."""
+        return None if self.tps_interval is None else self.tps_interval.high
+
+    @property
+    def mtt_ci_low_ms(self) -> float | None:
+        """Low end of the MTT's 95% interval."""
+        return None if self.mtt_interval is None else self.mtt_interval.low
+
+    @property
+    def mtt_ci_high_ms(self) -> float | None:
+        """High end of the MTT's 95% interval."""
+        return None if self.mtt_interval is None else self.mtt_interval.high
+
+    @property
+    def interval_note(self) -> str:
+        """Why an interval is missing or widened ("" when both are plain)."""
+        notes = [
+            f"{label}: {interval.note}"
+            for label, interval in (("TPS", self.tps_interval), ("MTT", self.mtt_interval))
+            if interval is not None and interval.note
+        ]
+        return "; ".join(dict.fromkeys(notes))
 
     @property
     def measured(self) -> bool:
@@ -221,7 +254,23 @@ def _one_step(
         cpu_warning=warned,
         faults=int(rows["faults"].sum()) if "faults" in rows else 0,
         shortfall=shortfall,
+        tps_interval=_tps_interval(rows) if measured and seconds else None,
+        mtt_interval=_mtt_interval(rows) if requests else None,
     )
+
+
+def _tps_interval(rows: pd.DataFrame) -> Interval:
+    """TPS = requests / seconds over the window's seconds, in time order (batch means)."""
+    ordered = rows.sort_values("time_s")
+    return batch_means_interval(ordered["requests"].to_numpy(), ordered["duration_s"].to_numpy())
+
+
+def _mtt_interval(rows: pd.DataFrame) -> Interval:
+    """MTT = sum of response time / requests: a ratio estimator over batches of seconds."""
+    ordered = rows.sort_values("time_s")
+    requests = ordered["requests"].to_numpy(dtype=float)
+    time_ms = (ordered["mean_ms"].fillna(0.0) * ordered["requests"]).to_numpy(dtype=float)
+    return batch_means_interval(time_ms, requests)
 
 
 def _weighted_mean(rows: pd.DataFrame) -> float:

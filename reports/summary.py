@@ -28,7 +28,12 @@ STEP_COLUMNS = (
     "failures",
     "faults",
     "tps",
+    "tps_ci_low",
+    "tps_ci_high",
     "mtt_ms",
+    "mtt_ci_low_ms",
+    "mtt_ci_high_ms",
+    "interval_note",
     "p50_ms",
     "p95_ms",
     "p99_ms",
@@ -75,14 +80,24 @@ def summary(
                 "passed": check.passed,
                 "gate": check.gate,
                 "rule": check.rule,
+                "margin": check.margin,
             }
             for check in verdict.checks
         ],
         "steps": [step_row(step) for step in steps],
         "peak_tps": _round(verdict.peak_tps),
         "max_users_within_target": verdict.max_users_within_target,
+        "max_users_within_target_range": (
+            None
+            if verdict.users_within is None or verdict.users_within.determined
+            else [verdict.users_within.low, verdict.users_within.high]
+        ),
+        "max_users_within_target_note": (
+            verdict.users_within.note if verdict.users_within is not None else ""
+        ),
         "first_breach_step": verdict.first_breach_step,
         "knee_step": verdict.knee_step,
+        "knee_note": verdict.knee_note,
         "exit_reason": verdict.exit_reason,
         "caveats": list(verdict.caveats),
         "source": source,

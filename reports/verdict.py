@@ -20,14 +20,26 @@ whatever the generator did: a saturated generator only sends less load than plan
 the failures it saw are real and would not be fewer at the planned load. The knee, the
 peak TPS and "max users within target" use valid steps only; a step is within target when
 its MTT and its error rate are both within the thresholds.
+
+Each decision is stated only as firmly as the steps' 95% intervals allow
+(``reports.decisions``): max users within target may be "undetermined between N and M
+users", the knee "not found in this run", and a PASS or FAIL whose stress step's MTT
+interval straddles the target says it is "at the margin" and how many seconds per step
+would settle it.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reports.decisions import (
+    STRADDLES,
+    UsersWithinTarget,
+    against_target,
+    knee_with_confidence,
+    users_within_target,
+)
 from reports.generator import LOOP_LAG_LIMIT_MS, Capacity, capacity_needed
 from reports.rundata import RunInfo
 from reports.steps import StepResult
@@ -61,6 +73,7 @@ class Check:
     rule: str
     reference: str = "limit"  # what `limit` is: "limit" for a gate, "plan" for the TPS row
     invalid_reason: str | None = None  # set when the measured value is not valid
+    margin: str = ""  # set when the measured value's 95% interval straddles the limit
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,8 @@ class Verdict:
     advice: tuple[str, ...] = ()
     capacity: Capacity | None = None
     faults: int = 0  # requests the generator could not send (not the target's failures)
+    users_within: UsersWithinTarget | None = None  # max users within target, with its range
+    knee_note: str = ""  # how firmly the knee was found, or why not
 
 
 def within_target(step: StepResult, run: RunInfo) -> bool:
@@ -117,6 +132,7 @@ def judge(
         True,
         f"MTT at the stress step ({stress.users:,} users) <= {run.mtt_ms:g} ms",
         invalid_reason=stress_invalid,
+        margin=_margin(run, stress),
     )
     errors = Check(
         "error_rate",
@@ -137,8 +153,11 @@ def judge(
         invalid_reason=stress_invalid,
     )
     outcome, reason = _outcome(run, stress, mtt, errors, faults)
-    within = [step for step in valid if within_target(step, run)]
+    if mtt.margin and outcome in (PASS, FAIL) and (errors.passed or errors.measured is None):
+        reason = f"{reason} ({mtt.margin})"
     breach = [step for step in valid if not within_target(step, run)]
+    users_within = users_within_target(valid, run.mtt_ms, run.error_rate)
+    knee_found = knee_with_confidence(valid)
     invalid = tuple(step.step for step in measured if not step.valid)
     saturated = any(step.saturated for step in measured)
     capacity = _capacity(run, measured) if saturated else None
@@ -146,9 +165,9 @@ def judge(
         verdict=outcome,
         checks=(mtt, errors, tps),
         peak_tps=max((step.tps for step in valid if step.tps is not None), default=None),
-        max_users_within_target=within[-1].users if within else None,
+        max_users_within_target=users_within.users,
         first_breach_step=breach[0].step if breach else None,
-        knee_step=knee(valid),
+        knee_step=knee_found.step,
         exit_reason=run.exit_reason,
         exit_note=run.abort_note or _EXIT_NOTES.get(run.exit_reason),
         caveats=_caveats(run, steps, intervals_cut, faults),
@@ -157,6 +176,28 @@ def judge(
         advice=_advice(run, capacity) if saturated else (),
         capacity=capacity,
         faults=faults,
+        users_within=users_within,
+        knee_note=knee_found.note,
+    )
+
+
+def _margin(run: RunInfo, stress: StepResult) -> str:
+    """'at the margin: ...' when the stress step's MTT interval straddles the target."""
+    if not stress.valid or stress.mtt_ms is None:
+        return ""
+    if against_target(stress, run.mtt_ms, run.error_rate) != STRADDLES:
+        return ""
+    interval = stress.mtt_interval
+    assert interval is not None  # straddling needs an interval
+    seconds = interval.seconds_to_settle(run.mtt_ms)
+    settle = (
+        f"about {seconds:,} s at that step (now {interval.seconds:,} s) would settle it"
+        if seconds is not None
+        else "a longer step would settle it"
+    )
+    return (
+        f"at the margin: the 95% CI of its MTT, {interval.text(1)} ms, straddles the "
+        f"{run.mtt_ms:g} ms target; {settle}"
     )
 
 
@@ -191,23 +232,6 @@ def _outcome(
         f"<= {run.mtt_ms:g} ms and {errors.measured:.2%} of the requests failed "
         f"<= {run.error_rate:.2%}"
     )
-
-
-def knee(steps: Sequence[StepResult]) -> int | None:
-    """First step whose TPS gained per added user is below half of the first step's.
-
-    The first step's gain is its TPS per user (from zero users); each later step's gain
-    is (TPS - previous TPS) / (users - previous users) between consecutive steps.
-    """
-    usable = [step for step in steps if step.tps is not None and step.users > 0]
-    if len(usable) < 2:
-        return None
-    first_gain = usable[0].tps / usable[0].users
-    for previous, step in itertools.pairwise(usable):
-        added = step.users - previous.users
-        if added > 0 and (step.tps - previous.tps) / added < first_gain / 2:
-            return step.step
-    return None
 
 
 def _capacity(run: RunInfo, measured: Sequence[StepResult]) -> Capacity | None:

@@ -71,6 +71,10 @@ class SyntheticRun:
     shape: str = "stairs"
     extra: dict[str, Any] = field(default_factory=dict)
     histograms: bool = False  # Total rows carry a histogram (exact step percentiles)
+    # per second of the run, a factor on the response times and one on the requests
+    # (None: every plateau second the same); for per-second noise, e.g. AR(1)
+    time_factors: Sequence[float] | None = None
+    request_factors: Sequence[float] | None = None
 
     @property
     def total_seconds(self) -> int:
@@ -147,9 +151,11 @@ def _rows_for_second(run: SyntheticRun, second: int) -> list[list[Any]]:
     users = previous_users if ramping and index else spec.users
     stamp = f"{_EPOCH + second:.1f}"
     idle = second in run.idle_seconds
-    per_name = 0 if idle else spec.requests_per_second // len(run.names)
+    scale = 1.0 if run.request_factors is None else run.request_factors[second]
+    per_name = 0 if idle else round(spec.requests_per_second * scale) // len(run.names)
     failures = 0 if idle else spec.failures_per_second // len(run.names)
-    times = spec.times(RAMP_SLOWDOWN if ramping else 1.0)
+    factor = 1.0 if run.time_factors is None else run.time_factors[second]
+    times = spec.times((RAMP_SLOWDOWN if ramping else 1.0) * factor)
     cells = [f"{times[key]:.3f}" for key in _TIME_COLUMNS]
     rows = []
     for name in run.names:
