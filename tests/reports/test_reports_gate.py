@@ -49,9 +49,10 @@ def test_a_slower_run_regresses_and_names_the_steps(built, capsys):
     assert "gate: REGRESSED (" in out
     assert "100 users, 200 users, 300 users, whole run" in out
     assert "  where      metric    baseline  run      limit    basis" in out
-    assert "  100 users  mtt_ms    100.0     140.0    110.0    point values" in out
-    assert "  300 users  tps       1,200.0   840.0    1,080.0  point values" in out
-    assert "  whole run  peak_tps  1,600.0   1,120.0  1,440.0  point values" in out
+    # every step's seconds are constant: zero-width 95% intervals, compared as intervals
+    assert "  100 users  mtt_ms    100.0     140.0    110.0    95% intervals" in out
+    assert "  300 users  tps       1,200.0   840.0    1,080.0  95% intervals" in out
+    assert "  whole run  peak_tps  1,600.0   1,120.0  1,440.0  95% intervals" in out
 
 
 def test_the_other_order_passes(built, capsys):
@@ -155,9 +156,20 @@ def test_narrow_intervals_still_catch_a_regression(built, capsys):
     assert main(["gate", str(baseline), str(run), *args]) == exitcodes.REGRESSED
 
 
+def _without_intervals(run_dir: Path) -> None:
+    """Drop the 95% intervals from summary.json's steps, as in a run reported before them."""
+    path = run_dir / "summary.json"
+    summary = json.loads(path.read_text())
+    for step in summary["steps"]:
+        for key in ("tps_ci_low", "tps_ci_high", "mtt_ci_low_ms", "mtt_ci_high_ms"):
+            step.pop(key, None)
+    path.write_text(json.dumps(summary))
+
+
 def test_intervals_on_one_run_only_compare_point_values(built, capsys):
     """Intervals on the run but not on the baseline: the point values decide."""
     baseline, run = built(), built(steps=SLOWER)
+    _without_intervals(baseline)
     _with_intervals(run, 0.5)
     assert main(["gate", str(baseline), str(run)]) == exitcodes.REGRESSED
 
@@ -184,8 +196,8 @@ def test_gate_json_and_html_are_written(built, tmp_path, capsys):
             "measured": 175.0,
             "limit": pytest.approx(137.5),
             "regressed": True,
-            "basis": "point values",
-            "rule": "mtt_ms <= baseline + 10%",
+            "basis": "95% intervals",  # the report writes (here zero-width) intervals
+            "rule": "mtt_ms interval's low end <= baseline interval's high end + 10%",
             "where": "200 users",
         }
     ]
