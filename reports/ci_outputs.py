@@ -7,6 +7,10 @@ and the rule; a check that could not be judged because its step is invalid is an
 step measured by a saturated load generator is a ``<failure>`` with the reason; a step
 never measured is ``<skipped>``. The Markdown summary holds the verdict, the checks and
 the step table, for a pipeline's job page (``$GITHUB_STEP_SUMMARY``).
+
+A gate (``reports.gate``) has its own: one test case per rule and step, a regression a
+``<failure>`` with the measured value, the limit and the baseline; an INCONCLUSIVE gate
+adds a failing ``runs are valid`` case with the reason.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from reports.console import value_text
+from reports.gate import INCONCLUSIVE, GateResult
 from reports.steps import StepResult
 from reports.verdict import Check, Verdict
 
@@ -25,10 +30,48 @@ def junit_xml(run_id: str, verdict: Verdict, steps: Sequence[StepResult]) -> str
     """The JUnit XML document of a run's report."""
     cases = [_check_case(check) for check in verdict.checks]
     cases += [_step_case(step) for step in steps]
+    properties = {"run_id": run_id, "verdict": verdict.verdict, "reason": verdict.reason}
+    return _document(f"stairload {run_id}", f"stairload run {run_id}", cases, properties)
+
+
+def gate_junit_xml(gate: GateResult) -> str:
+    """The JUnit XML document of a gate: a test case per rule and step."""
+    cases = []
+    if gate.outcome == INCONCLUSIVE:
+        case = ET.Element("testcase", classname=f"{SUITE_CLASS}.gate", name="runs are valid")
+        failure = ET.SubElement(case, "failure", message=gate.reason)
+        failure.set("type", "inconclusive")
+        cases.append(case)
+    for finding in gate.findings:
+        name = f"{finding.where}: {finding.metric}"
+        case = ET.Element("testcase", classname=f"{SUITE_CLASS}.gate", name=name, time="0")
+        text = (
+            f"measured {value_text(finding.measured)}, limit {value_text(finding.limit)} "
+            f"(baseline {value_text(finding.baseline)}; {finding.basis})"
+        )
+        if finding.regressed:
+            failure = ET.SubElement(case, "failure", message=f"{text}: {finding.rule}")
+            failure.set("type", "regression")
+        else:
+            ET.SubElement(case, "system-out").text = f"{text}: {finding.rule}"
+        cases.append(case)
+    title = f"stairload gate {gate.run_id} vs {gate.baseline_id}"
+    properties = {
+        "run_id": gate.run_id,
+        "baseline_id": gate.baseline_id,
+        "outcome": gate.outcome,
+        "reason": gate.reason,
+    }
+    return _document(title, title, cases, properties)
+
+
+def _document(
+    name: str, suite_name: str, cases: list[ET.Element], properties: dict[str, str]
+) -> str:
     counts = {kind: sum(1 for case in cases if case.find(kind) is not None) for kind in _KINDS}
     root = ET.Element(
         "testsuites",
-        name=f"stairload {run_id}",
+        name=name,
         tests=str(len(cases)),
         failures=str(counts["failure"]),
         errors=str(counts["error"]),
@@ -37,20 +80,16 @@ def junit_xml(run_id: str, verdict: Verdict, steps: Sequence[StepResult]) -> str
     suite = ET.SubElement(
         root,
         "testsuite",
-        name=f"stairload run {run_id}",
+        name=suite_name,
         tests=str(len(cases)),
         failures=str(counts["failure"]),
         errors=str(counts["error"]),
         skipped=str(counts["skipped"]),
         time="0",
     )
-    properties = ET.SubElement(suite, "properties")
-    for name, value in (
-        ("run_id", run_id),
-        ("verdict", verdict.verdict),
-        ("reason", verdict.reason),
-    ):
-        ET.SubElement(properties, "property", name=name, value=value)
+    listed = ET.SubElement(suite, "properties")
+    for key, value in properties.items():
+        ET.SubElement(listed, "property", name=key, value=value)
     suite.extend(cases)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
@@ -138,3 +177,27 @@ def _figure(value: float | None) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def gate_markdown(gate: GateResult, report: str = "gate.html") -> str:
+    """The Markdown summary of a gate: outcome, reason, the table of what regressed."""
+    lines = [
+        f"## stairload gate: {gate.outcome} ({gate.run_id} vs {gate.baseline_id})",
+        "",
+        f"**{gate.outcome}**: {_cell(gate.reason)}",
+        "",
+    ]
+    regressions = gate.regressions
+    if regressions:
+        lines += [
+            "| where | metric | baseline | run | limit | compared on |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {f.where} | {f.metric} | {value_text(f.baseline)} | {value_text(f.measured)} | "
+            f"{value_text(f.limit)} | {f.basis} |"
+            for f in regressions
+        ]
+        lines.append("")
+    lines += [f"Report: `{report}`", ""]
+    return "\n".join(lines)

@@ -218,7 +218,7 @@ def _higher_is_worse(
     factor = 1 + percent / 100
     if intervals is not None:
         (_, base_high), (run_low, _) = intervals
-        limit = base_high * factor
+        limit = round(base_high * factor, 9)
         return Finding(
             users,
             metric,
@@ -229,7 +229,7 @@ def _higher_is_worse(
             INTERVALS,
             f"{metric} interval's low end <= baseline interval's high end + {percent:g}%",
         )
-    limit = None if before is None else before * factor
+    limit = None if before is None else round(before * factor, 9)
     regressed = limit is not None and after is not None and after > limit
     return Finding(
         users,
@@ -256,7 +256,7 @@ def _lower_is_worse(
     factor = 1 - percent / 100
     if intervals is not None:
         (base_low, _), (_, run_high) = intervals
-        limit = base_low * factor
+        limit = round(base_low * factor, 9)
         return Finding(
             users,
             metric,
@@ -267,7 +267,7 @@ def _lower_is_worse(
             INTERVALS,
             f"{metric} interval's high end >= baseline interval's low end - {percent:g}%",
         )
-    limit = None if before is None else before * factor
+    limit = None if before is None else round(before * factor, 9)
     regressed = limit is not None and after is not None and after < limit
     return Finding(
         users,
@@ -285,7 +285,7 @@ def _error_rate(
     users: int | None, before: float | None, after: float | None, rules: RegressionRules
 ) -> Finding:
     points = rules.error_rate_points
-    limit = None if before is None else before + points / 100
+    limit = None if before is None else round(before + points / 100, 9)
     regressed = limit is not None and after is not None and after > limit + 1e-12
     return Finding(
         users,

@@ -34,7 +34,8 @@ def _commands(scripts: list[str], env: dict[str, str]) -> list[list[str]]:
     env = {**env, "GITHUB_STEP_SUMMARY": "step-summary.md"}
     commands = []
     for script in scripts:
-        text = re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m.group(1), m.group(0)), script)
+        text = script.replace("\\\n", " ")  # a line continued with a backslash
+        text = re.sub(r"\$\{?(\w+)\}?", lambda m: env.get(m.group(1), m.group(0)), text)
         for part in re.split(r"\n|;|\bthen\b|\belse\b|\bfi\b", text):
             words = shlex.split(part)
             if words and words[0] == "if":

@@ -154,6 +154,18 @@ def _gate_parser(commands: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="where gate.json and gate.html go (default: RUN)",
     )
+    gate.add_argument(
+        "--junit",
+        type=Path,
+        metavar="PATH",
+        help="write the gate as JUnit XML (a test case per rule and step) to PATH",
+    )
+    gate.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="PATH",
+        help='write a Markdown summary of the gate to PATH, e.g. "$GITHUB_STEP_SUMMARY"',
+    )
 
 
 def _exclude_option(parser: argparse.ArgumentParser) -> None:
@@ -233,6 +245,13 @@ def _gate(args: argparse.Namespace) -> int:
     require_dir(run)
     result = gate(baseline, run, rules)
     json_path, html_path = write_gate(result, args.out or run)
+    if args.junit is not None or args.markdown is not None:
+        from reports.ci_outputs import gate_junit_xml, gate_markdown
+
+        if args.junit is not None:
+            args.junit.write_text(gate_junit_xml(result), encoding="utf-8")
+        if args.markdown is not None:
+            args.markdown.write_text(gate_markdown(result, str(html_path)), encoding="utf-8")
     print(f"gate: {result.outcome} ({result.reason})")
     print(f"baseline: {result.baseline_id}; run: {result.run_id}")
     if result.regressions:

@@ -229,3 +229,44 @@ def test_one_directory_alone_is_a_usage_error(built, capsys):
     """gate with only RUN and no --baseline says what it needs."""
     assert main(["gate", str(built())]) == exitcodes.USAGE
     assert "give BASELINE RUN, or --baseline DIR RUN" in capsys.readouterr().err
+
+
+def test_gate_junit_has_a_case_per_rule_and_fails_the_regressions(built, tmp_path, capsys):
+    """--junit: 14 rules, 10 regressions as <failure> with measured, limit and baseline."""
+    from junitparser import Failure, JUnitXml
+
+    baseline, run = built(), built(steps=SLOWER)
+    junit = tmp_path / "gate.xml"
+    main(["gate", str(baseline), str(run), "--junit", str(junit)])
+    (suite,) = list(JUnitXml.fromfile(str(junit)))
+    assert (suite.tests, suite.failures) == (14, 10)
+    cases = {case.name: case for case in suite}
+    (failure,) = list(cases["200 users: mtt_ms"].result)
+    assert isinstance(failure, Failure)
+    assert failure.message == (
+        "measured 175, limit 137.5 (baseline 125; point values): mtt_ms <= baseline + 10%"
+    )
+    assert list(cases["200 users: error_rate"].result) == []
+
+
+def test_an_inconclusive_gate_fails_a_runs_are_valid_case(built, tmp_path, capsys):
+    """An invalid run: the JUnit's 'runs are valid' case fails with the reason."""
+    from junitparser import JUnitXml
+
+    baseline, run = built(), built(generator_cpu_percent=(40, 40, 99))
+    junit = tmp_path / "gate.xml"
+    assert main(["gate", str(baseline), str(run), "--junit", str(junit)]) == 98
+    cases = {case.name: case for suite in JUnitXml.fromfile(str(junit)) for case in suite}
+    (failure,) = list(cases["runs are valid"].result)
+    assert "the run's step of 300 users is invalid" in failure.message
+
+
+def test_gate_markdown_lists_what_regressed(built, tmp_path, capsys):
+    """--markdown: the outcome line and one table row per regression."""
+    baseline, run = built(), built(steps=SLOWER)
+    markdown = tmp_path / "gate.md"
+    main(["gate", str(baseline), str(run), "--markdown", str(markdown)])
+    lines = markdown.read_text().splitlines()
+    assert lines[0] == f"## stairload gate: REGRESSED ({run.name} vs {baseline.name})"
+    assert "| 300 users | tps | 1200 | 840 | 1080 | point values |" in lines
+    assert sum(line.startswith("| ") for line in lines) == 1 + 10
