@@ -243,8 +243,9 @@ def test_gate_junit_has_a_case_per_rule_and_fails_the_regressions(built, tmp_pat
     cases = {case.name: case for case in suite}
     (failure,) = list(cases["200 users: mtt_ms"].result)
     assert isinstance(failure, Failure)
-    assert failure.message == (
-        "measured 175, limit 137.5 (baseline 125; point values): mtt_ms <= baseline + 10%"
+    assert failure.message == (  # the report's (here zero-width) intervals decide
+        "measured 175, limit 137.5 (baseline 125; 95% intervals): "
+        "mtt_ms interval's low end <= baseline interval's high end + 10%"
     )
     assert list(cases["200 users: error_rate"].result) == []
 
@@ -268,5 +269,6 @@ def test_gate_markdown_lists_what_regressed(built, tmp_path, capsys):
     main(["gate", str(baseline), str(run), "--markdown", str(markdown)])
     lines = markdown.read_text().splitlines()
     assert lines[0] == f"## stairload gate: REGRESSED ({run.name} vs {baseline.name})"
-    assert "| 300 users | tps | 1200 | 840 | 1080 | point values |" in lines
+    assert "| 300 users | tps | 1200 | 840 | 1080 | 95% intervals |" in lines
+    assert "| 300 users | p95_ms | 400 | 560 | 440 | point values |" in lines
     assert sum(line.startswith("| ") for line in lines) == 1 + 10
