@@ -255,6 +255,14 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "{scenarios}: log.entries[0].request.url: must be an http(s) URL (got '/trips')",
     ),
     (
+        "--origin without a scheme (import)",
+        "import",
+        ["har", "{scenarios}", "--scenario", "recorded", "--origin", "api.example.com"],
+        None,
+        "--origin: must be an http(s) URL such as http://127.0.0.1:8080 "
+        "(got 'api.example.com') (see 'stairload import har --help')",
+    ),
+    (
         "a scenario name with a space (import)",
         "import",
         ["har", "{scenarios}", "--scenario", "my visit"],

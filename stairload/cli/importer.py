@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from stairload.core import exitcodes
+from stairload.core.argtypes import base_url
 from stairload.core.commandline import Parser, run_cli
 from stairload.core.errors import InputError, UsageError
 
@@ -47,6 +48,7 @@ def _parser() -> Parser:
     )
     har.add_argument(
         "--origin",
+        type=base_url,
         metavar="URL",
         help="the origin to keep, e.g. https://api.example.com (default: the first "
         "request's that is not a static asset)",
@@ -65,7 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    from stairload.journeys.har import import_har, read_har
+    from stairload.journeys.har import import_har
+    from stairload.journeys.har_entries import read_har
     from stairload.journeys.load import parse_journey
 
     args = _parser().parse_args(argv)

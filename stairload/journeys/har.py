@@ -1,17 +1,20 @@
 """A browser recording (HAR 1.2) turned into a scenario's declarative journey steps.
 
-``import_har(har, source, scenario)`` keeps the requests to one origin (the first
-request's that is not a static asset, or ``origin``), in order; static assets (images,
-CSS, JavaScript, fonts: by response MIME type or path extension) and other origins are
-left out and listed. Each kept request becomes a step: method, path, query, JSON body,
-the recorded status as ``expect``, ``think_seconds`` from the gap to the next request.
+``import_har(entries, source)`` (entries from ``har_entries.read_har``) keeps the
+requests to one origin (the first request's that is not a static asset, or ``origin``),
+in order; static assets (images, CSS, JavaScript, fonts: by response MIME type or path
+extension) and other origins are left out and listed. Each kept request becomes a step:
+method, path, query, JSON body, the recorded status as ``expect``, ``think_seconds``
+from the gap to the next request.
 
 Captures are found for the user: a value of an earlier JSON response (a token, an id)
 that a later request sends again (Authorization, a path segment, a query value, a JSON
-body value) becomes a ``capture:`` on the earliest step whose response held it and a
-``{variable}`` in the later request. An Authorization value no response held is never
-written: it becomes ``{auth_token}`` (a ``vars`` entry the user fills in). Headers other
-than Authorization and a non-JSON Content-Type are dropped (cookies, user agents...).
+body value) becomes a ``capture:`` on the step whose response held it (one already
+captured, else the latest) and a ``{variable}`` in the later request. An Authorization
+value no response held is never written: it becomes ``{auth_token}`` (a ``vars`` entry
+the user fills in). Headers other than Authorization and a non-JSON Content-Type are
+dropped; those a browser does not add on its own (cookies, API keys) are named in a
+note, their values never written.
 """
 
 from __future__ import annotations
@@ -19,40 +22,36 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote
 
 from stairload.core.errors import InputError
+from stairload.journeys.har_entries import Entry, parse_entry, static_reason
 
-STATIC_EXTENSIONS = frozenset(
-    [
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".gif",
-        ".svg",
-        ".ico",
-        ".webp",
-        ".avif",
-        ".bmp",
-        ".css",
-        ".js",
-        ".mjs",
-        ".map",
-        ".woff",
-        ".woff2",
-        ".ttf",
-        ".otf",
-        ".eot",
-    ]
-)
-_STATIC_MIME = re.compile(
-    r"^(image/|font/|text/css|(application|text)/(x-)?javascript|application/(x-)?font)"
-)
-_JSON_MIME = re.compile(r"^application/([\w.+-]*\+)?json\b")
 _BUILTINS = frozenset({"vu", "iteration", "uuid"})
 _SECRET_VARIABLE = "auth_token"
+_KEPT_HEADERS = frozenset({"authorization", "content-type"})
+_PREFIXES = ("sec-", ":aut", ":met", ":pat", ":sch")  # fetch metadata, HTTP/2 pseudo-headers
+# what a browser sends on its own: dropped without a note
+_BROWSER_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "cache-control",
+        "connection",
+        "content-length",
+        "dnt",
+        "host",
+        "origin",
+        "pragma",
+        "priority",
+        "referer",
+        "te",
+        "upgrade-insecure-requests",
+        "user-agent",
+    }
+)
 _MIN_TEXT = 4  # shorter strings are too common to be told apart from a coincidence
 _ID_KEY = re.compile(r"(^|[_-])(id|token|key|uuid|session|code)$|[a-z](Id|ID|Token|Key|Uuid)$")
 
@@ -73,37 +72,6 @@ class ImportedJourney:
         return {**({"vars": dict(self.variables)} if self.variables else {}), "steps": self.steps}
 
 
-@dataclass
-class _Entry:
-    index: int
-    method: str
-    url: str
-    origin: str
-    path: str
-    query: list[tuple[str, str]]
-    headers: dict[str, str]  # lower-case names
-    body: Any  # the decoded JSON body, or None
-    body_note: str | None
-    status: int
-    response: Any  # the decoded JSON response, or None
-    mime: str
-    started: float
-    ended: float
-
-
-def read_har(text: str, source: str) -> list[dict[str, Any]]:
-    """``log.entries`` of a HAR document; ``InputError`` naming the file and field when not."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{source}: not JSON (line {error.lineno}: {error.msg})") from None
-    log = document.get("log") if isinstance(document, dict) else None
-    entries = log.get("entries") if isinstance(log, dict) else None
-    if not isinstance(entries, list):
-        raise InputError(f"{source}: log.entries: missing (not a HAR file)")
-    return entries
-
-
 def import_har(
     entries: list[dict[str, Any]],
     source: str,
@@ -112,14 +80,14 @@ def import_har(
     keep_static: bool = False,
 ) -> ImportedJourney:
     """The journey of a HAR's entries; ``InputError`` when no request is left to import."""
-    parsed = [_entry(raw, index, source) for index, raw in enumerate(entries)]
+    parsed = [parse_entry(raw, index, source) for index, raw in enumerate(entries)]
     parsed.sort(key=lambda entry: (entry.started, entry.index))
     if origin is not None:
         origin = origin.rstrip("/")
     left_out: list[str] = []
-    kept: list[_Entry] = []
+    kept: list[Entry] = []
     for entry in parsed:
-        static = _is_static(entry)
+        static = static_reason(entry)
         if static and not keep_static:
             left_out.append(f"{entry.method} {entry.url} (static asset: {static})")
             continue
@@ -135,89 +103,6 @@ def import_har(
     imported.duration_seconds = max(kept[-1].ended - kept[0].started, 0.0)
     _Builder(kept, imported).build()
     return imported
-
-
-def _entry(raw: Any, index: int, source: str) -> _Entry:
-    where = f"{source}: log.entries[{index}]"
-    if not isinstance(raw, dict):
-        raise InputError(f"{where}: must be a mapping")
-    request, response = raw.get("request"), raw.get("response")
-    if not isinstance(request, dict) or not isinstance(response, dict):
-        raise InputError(f"{where}: request and response: missing")
-    method, url = request.get("method"), request.get("url")
-    if not isinstance(method, str) or not isinstance(url, str):
-        raise InputError(f"{where}.request: method and url: missing")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InputError(f"{where}.request.url: must be an http(s) URL (got {url!r})")
-    started = _started(raw.get("startedDateTime"), f"{where}.startedDateTime")
-    time_ms = raw.get("time")
-    duration = float(time_ms) / 1000 if isinstance(time_ms, int | float) and time_ms > 0 else 0.0
-    headers = {
-        str(header.get("name", "")).lower(): str(header.get("value", ""))
-        for header in request.get("headers") or ()
-        if isinstance(header, dict)
-    }
-    body, body_note = _request_body(request.get("postData"), headers)
-    content = response.get("content") if isinstance(response.get("content"), dict) else {}
-    mime = str(content.get("mimeType") or "").lower()
-    status = response.get("status")
-    return _Entry(
-        index=index,
-        method=method.upper(),
-        url=url,
-        origin=f"{parts.scheme}://{parts.netloc}",
-        path=parts.path or "/",
-        query=parse_qsl(parts.query, keep_blank_values=True),
-        headers=headers,
-        body=body,
-        body_note=body_note,
-        status=status if isinstance(status, int) else 0,
-        response=_json_content(content, mime),
-        mime=mime,
-        started=started,
-        ended=started + duration,
-    )
-
-
-def _started(value: Any, where: str) -> float:
-    if not isinstance(value, str):
-        raise InputError(f"{where}: missing")
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        raise InputError(f"{where}: not an ISO 8601 time (got {value!r})") from None
-
-
-def _request_body(post: Any, headers: dict[str, str]) -> tuple[Any, str | None]:
-    if not isinstance(post, dict) or not post.get("text"):
-        return None, None
-    mime = str(post.get("mimeType") or headers.get("content-type") or "").lower()
-    if _JSON_MIME.match(mime):
-        try:
-            return json.loads(post["text"]), None
-        except json.JSONDecodeError:
-            return None, "its body is not valid JSON and was not carried over"
-    return None, f"its {mime or 'untyped'} body was not carried over (only JSON bodies are)"
-
-
-def _json_content(content: dict[str, Any], mime: str) -> Any:
-    text = content.get("text")
-    if not isinstance(text, str) or not _JSON_MIME.match(mime) or content.get("encoding"):
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return None
-
-
-def _is_static(entry: _Entry) -> str | None:
-    """Why an entry is a static asset (its MIME type or extension), or None."""
-    if _STATIC_MIME.match(entry.mime):
-        return entry.mime.split(";")[0]
-    name = entry.path.rsplit("/", 1)[-1]
-    extension = name[name.rfind(".") :].lower() if "." in name else ""
-    return f"*{extension}" if extension in STATIC_EXTENSIONS else None
 
 
 def _leaves(value: Any, path: str = "") -> list[tuple[str, Any]]:
@@ -252,12 +137,13 @@ def _worth_capturing(path: str, value: Any) -> bool:
 class _Builder:
     """Walks the kept entries once, finding captures as it goes."""
 
-    def __init__(self, entries: list[_Entry], out: ImportedJourney) -> None:
+    def __init__(self, entries: list[Entry], out: ImportedJourney) -> None:
         self.entries = entries
         self.out = out
         # (step index, JMESPath) of a captured value -> its variable
         self.captured: dict[tuple[int, str], str] = {}
         self.authorized: dict[str, list[int]] = {}  # variable -> steps whose Authorization sends it
+        self.dropped: set[str] = set()  # header names neither kept nor a browser's own
         self.offered: list[tuple[int, str, Any]] = []  # (step index, JMESPath, value)
 
     def build(self) -> None:
@@ -276,12 +162,17 @@ class _Builder:
                 f"{', '.join(map(str, steps))} sends {{{variable}}}, captured from an earlier "
                 "response (the recorded value was not written)"
             )
+        if self.dropped:
+            self.out.notes.append(
+                f"headers not kept (values not written): {', '.join(sorted(self.dropped))}; "
+                "add them under headers: if the service needs them"
+            )
         for position, entry in enumerate(self.entries[:-1]):
             gap = self.entries[position + 1].started - entry.ended
             if gap >= 0.05:
                 self.out.steps[position]["think_seconds"] = round(gap, 1)
 
-    def _step(self, position: int, entry: _Entry) -> dict[str, Any]:
+    def _step(self, position: int, entry: Entry) -> dict[str, Any]:
         step: dict[str, Any] = {"request": f"{entry.method} {self._path(entry.path, position)}"}
         headers = self._headers(position, entry)
         if headers:
@@ -307,8 +198,11 @@ class _Builder:
             del step["expect"]
         return step
 
-    def _headers(self, position: int, entry: _Entry) -> dict[str, str]:
+    def _headers(self, position: int, entry: Entry) -> dict[str, str]:
         headers = {}
+        for name in entry.headers:
+            if not (name in _KEPT_HEADERS or name in _BROWSER_HEADERS or name[:4] in _PREFIXES):
+                self.dropped.add(name)
         authorization = entry.headers.get("authorization")
         if authorization:
             scheme, _, credential = authorization.partition(" ")

@@ -172,6 +172,10 @@ def test_no_recorded_secret_is_written(tmp_path, recording, capsys):
         assert secret not in text
         assert secret not in console.out + console.err
     assert "Mozilla" not in text  # browser headers are dropped
+    assert (  # the cookie's name is said, not its value
+        "note: headers not kept (values not written): cookie; add them under headers: if the "
+        "service needs them"
+    ) in console.out.splitlines()
     assert (
         "note: Authorization of steps 2, 3, 4, 5, 6, 7, 8 sends {token}, captured from an "
         "earlier response (the recorded value was not written)"
