@@ -123,16 +123,22 @@ def _gate_parser(commands: argparse._SubParsersAction) -> None:
         help="judge RUN against a BASELINE run: exit 96 when a step regressed",
         description="Compare RUN with BASELINE step by step (steps matched by user count) "
         "under the rules of thresholds.regression in the scenarios file, each overridable "
-        "below; using the steps' 95%% confidence intervals when both runs carry them. Both "
+        "below; using the steps' 95% confidence intervals when both runs carry them. Both "
         "runs need a built report (summary.json). Writes gate.json and gate.html into --out. "
         "Exit 0 when nothing regressed, 96 on a regression, 98 when either run is invalid.",
     )
     gate.add_argument(
-        "dirs",
-        nargs="+",
-        metavar="[BASELINE] RUN",
+        "first",
+        metavar="BASELINE",
         type=Path,
-        help="the baseline run directory (unless --baseline names it) and the run to judge",
+        help="the baseline run directory (with --baseline DIR: the run to judge)",
+    )
+    gate.add_argument(
+        "run",
+        metavar="RUN",
+        type=Path,
+        nargs="?",
+        help="the run directory to judge",
     )
     gate.add_argument(
         "--baseline",
@@ -268,7 +274,7 @@ def _gate(args: argparse.Namespace) -> int:
 
 
 def _gate_dirs(args: argparse.Namespace) -> tuple[Path, Path]:
-    dirs = list(args.dirs)
+    dirs = [path for path in (args.first, args.run) if path is not None]
     if args.baseline is not None:
         dirs.insert(0, args.baseline)
     if len(dirs) != 2:
