@@ -8,7 +8,9 @@ the CPU-seconds one request costs (``slope / 100``) and its R^2. One instance wi
     cpu_tps = (target_cpu_percent x cores - idle) / slope
 
 requests per second (only when that line's R^2 is at least ``MIN_CPU_R2``, 0.9: else
-no count is given), and no more than the fitted USL allows when that fit is trusted:
+no count is given; when the target CPU lies between two plateaus it is interpolated
+there instead, but only when CPU grows monotonically with TPS across the plateaus, else
+the line's rule decides), and no more than the fitted USL allows when that fit is trusted:
 its throughput ceiling X(N*) and its throughput at the users where the mean response
 time reaches the target, X(N at 500 ms). The smallest of these is ``per_instance_tps``.
 When the service ran under a CPU budget (the embedded target's ``--target-cpus``),
@@ -91,6 +93,17 @@ class CaseInstances:
     peak_rps: float
     instances_for_peak_rps: int
     peak_rps_derivation: str
+    instances_low: int | None = None  # the count over the 95% interval of what one holds
+    instances_high: int | None = None  # None: no upper end (one instance's TPS may be ~0)
+    range_derivation: str = ""
+
+    @property
+    def text(self) -> str:
+        """'2', or '2 (2 to 3)' with the range over the interval."""
+        if self.instances_low is None:
+            return f"{self.instances}"
+        high = "?" if self.instances_high is None else f"{self.instances_high}"
+        return f"{self.instances} ({self.instances_low} to {high})"
 
     def to_dict(self) -> dict[str, Any]:
         """The ``average`` / ``stress`` entry of summary.json's ``instances`` object."""
@@ -98,6 +111,10 @@ class CaseInstances:
             "case": self.case,
             "required_tps": round(self.required_tps, 3),
             "instances": self.instances,
+            "instances_range": (
+                None if self.instances_low is None else [self.instances_low, self.instances_high]
+            ),
+            "range_derivation": self.range_derivation,
             "derivation": self.derivation,
             "peak_rps": round(self.peak_rps, 3),
             "instances_for_peak_rps": self.instances_for_peak_rps,
@@ -296,6 +313,35 @@ def instances_needed(
     """
     cost = cpu_cost(points, None if budget_cores is None else budget_cores * 100.0)
     crossing = measured_cpu_limit(points, target_cpu_percent, cores)
+    unordered = not_monotone(points)
+    if crossing is not None and unordered:
+        if cost.usable and cost.r2 is not None and cost.r2 >= MIN_CPU_R2:
+            crossing = None  # the line passes its own rule: read the target CPU on it
+        else:
+            line = (
+                f"the CPU line's R^2 {cost.r2:.3f} is below {MIN_CPU_R2:g}"
+                if cost.r2 is not None
+                else f"no CPU line ({cost.reason})"
+            )
+            return Instances(
+                target_cpu_percent,
+                cores,
+                cost,
+                instance_limits(
+                    cost,
+                    target_cpu_percent=target_cpu_percent,
+                    cores=cores,
+                    usl_peak_tps=usl_peak_tps,
+                    usl_tps_at_target=usl_tps_at_target,
+                    target_ms=target_ms,
+                ),
+                (),
+                f"{unordered}, so the target CPU cannot be interpolated between two plateaus, "
+                f"and {line}: CPU does not follow TPS closely enough to read a count. "
+                "Measure on a quieter machine, give the target a CPU budget (--target-cpus), "
+                "or run each step longer",
+                budget_cores=budget_cores,
+            )
     limits = instance_limits(
         cost,
         target_cpu_percent=target_cpu_percent,
@@ -357,6 +403,21 @@ def measured_cpu_limit(
                 f"({high.cpu_percent:.1f}%): {tps:,.1f} TPS, interpolated",
             )
     return None
+
+
+def not_monotone(points: Sequence[CpuPoint]) -> str:
+    """Why CPU does not grow with TPS across the plateaus (in TPS order); "" when it does."""
+    ordered = sorted(
+        (p for p in points if math.isfinite(p.tps) and math.isfinite(p.cpu_percent)),
+        key=lambda point: point.tps,
+    )
+    for low, high in itertools.pairwise(ordered):
+        if high.cpu_percent < low.cpu_percent:
+            return (
+                f"CPU is not monotone in TPS ({low.tps:,.1f} TPS at {low.cpu_percent:.1f}% but "
+                f"{high.tps:,.1f} TPS at {high.cpu_percent:.1f}%)"
+            )
+    return ""
 
 
 def _above_at_every_plateau(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from capacity import formulas
 from capacity.measured import CapacityReading, Demand, Plateau, read_capacity
 from capacity.usl import UslModel
+from capacity.usl_bootstrap import Range, UslIntervals
 from reports.steps import StepResult
 from stairload.rundir import RunRecord
 
@@ -48,7 +49,20 @@ def plateaus(steps: Sequence[StepResult], probes: Sequence[StepResult]) -> list[
     generator, not the service.
     """
     return [
-        Plateau(step.users, step.tps, step.mtt_ms, step.cpu_percent, probe)
+        Plateau(
+            step.users,
+            step.tps,
+            step.mtt_ms,
+            step.cpu_percent,
+            probe,
+            tps_se=None if step.tps_interval is None else step.tps_interval.standard_error,
+            tps_half_width=None if step.tps_interval is None else step.tps_interval.half_width,
+            tps_degrees=(
+                step.tps_interval.batches - 1
+                if step.tps_interval is not None and step.tps_interval.computable
+                else None
+            ),
+        )
         for group, probe in ((probes, True), (steps, False))
         for step in group
         if step.valid and step.tps is not None
@@ -105,7 +119,11 @@ def capacity_for_run(analysis: Analysis) -> tuple[str, dict[str, Any]]:
         analysis.run_dir,
         reading,
         inputs,
-        measured_max_users=analysis.verdict.max_users_within_target,
+        measured_max_users=(
+            analysis.verdict.users_within.text()
+            if analysis.verdict.users_within is not None
+            else analysis.verdict.max_users_within_target
+        ),
         stress_mtt_ms=stress.mtt_ms if stress is not None and stress.valid else None,
         probes=analysis.probes,
     )
@@ -132,7 +150,7 @@ def section_values(
     inputs: CapacityInputs,
     *,
     chart: Any,
-    measured_max_users: int | None,
+    measured_max_users: int | str | None,
     stress_mtt_ms: float | None,
     probes: Sequence[StepResult],
 ) -> dict[str, Any]:
@@ -143,15 +161,17 @@ def section_values(
         "headline": _headline(model),
         "reason": "" if model.trustworthy else model.reason,
         "chart": chart,
-        "parameters": _parameters(model),
-        "figures": _figures(model, inputs, measured_max_users, stress_mtt_ms),
+        "parameters": _parameters(model, reading.intervals),
+        "figures": _figures(model, inputs, measured_max_users, stress_mtt_ms, reading.intervals),
+        "intervals_reason": reading.intervals_reason if model.trustworthy else "",
         "target_cpu": f"{instances.target_cpu_percent:g}",
         "cases": [
             {
                 "case": case.case,
                 "required_tps": f"{case.required_tps:,.0f}",
-                "instances": case.instances,
-                "derivation": case.derivation,
+                "instances": case.text,
+                "derivation": case.derivation
+                + (f"; {case.range_derivation}" if case.range_derivation else ""),
                 "peak_rps": f"{case.peak_rps:,.1f}",
                 "instances_for_peak_rps": case.instances_for_peak_rps,
             }
@@ -185,7 +205,7 @@ def write_section(
     reading: CapacityReading,
     inputs: CapacityInputs,
     *,
-    measured_max_users: int | None,
+    measured_max_users: int | str | None,
     stress_mtt_ms: float | None,
     probes: Sequence[StepResult],
 ) -> str:
@@ -224,26 +244,40 @@ def _headline(model: UslModel) -> str:
     )
 
 
-def _parameters(model: UslModel) -> list[tuple[str, str, str, str]]:
+def _parameters(
+    model: UslModel, intervals: UslIntervals | None
+) -> list[tuple[str, str, str, str, str]]:
     if not model.fitted:
         return []
+    ranges = (
+        (DASH, DASH, DASH)
+        if intervals is None
+        else tuple(r.text(sig=True) for r in (intervals.sigma, intervals.kappa, intervals.lambda_))
+    )
     return [
         ("\N{GREEK SMALL LETTER SIGMA} (contention)", _sig(model.sigma), _sig(model.sigma_se),
-         "share of the work that waits in line"),
+         ranges[0], "share of the work that waits in line"),
         ("\N{GREEK SMALL LETTER KAPPA} (coherency)", _sig(model.kappa), _sig(model.kappa_se),
-         "crosstalk cost; makes TPS fall past the peak"),
+         ranges[1], "crosstalk cost; makes TPS fall past the peak"),
         ("\N{GREEK SMALL LETTER LAMDA} (TPS per user)", _sig(model.lambda_),
-         _sig(model.lambda_se), "throughput of one user alone"),
+         _sig(model.lambda_se), ranges[2], "throughput of one user alone"),
     ]  # fmt: skip
 
 
 def _figures(
     model: UslModel,
     inputs: CapacityInputs,
-    measured_max_users: int | None,
+    measured_max_users: int | str | None,
     stress_mtt_ms: float | None,
+    intervals: UslIntervals | None = None,
 ) -> list[tuple[str, str]]:
     trusted = model.trustworthy
+
+    def ci(value: str, interval: Range | None, digits: int = 0) -> str:
+        if interval is None or value == DASH:
+            return value
+        return f"{value} (95% CI {interval.text(digits)})"
+
     target = f"{inputs.target_ms:g} ms"
     peak = DASH
     if trusted:
@@ -251,7 +285,7 @@ def _figures(
         if model.peak_users is not None:
             error = (
                 ""
-                if model.peak_users_se is None
+                if model.peak_users_se is None or intervals is not None
                 else f" \N{PLUS-MINUS SIGN} {model.peak_users_se:,.0f}"
             )
             peak = f"{model.peak_users:,.0f}{error} users"
@@ -259,10 +293,13 @@ def _figures(
     if trusted and inputs.stress_users:
         predicted_stress = model.mtt_ms_at(inputs.stress_users)
     return [
-        (_PEAK_LABEL, peak),
-        ("peak TPS X(N*)", _num(model.peak_tps if trusted else None, 1)),
-        (f"users at {target} (predicted)", _users(model.users_at_target if trusted else None)),
-        (f"max users within {target} (measured)", _users(measured_max_users)),
+        (_PEAK_LABEL, ci(peak, intervals.peak_users if intervals else None)),
+        ("peak TPS X(N*)", ci(_num(model.peak_tps if trusted else None, 1),
+                              intervals.peak_tps if intervals else None, 1)),
+        (f"users at {target} (predicted)", ci(_users(model.users_at_target if trusted else None),
+                                              intervals.users_at_target if intervals else None)),
+        (f"max users within {target} (measured)",
+         measured_max_users if isinstance(measured_max_users, str) else _users(measured_max_users)),
         (f"MTT at the stress VUser {_users(inputs.stress_users)}: predicted / measured",
          f"{_num(predicted_stress, 0)} / {_num(stress_mtt_ms, 0)} ms"),
         ("R\N{SUPERSCRIPT TWO} of the fit", _num(model.r2, 3)),

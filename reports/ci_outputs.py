@@ -148,6 +148,8 @@ def markdown_summary(
         result = ("PASS" if check.passed else "FAIL") if check.gate else "info"
         if check.invalid_reason:
             result = "n/a"
+        elif check.margin:
+            result = f"{result} at the margin"
         lines.append(
             f"| {check.name} | {result} | {value_text(check.measured)} | "
             f"{check.reference} {value_text(check.limit)} | {_cell(check.rule)} |"

@@ -58,6 +58,14 @@ class Interval:
     lag1: float | None = None
     widened: float = 1.0  # the factor applied to the half-width (1: not widened)
     note: str = ""
+    t_quantile: float | None = None  # t(0.975, batches - 1) the half-width used
+
+    @property
+    def standard_error(self) -> float | None:
+        """The estimate's standard error, widening included: (high - estimate) / t quantile."""
+        if self.high is None or not self.t_quantile:
+            return None
+        return (self.high - self.estimate) / self.t_quantile
 
     @property
     def computable(self) -> bool:
@@ -150,7 +158,8 @@ def batch_means_interval(
     variance = float(residual @ residual) / (count * (count - 1) * float(weights.mean()) ** 2)
     from scipy.stats import t
 
-    half = float(t.ppf(0.5 + level / 2.0, count - 1)) * math.sqrt(variance) * widened
+    quantile = float(t.ppf(0.5 + level / 2.0, count - 1))
+    half = quantile * math.sqrt(variance) * widened
     note = ""
     if lag1 > MAX_LAG1:
         note = (
@@ -167,6 +176,7 @@ def batch_means_interval(
         lag1=lag1,
         widened=widened,
         note=note,
+        t_quantile=quantile,
     )
 
 

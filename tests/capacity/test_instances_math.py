@@ -140,9 +140,9 @@ def test_a_budget_with_all_plateaus_at_its_ceiling_says_so() -> None:
 
 
 def test_a_target_cpu_inside_the_measured_range_is_interpolated_not_extrapolated() -> None:
-    """CPU 30% at 200 TPS and 80% at 300: 70% is reached at 280 TPS, whatever the line's R^2."""
+    """CPU 30% at 200 TPS and 80% at 300, growing monotonically: 70% is read at 280 TPS."""
     points = [CpuPoint(100.0, 10.0), CpuPoint(200.0, 30.0), CpuPoint(300.0, 80.0),
-              CpuPoint(400.0, 75.0), CpuPoint(500.0, 60.0)]  # fmt: skip
+              CpuPoint(400.0, 81.0), CpuPoint(500.0, 82.0)]  # fmt: skip
     result = instances_needed(points, CASES)
     assert result.cost.r2 is not None and result.cost.r2 < 0.9
     assert result.per_instance_tps == pytest.approx(280.0)
@@ -152,3 +152,31 @@ def test_a_target_cpu_inside_the_measured_range_is_interpolated_not_extrapolated
         "(80.0%): 280.0 TPS, interpolated"
     )
     assert result.case("stress").instances == 15  # type: ignore[union-attr]
+
+
+def test_a_cpu_series_that_is_not_monotone_gives_no_count_when_its_line_fails_too() -> None:
+    """Issue 21: CPU falls from 80% to 75% as TPS grows and R^2 < 0.9: noise, so no count.
+
+    This data used to give 280 TPS by interpolation "whatever the line's R^2"; the
+    interpolation now needs CPU to grow with TPS, else the line's own R^2 rule decides.
+    """
+    points = [CpuPoint(100.0, 10.0), CpuPoint(200.0, 30.0), CpuPoint(300.0, 80.0),
+              CpuPoint(400.0, 75.0), CpuPoint(500.0, 60.0)]  # fmt: skip
+    result = instances_needed(points, CASES)
+    assert result.cases == ()
+    assert result.reason.startswith(
+        "CPU is not monotone in TPS (300.0 TPS at 80.0% but 400.0 TPS at 75.0%), so the "
+        "target CPU cannot be interpolated between two plateaus, and the CPU line's R^2 "
+    )
+    assert "quieter machine" in result.reason and "--target-cpus" in result.reason
+
+
+def test_a_cpu_series_that_is_not_monotone_uses_its_line_when_the_line_passes() -> None:
+    """A small dip in an otherwise straight CPU line: the line (R^2 >= 0.9) gives the count."""
+    points = [CpuPoint(100.0, 10.0), CpuPoint(200.0, 20.0), CpuPoint(300.0, 30.5),
+              CpuPoint(400.0, 30.0), CpuPoint(500.0, 50.0), CpuPoint(800.0, 80.0)]  # fmt: skip
+    result = instances_needed(points, CASES)
+    assert result.cost.r2 is not None and result.cost.r2 >= 0.9
+    assert result.cases != ()
+    assert result.binding_limit is not None
+    assert "interpolated" not in result.binding_limit.derivation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -81,3 +82,50 @@ def test_an_untrusted_fit_says_when_the_budget_was_full_from_the_smallest_platea
         "the smallest plateau (1 user, 49.8%): no plateau is below the knee"
     )
     assert read_capacity(plateaus, []).model.reason == "only 3 plateaus (need at least 6)"
+
+
+def _with_intervals(plateaus: list[Plateau], share: float) -> list[Plateau]:
+    """Each plateau's TPS known to +-share (95%), from 10 batches."""
+    return [
+        dataclasses.replace(
+            p, tps_se=share * p.tps / 2.262, tps_degrees=9, tps_half_width=share * p.tps
+        )
+        for p in plateaus
+    ]
+
+
+def test_a_count_is_shown_with_its_range_over_the_intervals() -> None:
+    """Plateaus known to +-5%: the model gets bootstrap intervals, the count 'n (a to b)'."""
+    reading = read_capacity(_with_intervals(_plateaus(0.05, 1e-6, 20.0, 0.01), 0.05), DEMANDS)
+    assert reading.intervals is not None, reading.intervals_reason
+    peak = reading.intervals.peak_tps
+    assert peak.low is not None and peak.high is not None
+    assert peak.low <= reading.model.peak_tps <= peak.high  # type: ignore[operator]
+    stress = reading.instances.case("stress")
+    assert stress is not None and stress.instances_low is not None
+    assert stress.instances_low <= stress.instances <= (stress.instances_high or 10**9)
+    assert stress.text == f"{stress.instances} ({stress.instances_low} to {stress.instances_high})"
+    assert reading.to_summary()["instances"]["stress"]["instances_range"] == [
+        stress.instances_low,
+        stress.instances_high,
+    ]
+
+
+def test_wider_intervals_give_a_wider_range_of_counts() -> None:
+    """+-30% on every plateau's TPS spreads the count further than +-1%."""
+    base = _plateaus(0.05, 1e-6, 20.0, 0.01)
+    narrow = read_capacity(_with_intervals(base, 0.01), DEMANDS).instances.case("stress")
+    wide = read_capacity(_with_intervals(base, 0.30), DEMANDS).instances.case("stress")
+    assert narrow is not None and wide is not None
+    assert (wide.instances_high or 10**9) - wide.instances_low >= (  # type: ignore[operator]
+        (narrow.instances_high or 10**9) - narrow.instances_low  # type: ignore[operator]
+    )
+    assert wide.instances_high != wide.instances_low
+
+
+def test_plateaus_without_intervals_give_no_model_intervals_and_say_why() -> None:
+    """A plateau shorter than 10 s has no TPS interval: no bootstrap, and the reason."""
+    reading = read_capacity(_plateaus(0.05, 1e-6, 20.0, 0.01), DEMANDS)
+    assert reading.intervals is None
+    assert reading.intervals_reason.startswith("the plateaus at 1, 100, 400")
+    assert "at least 10 measured seconds" in reading.intervals_reason
