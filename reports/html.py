@@ -18,8 +18,7 @@ from reports.alarm_log import AlarmChange
 from reports.generator import LOOP_LAG_LIMIT_MS
 from reports.inputs import ReportInputs
 from reports.rundata import RunInfo
-from reports.steps import StepResult
-from reports.summary import PERCENTILE_METHOD
+from reports.steps import StepResult, percentile_method
 from reports.uncertainty import Interval
 from reports.verdict import Check, Verdict
 
@@ -68,7 +67,7 @@ def render_report(
         alarms=[_alarm(change) for change in alarms],
         steps=[_step(step, run.mtt_ms) for step in steps],
         exclude_seconds=f"{exclude_seconds:g}",
-        percentile_method=PERCENTILE_METHOD,
+        percentile_method=percentile_method(steps),
         charts=[chart(path) for path in charts.values()],
         names=_names(by_name),
         inputs=inputs,

@@ -28,6 +28,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 COMPLETE, PARTIAL, RAMP_ONLY, NOT_REACHED = "complete", "partial", "ramp only", "not reached"
+HISTOGRAM_METHOD = (
+    "nearest-rank percentile of the merged histograms of the seconds in the step "
+    "(Locust-rounded response times)"
+)
+MIXTURE_METHOD = (
+    "percentile of the request-weighted mixture of per-interval distributions, each "
+    "piecewise-linear through its min, p50, p95, p99 and max (an approximation: the data "
+    "has no per-second histograms)"
+)
+NO_PERCENTILES = "none (the data has no per-interval percentiles)"
 USERS_SHORTFALL = 0.05  # a step whose median users fall short of the plan by more is invalid
 USERS_STOPPED = "users stopped before the step ended (see locust.log)"
 _KNOTS = (("min_ms", 0.0), ("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99), ("max_ms", 1.0))
@@ -57,6 +67,7 @@ class StepResult:
     cpu_warning: bool
     generator: GeneratorLoad | None = None
     cpu_percent: float | None = None  # mean CPU of the service under test, % of one core
+    percentile_method: str | None = None  # HISTOGRAM_METHOD or MIXTURE_METHOD, as computed
     faults: int = 0  # requests the generator could not send in the window (not failures)
     shortfall: str | None = None  # why the plan's users did not run, when they did not
     tps_interval: Interval | None = None  # 95% confidence interval (batch means)
@@ -173,6 +184,7 @@ def step_results(
                 p50_ms=float(percentile(histogram, count, 0.50)),
                 p95_ms=float(percentile(histogram, count, 0.95)),
                 p99_ms=float(percentile(histogram, count, 0.99)),
+                percentile_method=HISTOGRAM_METHOD,
             )
         if result.measured:
             load = window_load(
@@ -252,10 +264,27 @@ def _one_step(
         p99_ms=mixture_quantile(served, 0.99) if requests else None,
         error_rate=failures / requests if requests else None,
         cpu_warning=warned,
+        percentile_method=MIXTURE_METHOD if requests and not served.empty else None,
         faults=int(rows["faults"].sum()) if "faults" in rows else 0,
         shortfall=shortfall,
         tps_interval=_tps_interval(rows) if measured and seconds else None,
         mtt_interval=_mtt_interval(rows) if requests else None,
+    )
+
+
+def percentile_method(steps: Sequence[StepResult]) -> str:
+    """The method the steps' percentiles were computed by, as the report states it."""
+    methods: dict[str, list[int]] = {}
+    for step in steps:
+        if step.percentile_method is not None and step.p50_ms is not None:
+            methods.setdefault(step.percentile_method, []).append(step.step)
+    if not methods:
+        return NO_PERCENTILES
+    if len(methods) == 1:
+        return next(iter(methods))
+    return "; ".join(
+        f"steps {', '.join(str(n) for n in numbers)}: {method}"
+        for method, numbers in methods.items()
     )
 
 

@@ -8,13 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reports.steps import StepResult
+from reports.steps import StepResult, percentile_method
 from reports.verdict import Verdict
 
-PERCENTILE_METHOD = (
-    "percentile of the request-weighted mixture of per-interval distributions, each "
-    "piecewise-linear through its min, p50, p95, p99 and max"
-)
 STEP_COLUMNS = (
     "step",
     "users",
@@ -102,7 +98,7 @@ def summary(
         "caveats": list(verdict.caveats),
         "source": source,
         "exclude_seconds": exclude_seconds,
-        "percentile_method": PERCENTILE_METHOD,
+        "percentile_method": percentile_method(steps),
         "probe_steps": [step_row(step) for step in probes],
         **(capacity or {}),
     }

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import html
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from synthetic import StepSpec
 
-from reports.build import analyse
+from reports.build import analyse, build
+from reports.steps import HISTOGRAM_METHOD, MIXTURE_METHOD, percentile_method
 from stairload.alarms.config import Metric
 from stairload.alarms.monitor import sample_from_row
 from stairload.alarms.periods import PeriodAggregator
@@ -90,3 +94,42 @@ def test_a_cut_last_line_is_left_out_with_a_caveat(make_run: MakeRun) -> None:
     analysis = analyse(run_dir)
     assert len(analysis.intervals.totals) == 60  # three steps of 20 s
     assert analysis.verdict.caveats[0].startswith("The last line of intervals.csv was cut")
+
+
+def _reported_method(run_dir: Path) -> str:
+    build(run_dir)
+    summary = json.loads((run_dir / "summary.json").read_text())
+    page = (run_dir / "report.html").read_text()
+    assert f"Percentiles: {html.escape(summary['percentile_method'])}." in page
+    return str(summary["percentile_method"])
+
+
+def test_the_percentile_label_names_the_histograms_when_they_were_used(make_run: MakeRun) -> None:
+    """Per-second histograms: summary.json and the report say nearest-rank of the merged ones."""
+    run_dir = make_run()
+    _add_histograms(run_dir)
+    steps = analyse(run_dir).steps
+    assert {step.percentile_method for step in steps} == {HISTOGRAM_METHOD}
+    assert steps[1].p95_ms == _FAST  # what the histogram method gives, not the mixture's
+    assert _reported_method(run_dir) == HISTOGRAM_METHOD
+
+
+def test_the_percentile_label_names_the_mixture_without_histograms(make_run: MakeRun) -> None:
+    """No histograms in intervals.csv: the label says the mixture approximation was used."""
+    run_dir = make_run()
+    steps = analyse(run_dir).steps
+    assert {step.percentile_method for step in steps} == {MIXTURE_METHOD}
+    assert _reported_method(run_dir) == MIXTURE_METHOD
+
+
+def test_the_label_is_derived_from_the_steps_and_names_each_method_when_mixed(
+    make_run: MakeRun,
+) -> None:
+    """One step with histograms, the others without: the label names the steps of each."""
+    run_dir = make_run()
+    _add_histograms(run_dir)
+    steps = list(analyse(run_dir).steps)
+    steps[0] = dataclasses.replace(steps[0], percentile_method=MIXTURE_METHOD)
+    assert percentile_method(steps) == (
+        f"steps 1: {MIXTURE_METHOD}; steps 2, 3: {HISTOGRAM_METHOD}"
+    )
