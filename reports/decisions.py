@@ -135,15 +135,33 @@ def knee_with_confidence(steps: Sequence[StepResult]) -> Knee:
     return Knee(None, "not found in this run: TPS still grows at every step")
 
 
-def indistinguishable_pairs(steps: Sequence[StepResult]) -> list[tuple[int, int]]:
-    """Neighbouring measured steps whose MTT intervals overlap (not distinguishable)."""
-    measured = [step for step in steps if step.mtt_interval is not None]
-    return [
-        (previous.step, step.step)
-        for previous, step in itertools.pairwise(measured)
-        if previous.mtt_interval.overlaps(step.mtt_interval)  # type: ignore[union-attr,arg-type]
-        and previous.mtt_interval.half_width  # type: ignore[union-attr]
+def indistinguishable_pairs(steps: Sequence[StepResult], figure: str) -> list[tuple[int, int]]:
+    """Neighbouring steps whose ``figure`` ("tps" or "mtt") intervals overlap.
+
+    Their difference may be noise: the report says they are not distinguishable.
+    """
+    with_interval = [
+        step
+        for step in steps
+        if (step.tps_interval if figure == "tps" else step.mtt_interval) is not None
     ]
+    pairs = []
+    for previous, step in itertools.pairwise(with_interval):
+        first = previous.tps_interval if figure == "tps" else previous.mtt_interval
+        second = step.tps_interval if figure == "tps" else step.mtt_interval
+        if first is not None and second is not None and first.overlaps(second):
+            pairs.append((previous.step, step.step))
+    return pairs
+
+
+def indistinguishable_text(steps: Sequence[StepResult]) -> str:
+    """'TPS: steps 2 and 3, 5 and 6; MTT: steps 2 and 3', or 'none'."""
+    parts = []
+    for label, figure in (("TPS", "tps"), ("MTT", "mtt")):
+        pairs = indistinguishable_pairs(steps, figure)
+        if pairs:
+            parts.append(f"{label}: steps " + ", ".join(f"{a} and {b}" for a, b in pairs))
+    return "; ".join(parts) or "none"
 
 
 def _tps_half(step: StepResult) -> float:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from reports.alarm_log import AlarmChange
+from reports.decisions import indistinguishable_text
 from reports.generator import LOOP_LAG_LIMIT_MS
 from reports.inputs import ReportInputs
 from reports.rundata import RunInfo
@@ -63,7 +64,13 @@ def render_report(
         verdict=verdict,
         source=source,
         checks=[_check(check) for check in verdict.checks],
-        facts=_facts(verdict, run),
+        facts=[
+            *_facts(verdict, run),
+            (
+                "neighbouring steps not distinguishable (95% intervals overlap)",
+                indistinguishable_text([step for step in steps if step.valid]),
+            ),
+        ],
         alarms=[_alarm(change) for change in alarms],
         steps=[_step(step, run.mtt_ms) for step in steps],
         exclude_seconds=f"{exclude_seconds:g}",

@@ -11,6 +11,7 @@ from reports.decisions import (
     BELOW,
     STRADDLES,
     against_target,
+    indistinguishable_text,
     knee_with_confidence,
     users_within_target,
 )
@@ -166,3 +167,23 @@ def test_intervals_straddling_the_target_come_from_real_seconds():
     interval = batch_means_interval(seconds * requests, requests)
     assert interval.straddles(interval.estimate)
     assert not interval.straddles(interval.estimate * 1.5)
+
+
+@pytest.mark.parametrize(
+    ("tps", "mtt", "text"),
+    [
+        # far apart everywhere: every step distinguishable
+        ([(1000.0, 990.0, 1010.0), (2000.0, 1990.0, 2010.0)],
+         [(100.0, 95.0, 105.0), (200.0, 190.0, 210.0)], "none"),
+        # TPS intervals overlap, MTT ones do not
+        ([(1000.0, 900.0, 1100.0), (1050.0, 950.0, 1150.0)],
+         [(100.0, 95.0, 105.0), (200.0, 190.0, 210.0)], "TPS: steps 1 and 2"),
+        # both overlap
+        ([(1000.0, 900.0, 1100.0), (1050.0, 950.0, 1150.0)],
+         [(480.0, 400.0, 560.0), (520.0, 450.0, 590.0)], "TPS: steps 1 and 2; MTT: steps 1 and 2"),
+    ],
+)  # fmt: skip
+def test_neighbouring_steps_with_overlapping_intervals_are_not_distinguishable(tps, mtt, text):
+    """Overlapping 95% intervals between neighbours are named, per figure."""
+    steps = [step(i + 1, 100 * (i + 1), mtt[i], tps[i]) for i in range(2)]
+    assert indistinguishable_text(steps) == text
