@@ -9,15 +9,12 @@ run.json does not hold (older runs) read "not recorded".
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reports.generator import MASTER, SATURATED_SHARE
 from reports.steps import StepResult
-from stairload.rundir import INTERVALS_CSV
 
 if TYPE_CHECKING:
     from reports.build import Analysis
@@ -53,11 +50,11 @@ class ReportInputs:
 
 def report_inputs(analysis: Analysis) -> ReportInputs:
     """The inputs from the analysed run's record and its intervals.csv."""
-    run_dir, steps = analysis.run_dir, analysis.steps
+    steps = analysis.steps
     doc = analysis.record.to_json()
     generator = doc.get("load_generator") or {}
     limit = float(generator.get("cpu_warning_percent") or 90.0)
-    covered, missing = _target_cpu_coverage(run_dir, bool(doc.get("embedded_target")))
+    covered, missing = _target_cpu_coverage(analysis, bool(doc.get("embedded_target")))
     return ReportInputs(
         plan=plan_rows(doc),
         run=run_rows(doc),
@@ -172,24 +169,12 @@ def generator_rows(steps: Sequence[StepResult], limit_percent: float) -> tuple[G
     return tuple(rows)
 
 
-def _target_cpu_coverage(run_dir: Path, embedded: bool) -> tuple[int | None, int | None]:
-    path = run_dir / INTERVALS_CSV
-    if not embedded or not path.is_file():
+def _target_cpu_coverage(analysis: Analysis, embedded: bool) -> tuple[int | None, int | None]:
+    """Seconds of intervals.csv with and without the embedded target's CPU (None: not known)."""
+    seconds = analysis.intervals.target_cpu_seconds
+    if not embedded or seconds is None or not sum(seconds):
         return None, None
-    covered = missing = 0
-    with path.open(newline="", encoding="utf-8") as handle:  # a stream: no row is kept
-        reader = csv.DictReader(handle)
-        if "target_cpu_percent" not in (reader.fieldnames or ()):
-            return None, None
-        for row in reader:
-            if row.get("name") == "Total":
-                if row.get("target_cpu_percent"):
-                    covered += 1
-                else:
-                    missing += 1
-    if not covered + missing:
-        return None, None
-    return covered, missing
+    return seconds
 
 
 def _num(value: Any, digits: int = 0) -> str:

@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 from reports.stream import read_streamed
 from stairload.core.errors import InputError
 from stairload.rundir import HISTORY_CSV, INTERVALS_CSV
-from stairload.rundir.intervals import TIME_COLUMNS
+from stairload.rundir.intervals import (
+    COUNT_COLUMNS,
+    FAULTS_COLUMN,
+    TARGET_CPU_COLUMN,
+    TIME_COLUMNS,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_COUNT_COLUMNS = ("time_s", "users", "target_users", "requests", "failures")
 _HISTORY_COLUMNS = (
     "Timestamp",
     "User Count",
@@ -45,6 +49,8 @@ class Intervals:
     file has no histograms, so step percentiles are approximated)."""
     cut_last_line: bool = False
     """Whether the file's last line was cut mid-write (killed run) and left out."""
+    target_cpu_seconds: tuple[int, int] | None = None
+    """Seconds with and without the target's CPU (None: the file has no such column)."""
 
     @property
     def has_percentiles(self) -> bool:
@@ -108,15 +114,15 @@ def _from_intervals(path: Path, windows: Sequence[tuple[float, float]]) -> Inter
     import numpy as np
     import pandas as pd
 
-    streamed = read_streamed(path, windows, name=path.name)
+    streamed = read_streamed(path, windows)
     totals = pd.DataFrame(
         {
             column: np.frombuffer(streamed.columns[column], dtype=float)
-            for column in (*_COUNT_COLUMNS, *TIME_COLUMNS)
+            for column in (*COUNT_COLUMNS, *TIME_COLUMNS)
         }
     )
-    faults = np.frombuffer(streamed.columns["faults"], dtype=float)
-    totals["faults"] = np.nan_to_num(faults) if len(faults) == len(totals) else 0.0
+    faults = np.frombuffer(streamed.columns[FAULTS_COLUMN], dtype=float)
+    totals[FAULTS_COLUMN] = np.nan_to_num(faults) if len(faults) == len(totals) else 0.0
     totals = totals.sort_values("time_s").reset_index(drop=True)
     totals.insert(1, "duration_s", 1.0)
     named = [
@@ -131,12 +137,17 @@ def _from_intervals(path: Path, windows: Sequence[tuple[float, float]]) -> Inter
         "requests", ascending=False, kind="stable"
     )
     histograms = tuple(streamed.window_histograms) if streamed.has_histograms else None
+    target_cpu = np.frombuffer(streamed.columns[TARGET_CPU_COLUMN], dtype=float)
+    covered = int(np.count_nonzero(~np.isnan(target_cpu)))
     return Intervals(
         totals=totals,
         by_name=by_name.reset_index(drop=True),
         source=INTERVALS_CSV,
         window_histograms=histograms,
         cut_last_line=streamed.cut_last_line,
+        target_cpu_seconds=(covered, len(target_cpu) - covered)
+        if streamed.has_target_cpu
+        else None,
     )
 
 
@@ -170,7 +181,7 @@ def _from_history(path: Path, started_epoch: float | None) -> Intervals:
     )
     cumulative = cumulative.drop_duplicates("stamp", keep="last").sort_values("stamp")
     if cumulative.empty:
-        columns = ["time_s", "duration_s", *_COUNT_COLUMNS[1:], *TIME_COLUMNS, "faults"]
+        columns = ["time_s", "duration_s", *COUNT_COLUMNS[1:], *TIME_COLUMNS, FAULTS_COLUMN]
         empty = pd.DataFrame(columns=columns)
         return Intervals(totals=empty.astype(float), by_name=pd.DataFrame(), source=HISTORY_CSV)
     origin = started_epoch if started_epoch is not None else float(cumulative["stamp"].iloc[0])

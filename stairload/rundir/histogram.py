@@ -69,13 +69,16 @@ def format_histogram(histogram: dict[int, int]) -> str:
 
 
 def parse_histogram(text: str) -> dict[int, int]:
-    """The inverse of ``format_histogram``; ValueError on anything else."""
+    """The inverse of ``format_histogram``; ValueError naming the first pair that is not one."""
     histogram: dict[int, int] = {}
     for pair in text.split():
         value, sep, count = pair.partition(":")
-        if not sep:
-            raise ValueError(f"not 'ms:count' (got {pair!r})")
-        histogram[int(value)] = histogram.get(int(value), 0) + int(count)
+        try:
+            if not sep:
+                raise ValueError(pair)
+            histogram[int(value)] = histogram.get(int(value), 0) + int(count)
+        except ValueError:
+            raise ValueError(f"not 'ms:count' pairs (got {pair!r})") from None
     return histogram
 
 

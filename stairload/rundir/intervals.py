@@ -3,12 +3,16 @@
 ``IntervalRow`` and ``COLUMNS`` are the one definition of the file's columns; the writer
 (``stairload.loadgen.intervals``) and every reader (the live status line, the alarm monitor,
 the live metrics, the report) use them. ``total_row`` picks a second's ``Total`` row.
+
+The file is read here and nowhere else: ``iter_intervals`` yields typed rows one at a
+time; ``stairload.rundir.interval_chunks`` reads the same columns by the same rules in
+column chunks, for the report of a long run.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
@@ -16,7 +20,12 @@ from stairload.core.errors import InputError
 from stairload.rundir.files import INTERVALS_CSV
 
 TOTAL_NAME = "Total"  # the ``name`` of the row summing every request of one second
+COUNT_COLUMNS = ("time_s", "users", "target_users", "requests", "failures")
 TIME_COLUMNS = ("mean_ms", "min_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms")
+TARGET_CPU_COLUMN = "target_cpu_percent"  # optional: older files and other targets lack it
+HISTOGRAM_COLUMN = "histogram"  # optional: older files lack it
+FAULTS_COLUMN = "faults"  # optional: older files lack it (read as 0)
+OPTIONAL_COLUMNS = (TARGET_CPU_COLUMN, HISTOGRAM_COLUMN, FAULTS_COLUMN)
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class IntervalRow:
     @property
     def is_total(self) -> bool:
         """Whether this is the second's ``Total`` row."""
-        return self.name == TOTAL_NAME and self.method == ""
+        return is_total_row(self.method, self.name)
 
     def cells(self) -> tuple[object, ...]:
         """The row's CSV cells in ``COLUMNS`` order (None is an empty cell)."""
@@ -61,9 +70,15 @@ class IntervalRow:
 
 
 COLUMNS = tuple(item.name for item in fields(IntervalRow))
-_INTEGERS = ("time_s", "users", "target_users", "requests", "failures", "faults")
-_OPTIONAL = ("target_cpu_percent", "histogram", "faults")
-_BLANK_OK = ("users", "target_users", *TIME_COLUMNS, "target_cpu_percent")
+REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
+BLANK_OK = frozenset(("users", "target_users", *TIME_COLUMNS, TARGET_CPU_COLUMN))
+"""The number columns whose cell may be empty (or ``N/A``): unknown."""
+_INTEGERS = (*COUNT_COLUMNS, FAULTS_COLUMN)
+
+
+def is_total_row(method: str, name: str) -> bool:
+    """Whether a row of this method and name is a second's ``Total`` row."""
+    return name == TOTAL_NAME and method == ""
 
 
 def total_row(rows: Sequence[IntervalRow]) -> IntervalRow | None:
@@ -71,19 +86,32 @@ def total_row(rows: Sequence[IntervalRow]) -> IntervalRow | None:
     return next((row for row in reversed(rows) if row.is_total), None)
 
 
+def missing_column(header: Sequence[str], required: Sequence[str] = REQUIRED_COLUMNS) -> str | None:
+    """The first of the ``required`` columns that ``header`` lacks, or None."""
+    return next((column for column in required if column not in header), None)
+
+
 def read_intervals(path: Path) -> list[IntervalRow]:
     """Every row of ``path`` in file order; ``InputError`` names the line and column."""
+    return list(iter_intervals(path))
+
+
+def iter_intervals(path: Path) -> Iterator[IntervalRow]:
+    """The rows of ``path`` one at a time, in file order (memory does not grow with the file).
+
+    ``InputError`` names the file, and the line and column of a cell that is not a number.
+    """
     with path.open(newline="", encoding="utf-8") as file:
         try:
             reader = csv.DictReader(file)
             header = reader.fieldnames
             if header is None:
                 raise InputError(f"{path.name}: empty file (no header line)")
-            required = [c for c in COLUMNS if c not in _OPTIONAL]
-            missing = [column for column in required if column not in header]
-            if missing:
-                raise InputError(f"{path.name}: missing column {missing[0]!r}")
-            return [_row(raw, line) for line, raw in enumerate(reader, start=2)]
+            missing = missing_column(header)
+            if missing is not None:
+                raise InputError(f"{path.name}: missing column {missing!r}")
+            for line, raw in enumerate(reader, start=2):
+                yield _row(raw, line)
         except UnicodeDecodeError:
             raise InputError(f"{path.name}: not UTF-8 text") from None
         except csv.Error as exc:
@@ -97,13 +125,13 @@ def _row(raw: dict[str, str], line: int) -> IntervalRow:
         if column in ("method", "name"):
             values[column] = raw.get(column) or ""
             continue
-        if column == "histogram":
+        if column == HISTOGRAM_COLUMN:
             values[column] = text or None
             continue
-        if column == "faults" and not text:
+        if column == FAULTS_COLUMN and not text:
             values[column] = 0
             continue
-        if text in ("", "N/A") and (column in _BLANK_OK or column not in raw):
+        if text in ("", "N/A") and (column in BLANK_OK or column not in raw):
             values[column] = None
             continue
         try:
