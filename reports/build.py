@@ -18,11 +18,25 @@ from reports.steps import (
 )
 from reports.verdict import Verdict, judge
 from stairload.core.faults import DATA_FAULT_METHOD
-from stairload.rundir import RUN_JSON, PlannedStep, RunRecord
-from stairload.rundir.files import JUNIT_XML, REPORT_HTML, SCALING_JSON, SCALING_PNG, SUMMARY_MD
+from stairload.rundir import (
+    REPORT_HTML,
+    RUN_JSON,
+    STEPS_CSV,
+    SUMMARY_JSON,
+    PlannedStep,
+    RunRecord,
+)
+from stairload.rundir.files import (
+    JUNIT_XML,
+    MTT_PNG,
+    SCALING_JSON,
+    SCALING_PNG,
+    SUMMARY_MD,
+    TPS_PNG,
+)
 from stairload.rundir.target_cpu import read_target_cpu
 
-OUTPUTS = ("report.html", "summary.json", "steps.csv", "tps.png", "mtt.png", JUNIT_XML, SUMMARY_MD)
+OUTPUTS = (REPORT_HTML, SUMMARY_JSON, STEPS_CSV, TPS_PNG, MTT_PNG, JUNIT_XML, SUMMARY_MD)
 
 
 @dataclass(frozen=True)
@@ -102,7 +116,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
     source = analysis.intervals.source
     capacity_html, capacity_summary = capacity_for_run(analysis)
     write_summary(
-        run_dir / "summary.json",
+        run_dir / SUMMARY_JSON,
         summary(
             run.run_id,
             verdict,
@@ -113,7 +127,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
             probes=analysis.probes,
         ),
     )
-    write_steps_csv(run_dir / "steps.csv", steps)
+    write_steps_csv(run_dir / STEPS_CSV, steps)
     (run_dir / JUNIT_XML).write_text(junit_xml(run.run_id, verdict, steps), encoding="utf-8")
     markdown = markdown_summary(run.run_id, verdict, steps, str(run_dir / REPORT_HTML))
     (run_dir / SUMMARY_MD).write_text(markdown, encoding="utf-8")
@@ -133,7 +147,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
         scaling_chart=run_dir / SCALING_PNG if (run_dir / SCALING_PNG).exists() else None,
         capacity=capacity_html,
     )
-    (run_dir / "report.html").write_text(page, encoding="utf-8")
+    (run_dir / REPORT_HTML).write_text(page, encoding="utf-8")
     return analysis
 
 

@@ -15,7 +15,6 @@ from capacity.usl import UslModel
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-CHART_NAME = "capacity.png"
 _FIT, _MEASURED, _TARGET, _PLAN = "#1f77b4", "#222222", "#d62728", "#ff7f0e"
 
 

@@ -18,6 +18,7 @@ from capacity.usl import UslModel
 from capacity.usl_bootstrap import Range, UslIntervals
 from reports.steps import StepResult
 from stairload.rundir import RunRecord
+from stairload.rundir.files import CAPACITY_PNG
 
 if TYPE_CHECKING:
     from reports.build import Analysis
@@ -210,11 +211,11 @@ def write_section(
     probes: Sequence[StepResult],
 ) -> str:
     """Draw ``capacity.png`` into ``run_dir`` and return the section's HTML."""
-    from reports.capacity_chart import CHART_NAME, write_capacity_chart
+    from reports.capacity_chart import write_capacity_chart
     from reports.html import chart
 
     path = write_capacity_chart(
-        run_dir / CHART_NAME,
+        run_dir / CAPACITY_PNG,
         reading.model,
         stress_users=inputs.stress_users,
         target_ms=inputs.target_ms,

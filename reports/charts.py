@@ -10,6 +10,14 @@ from reports.alarm_log import AlarmChange
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 from stairload.rundir import AlarmState
+from stairload.rundir.files import (
+    ERRORS_PNG,
+    MTT_PNG,
+    PERCENTILES_PNG,
+    THROUGHPUT_USERS_PNG,
+    TPS_PNG,
+    USERS_PNG,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,12 +78,12 @@ def write_charts(
     """Draw every chart into run_dir; return {file name: path} in report order."""
     duration = _duration(run, totals)
     charts = {
-        "tps.png": _tps_chart(run, totals, steps, duration),
-        "mtt.png": _mtt_chart(run, totals, steps, duration, alarms),
-        "percentiles.png": _percentile_chart(run, totals, steps, duration),
-        "errors.png": _error_chart(totals, steps, duration),
-        "users.png": _users_chart(run, totals, steps, duration),
-        "throughput_users.png": _throughput_chart(steps, run.mtt_ms, knee_step),
+        TPS_PNG: _tps_chart(run, totals, steps, duration),
+        MTT_PNG: _mtt_chart(run, totals, steps, duration, alarms),
+        PERCENTILES_PNG: _percentile_chart(run, totals, steps, duration),
+        ERRORS_PNG: _error_chart(totals, steps, duration),
+        USERS_PNG: _users_chart(run, totals, steps, duration),
+        THROUGHPUT_USERS_PNG: _throughput_chart(steps, run.mtt_ms, knee_step),
     }
     return {name: save(fig, run_dir / name) for name, fig in charts.items() if fig is not None}
 

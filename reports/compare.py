@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from reports.build import Analysis, analyse
 from reports.html import CSS
+from stairload.rundir.files import COMPARE_CSV, COMPARE_HTML, COMPARE_MTT_PNG, COMPARE_TPS_PNG
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -46,18 +47,18 @@ def compare(run_a: Path, run_b: Path, out_dir: Path, exclude_seconds: float = 0.
     a, b = analyse(run_a, exclude_seconds), analyse(run_b, exclude_seconds)
     rows = tuple(delta_rows(a, b))
     out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / "compare.csv").open("w", newline="", encoding="utf-8") as handle:
+    with (out_dir / COMPARE_CSV).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=DELTA_COLUMNS)
         writer.writeheader()
         writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
     charts = {
-        "compare_tps.png": _overlay(a, b, "tps", "TPS (requests/s)", "Throughput: A vs B"),
-        "compare_mtt.png": _overlay(a, b, "mean_ms", "MTT (ms)", "Mean test time: A vs B"),
+        COMPARE_TPS_PNG: _overlay(a, b, "tps", "TPS (requests/s)", "Throughput: A vs B"),
+        COMPARE_MTT_PNG: _overlay(a, b, "mean_ms", "MTT (ms)", "Mean test time: A vs B"),
     }
     from reports.charts import save
 
     paths = [save(fig, out_dir / name) for name, fig in charts.items()]
-    (out_dir / "compare.html").write_text(_page(a, b, rows, paths), encoding="utf-8")
+    (out_dir / COMPARE_HTML).write_text(_page(a, b, rows, paths), encoding="utf-8")
     return Comparison(out_dir, rows)
 
 

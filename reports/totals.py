@@ -11,6 +11,10 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from stairload.rundir import INTERVALS_CSV
+from stairload.rundir.files import LOCUST_STATS_CSV
+from stairload.rundir.intervals import iter_intervals
+
 MEAN_TOLERANCE_MS = 0.001
 """Half a unit of the 3rd decimal each second averages to at most this over the run."""
 
@@ -33,23 +37,21 @@ def interval_totals(run_dir: Path) -> Totals:
     """
     requests = failures = faults = 0
     weighted_ms = 0.0
-    with (Path(run_dir) / "intervals.csv").open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["name"] != "Total" or not row["requests"]:
-                continue
-            count = int(row["requests"])
-            faults += int(row.get("faults") or 0)
-            requests += count
-            failures += int(row["failures"])
-            if count:
-                weighted_ms += float(row["mean_ms"]) * count
+    for row in iter_intervals(Path(run_dir) / INTERVALS_CSV):
+        if not row.is_total:
+            continue
+        faults += row.faults
+        requests += row.requests
+        failures += row.failures
+        if row.requests and row.mean_ms is not None:
+            weighted_ms += row.mean_ms * row.requests
     mean = weighted_ms / requests if requests else None
     return Totals(requests + faults, failures + faults, mean, faults)
 
 
 def locust_totals(run_dir: Path) -> Totals:
     """The ``Aggregated`` row of Locust's own ``locust_stats.csv``."""
-    with (Path(run_dir) / "locust_stats.csv").open(newline="", encoding="utf-8") as handle:
+    with (Path(run_dir) / LOCUST_STATS_CSV).open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["Name"] == "Aggregated":
                 requests = int(row["Request Count"])
@@ -64,11 +66,11 @@ def totals_differences(run_dir: Path) -> list[str]:
     differences = []
     if ours.requests != theirs.requests:
         differences.append(
-            f"requests: intervals.csv {ours.requests}, locust_stats.csv {theirs.requests}"
+            f"requests: {INTERVALS_CSV} {ours.requests}, {LOCUST_STATS_CSV} {theirs.requests}"
         )
     if ours.failures != theirs.failures:
         differences.append(
-            f"failures: intervals.csv {ours.failures}, locust_stats.csv {theirs.failures}"
+            f"failures: {INTERVALS_CSV} {ours.failures}, {LOCUST_STATS_CSV} {theirs.failures}"
         )
     ours_ms, theirs_ms = ours.mean_ms, theirs.mean_ms
     if (
@@ -78,6 +80,6 @@ def totals_differences(run_dir: Path) -> list[str]:
         and abs(ours_ms - theirs_ms) > MEAN_TOLERANCE_MS
     ):
         differences.append(
-            f"mean: intervals.csv {ours_ms:.4f} ms, locust_stats.csv {theirs_ms:.4f} ms"
+            f"mean: {INTERVALS_CSV} {ours_ms:.4f} ms, {LOCUST_STATS_CSV} {theirs_ms:.4f} ms"
         )
     return differences

@@ -17,6 +17,12 @@ from typing import Any
 
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
+from stairload.rundir.files import (
+    LOCUST_EXCEPTIONS_SUFFIX,
+    LOCUST_FAILURES_SUFFIX,
+    LOCUST_STATS_SUFFIX,
+)
+
 
 def rewrite_locust_csvs(environment: Any) -> None:
     """Rewrite ``<csv_prefix>_stats.csv``, ``_failures.csv`` and ``_exceptions.csv`` (atomic)."""
@@ -25,9 +31,9 @@ def rewrite_locust_csvs(environment: Any) -> None:
         return
     formatter = StatsCSV(environment, PERCENTILES_TO_REPORT)
     for suffix, write in (
-        ("_stats.csv", formatter.requests_csv),
-        ("_failures.csv", formatter.failures_csv),
-        ("_exceptions.csv", formatter.exceptions_csv),
+        (LOCUST_STATS_SUFFIX, formatter.requests_csv),
+        (LOCUST_FAILURES_SUFFIX, formatter.failures_csv),
+        (LOCUST_EXCEPTIONS_SUFFIX, formatter.exceptions_csv),
     ):
         _replace(Path(f"{prefix}{suffix}"), write)
 

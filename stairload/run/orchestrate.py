@@ -21,7 +21,7 @@ from stairload.run.request import RunRequest
 from stairload.run.stop import StopRequest, signal_code
 from stairload.run.target_cpu_feed import TargetCpuFeed
 from stairload.run.target_process import external_cpu_feed, start_target, stop_target, unreachable
-from stairload.rundir import STAIRS_PNG, TARGET_CPU_CSV, ExitReason
+from stairload.rundir import LOCUST_LOG, STAIRS_PNG, TARGET_CPU_CSV, ExitReason
 from stairload.targetcpu import TargetCpuError
 
 
@@ -80,7 +80,7 @@ def _announce(request: RunRequest) -> None:
     print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
     if not request.spec.full_stats:
         print(
-            f"[stairload] Locust's own output goes to {request.run_dir / 'locust.log'} "
+            f"[stairload] Locust's own output goes to {request.run_dir / LOCUST_LOG} "
             "(--full-stats shows it here)",
             flush=True,
         )

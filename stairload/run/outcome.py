@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from stairload.core import exitcodes
+from stairload.rundir import SUMMARY_JSON
 
 NAMES = {
     exitcodes.OK: ("PASS", "the verdict passed, or no report was asked for"),
@@ -57,7 +58,7 @@ def _summary(run_dir: Path | None) -> dict[str, object]:
     if run_dir is None:
         return {}
     try:
-        summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+        summary = json.loads((run_dir / SUMMARY_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return summary if isinstance(summary, dict) else {}

@@ -15,7 +15,7 @@ from stairload.run.lifeline import dies_with_parent
 from stairload.run.prometheus_cpu_feed import PrometheusCpuFeed
 from stairload.run.request import RunRequest, RunSpec
 from stairload.run.target_cpu_feed import TargetCpuFeed
-from stairload.rundir import TARGET_DIR
+from stairload.rundir import TARGET_DIR, TARGET_LOG
 from stairload.targetcpu import PrometheusCpu
 
 REACH_TIMEOUT_SECONDS = 5.0
@@ -44,7 +44,7 @@ def start_target(request: RunRequest) -> Any:
         )
     except Exception as error:  # any start failure (timeout, crash) is reported alike
         print(
-            f"Error: the embedded target did not start: {error} (see {directory / 'target.log'})",
+            f"Error: the embedded target did not start: {error} (see {directory / TARGET_LOG})",
             file=sys.stderr,
         )
         return None

@@ -20,6 +20,7 @@ from stairload.rundir.files import (
     SUMMARY_JSON,
     TARGET_CPU_CSV,
     TARGET_DIR,
+    TARGET_LOG,
     worker_log,
 )
 from stairload.rundir.intervals import COLUMNS, TOTAL_NAME, IntervalRow, read_intervals, total_row
@@ -43,6 +44,7 @@ __all__ = [
     "SUMMARY_JSON",
     "TARGET_CPU_CSV",
     "TARGET_DIR",
+    "TARGET_LOG",
     "TOTAL_NAME",
     "AlarmState",
     "ExitReason",

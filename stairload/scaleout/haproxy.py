@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from stairload.run.lifeline import dies_with_parent
-from stairload.rundir.files import HAPROXY_CFG
+from stairload.rundir.files import HAPROXY_CFG, HAPROXY_LOG
 from stairload.scaleout.errors import HAProxyError
 
 BACKEND = "instances"
@@ -118,7 +118,7 @@ class HAProxy:
     def __init__(self, config: BalancerConfig, run_dir: Path) -> None:
         self.config = config
         self.config_path = run_dir / HAPROXY_CFG
-        self.log_path = run_dir / "haproxy.log"
+        self.log_path = run_dir / HAPROXY_LOG
         self._process: subprocess.Popen[bytes] | None = None
 
     @property

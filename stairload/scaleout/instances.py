@@ -23,6 +23,7 @@ from pathlib import Path
 
 from stairload.core.errors import UsageError
 from stairload.run.lifeline import dies_with_parent
+from stairload.rundir.files import instance_log
 from stairload.scaleout.errors import InstanceError
 from stairload.targetcpu import ProcessTreeCpu
 
@@ -77,7 +78,7 @@ def launch(
     """Start an instance from the template; its output goes to ``log_dir/<id>.log``."""
     filled = {"python": sys.executable, **values, "port": str(port)}
     argv = [word.format(**filled) for word in shlex.split(template)]
-    log_path = log_dir / f"{instance_id}.log"
+    log_path = log_dir / instance_log(instance_id)
     with log_path.open("ab") as log:
         try:
             process = subprocess.Popen(

@@ -283,7 +283,7 @@ def _html(figures: dict[str, Any], started: float) -> str:
 td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}</style></head><body>
 <h1>Scaling</h1>
 <p>{figures["requests"]:,} requests, {figures["failures"]:,} failed, all through HAProxy.</p>
-<img src="scaling.png" alt="TPS and MTT with the instances over time">
+<img src="{SCALING_PNG}" alt="TPS and MTT with the instances over time">
 <h2>The spike after each instance entered service</h2>
 <p>Worst per-second MTT in the {figures["spike_window_seconds"]:g} s after it entered service,
 next to the MTT of the 30 s before; TPS dip: lowest per-second TPS in the window

@@ -21,7 +21,7 @@ from stairload.alarms.notifier import WebhookNotifier, require_webhook_url, webh
 from stairload.core.argtypes import whole
 from stairload.core.commandline import Parser
 from stairload.core.errors import UsageError
-from stairload.rundir.files import INSTANCES_DIR, SCALING_HTML
+from stairload.rundir.files import INSTANCES_DIR, SCALING_HTML, SHARED_DB, TARGET_DIR
 from stairload.scaleout.config import load_scaling
 from stairload.scaleout.events import EventLog
 from stairload.scaleout.group import Group, free_port
@@ -174,7 +174,7 @@ def _run_dir(given: str, scenario: str, warmup: int) -> Path:
 def _seed(run_dir: Path, users: int) -> Path:
     from stairload.target.db import create_database
 
-    path = run_dir / "target" / "shared.db"
+    path = run_dir / TARGET_DIR / SHARED_DB
     path.parent.mkdir(parents=True, exist_ok=True)
     create_database(path, users)
     return path

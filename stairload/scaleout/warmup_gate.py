@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from stairload.rundir.files import INSTANCES_DIR
+from stairload.rundir.files import INSTANCES_DIR, instance_warmup_log
 from stairload.scaleout.errors import InstanceError
 from stairload.scaleout.instances import Instance
 
@@ -57,7 +57,7 @@ def warm_up(spec: WarmupSpec, instance: Instance, health_path: str, run_dir: Pat
     if spec.complete_path:
         command += ["--complete-path", spec.complete_path]
     started = time.time()
-    log_path = run_dir / INSTANCES_DIR / f"{instance.instance_id}.warmup.log"
+    log_path = run_dir / INSTANCES_DIR / instance_warmup_log(instance.instance_id)
     with log_path.open("w") as log:
         code = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT).returncode
     if code != 0:

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_DB = Path("runs") / "target" / "target.db"
+from stairload.rundir.files import TARGET_DB, TARGET_DIR
+
+DEFAULT_DB = Path("runs") / TARGET_DIR / TARGET_DB
 # After SIGTERM a worker has this long to finish its requests and close the database;
 # granian then kills it (target.log: "Killing worker-N after it refused to gracefully stop").
 STOP_GRACE_SECONDS = 10

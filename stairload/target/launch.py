@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from stairload.rundir.files import TARGET_DB, TARGET_LOG
 from stairload.target.config import STOP_GRACE_SECONDS
 from stairload.targetcpu.budget import CpuBudget
 
@@ -104,8 +105,8 @@ def launch_target(
     raises its TargetCpuError when this machine cannot).
     """
     port = free_port()
-    db_path = directory / "target.db"
-    log_path = directory / "target.log"
+    db_path = directory / TARGET_DB
+    log_path = directory / TARGET_LOG
     command = [
         *command_prefix,
         sys.executable,
