@@ -20,6 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "reports"))
 from synthetic import day_run, write_run
 
+from stairload.rundir import INTERVALS_CSV
+
 GOAL_SECONDS = 30.0
 GOAL_MB = 500.0
 
@@ -38,8 +40,8 @@ def main() -> int:
     """Generate the run, build its report in a subprocess, print time and peak RSS."""
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         run_dir = write_run(Path(tmp) / "day-run", day_run())
-        rows = sum(1 for _ in (run_dir / "intervals.csv").open()) - 1
-        size_mb = (run_dir / "intervals.csv").stat().st_size / 1e6
+        rows = sum(1 for _ in (run_dir / INTERVALS_CSV).open()) - 1
+        size_mb = (run_dir / INTERVALS_CSV).stat().st_size / 1e6
         command = [sys.executable, "-m", "stairload", "report", "build", str(run_dir)]
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -11,7 +11,7 @@ from pathlib import Path
 from reports.verdict import INCONCLUSIVE, PASS
 from stairload.core import exitcodes
 from stairload.core.errors import InputError
-from stairload.rundir import RunRecord
+from stairload.rundir import REPORT_HTML, RunRecord
 
 
 def require_dir(path: Path) -> None:
@@ -66,7 +66,7 @@ def build_and_report(
     print(
         f"max users within target: {within}; knee: {knee}; peak TPS: {value_text(verdict.peak_tps)}"
     )
-    print(f"report: {run_dir / 'report.html'}")
+    print(f"report: {run_dir / REPORT_HTML}")
     if verdict.verdict == INCONCLUSIVE:
         return exitcodes.INCONCLUSIVE
     return 0 if verdict.verdict == PASS else fail_exit_code

@@ -19,6 +19,7 @@ from stairload.core.argtypes import bounded, exit_code
 from stairload.core.commandline import Parser, run_cli
 from stairload.core.errors import InputError, UsageError
 from stairload.options import SCENARIOS
+from stairload.rundir.files import COMPARE_HTML
 
 if TYPE_CHECKING:
     from capacity.config import RegressionRules
@@ -238,7 +239,7 @@ def _compare(run_a: Path, run_b: Path, out: Path | None, exclude_seconds: float)
     require_dir(run_b)
     comparison = compare(run_a, run_b, out or default_out_dir(run_a, run_b), exclude_seconds)
     print(f"steps compared: {len(comparison.rows)}")
-    print(f"report: {comparison.out_dir / 'compare.html'}")
+    print(f"report: {comparison.out_dir / COMPARE_HTML}")
     return 0
 
 

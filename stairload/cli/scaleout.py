@@ -14,6 +14,7 @@ from pathlib import Path
 from stairload.core.argtypes import whole_in
 from stairload.core.commandline import Parser
 from stairload.options import SCENARIOS
+from stairload.rundir.files import SCALING_HTML
 
 _JVM_CMD = "java -jar runs/trip-jvm/trip-jvm.jar --port {port} --users {users}"
 
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from stairload.scaleout.report import write_scaling_report
 
         write_scaling_report(args.run_dir)
-        print(f"wrote {args.run_dir / 'scaling.html'}")
+        print(f"wrote {args.run_dir / SCALING_HTML}")
         return 0
     if args.command == "aws-template":
         return _aws_template(Path(args.scenarios), args.output)
