@@ -13,11 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from stairload.core import exitcodes
 from stairload.target.config import ServerConfig
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Serve until SIGTERM; return 0 after a clean stop, 2 for a database that is missing."""
+    """Serve until SIGTERM; 0 after a clean stop, ``exitcodes.USAGE`` for a missing database."""
     parser = argparse.ArgumentParser(prog="python -m stairload.scaleout.embedded")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--db", type=Path, required=True)
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.db.is_file():
         print(f"Error: --db: no such database (got {str(args.db)!r})", file=sys.stderr)
-        return 2
+        return exitcodes.USAGE
     from granian.constants import Interfaces, Loops
     from granian.log import LogLevels
     from granian.server import Server
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         backlog=4096,
         log_level=LogLevels.warning,
     ).serve()
-    return 0
+    return exitcodes.OK
 
 
 if __name__ == "__main__":
