@@ -43,22 +43,9 @@ from reports.decisions import (
 from reports.generator import LOOP_LAG_LIMIT_MS, Capacity, capacity_needed
 from reports.rundata import RunInfo
 from reports.steps import StepResult
-from stairload.rundir import ExitReason
+from stairload.core import exitcodes
 
 PASS, FAIL, INCONCLUSIVE = "PASS", "FAIL", "INCONCLUSIVE"
-_EXIT_NOTES = {
-    ExitReason.INTERRUPTED: "The run was interrupted (Ctrl-C) before the plan finished.",
-    ExitReason.TERMINATED: "The run was terminated (SIGTERM) before the plan finished.",
-    ExitReason.TARGET_UNREACHABLE: "The run stopped because the target was unreachable.",
-    ExitReason.ERROR: "The run stopped on an error.",
-    ExitReason.ABORTED: "The run was stopped by an alarm rule with abort.",
-    ExitReason.RUNNER_LOST: "The run ended abruptly: its runner was killed, and its target, "
-    "master and workers stopped with it.",
-    ExitReason.STARTING: "The run ended abruptly: run.json still says 'starting' (its "
-    "processes were killed before it recorded its end).",
-    ExitReason.RUNNING: "The run ended abruptly: run.json still says 'running' (its "
-    "processes were killed before it recorded its end).",
-}
 
 
 @dataclass(frozen=True)
@@ -169,7 +156,7 @@ def judge(
         first_breach_step=breach[0].step if breach else None,
         knee_step=knee_found.step,
         exit_reason=run.exit_reason,
-        exit_note=run.abort_note or _EXIT_NOTES.get(run.exit_reason),
+        exit_note=run.abort_note or exitcodes.of_reason(run.exit_reason).note,
         caveats=_caveats(run, steps, intervals_cut, faults),
         reason=reason,
         invalid_steps=invalid,

@@ -1,8 +1,8 @@
 """``stairload warmup``: wait for the host, replay real journeys, then mark it warm.
 
-Exit codes: 0 warm; 2 bad option or ``scenarios.yaml``; 3 health never answered 200 or
-503; 4 error rate over ``--max-error-rate`` (completion not called); 5 the completion
-call did not answer 200; 130 interrupted. Errors are one line on stderr.
+Exit codes: ``exit_codes``, the end of ``--help``. Warmup's own (5 and 6) are rows of the
+one table, ``stairload.core.exitcodes.ENDINGS``, numbered apart from every code a run uses.
+Errors are one line on stderr.
 """
 
 from __future__ import annotations
@@ -111,11 +111,26 @@ def _path(raw: str) -> str:
     return raw
 
 
+def exit_codes() -> str:
+    """The help's list of exit codes; warmup's own are its rows of ``exitcodes.ENDINGS``."""
+    own = [ending for ending in exitcodes.ENDINGS if ending.command == "warmup"]
+    lines = [
+        f"  {exitcodes.OK:>3}  warm (and marked warm with --complete-path)",
+        f"  {exitcodes.USAGE:>3}  bad option or scenarios.yaml",
+        f"  {exitcodes.TARGET_UNREACHABLE:>3}  health never answered 200 or 503",
+        *(f"  {ending.code:>3}  {ending.meaning}" for ending in own),
+        f"  {exitcodes.INTERRUPTED:>3}  interrupted (Ctrl-C); not marked warm",
+    ]
+    return "\n".join(["exit codes:", *lines])
+
+
 def _parser() -> Parser:
     parser = Parser(
         prog="stairload warmup",
-        description="Wait for a host, replay a scenario's real journeys against it, "
-        "then call its warm-up completion path.",
+        description="Wait for a host, replay a scenario's real journeys against it, then call its\n"
+        "warm-up completion path.",
+        epilog=exit_codes(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the exit codes are a list
     )
     add = parser.add_argument
     add(
@@ -156,7 +171,8 @@ def _parser() -> Parser:
         "--max-error-rate",
         type=bounded(float, 0.0, 1.0),
         default=0.01,
-        help="fail (exit 4) above this share of failed requests (default 0.01)",
+        help=f"fail (exit {exitcodes.WARMUP_TOO_MANY_ERRORS}) above this share of failed "
+        "requests (default 0.01)",
     )
     add(
         "--complete-path",

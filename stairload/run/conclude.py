@@ -19,7 +19,7 @@ from stairload.run.record_lifecycle import (
     write_final,
 )
 from stairload.run.request import RunRequest
-from stairload.run.stop import StopRequest, signal_code
+from stairload.run.stop import StopRequest
 from stairload.rundir import LOCUST_LOG, ExitReason, RunRecord
 
 
@@ -72,9 +72,9 @@ def end_before_locust(
 def _run_code(
     reason: ExitReason, stop: StopRequest, locust_code: int, master: RunRecord | None
 ) -> int:
-    """The exit code the run's end gives, before any verdict."""
+    """The exit code the run's end gives, before any verdict (``exitcodes.ENDINGS``)."""
     if stop.reason:
-        return signal_code(stop.reason)
+        return exitcodes.code_of(stop.reason)  # Ctrl-C or SIGTERM
     if reason == ExitReason.ERROR and locust_code == exitcodes.USAGE:
         return exitcodes.USAGE  # our own check in Locust's init refused the run
     if reason == ExitReason.ABORTED:
@@ -85,10 +85,10 @@ def _run_code(
             file=sys.stderr,
             flush=True,
         )
-        return exitcodes.ABORTED
+        return exitcodes.code_of(reason)
     if reason != ExitReason.COMPLETED:
-        return exitcodes.LOCUST_FAILED
-    return exitcodes.OK
+        return exitcodes.LOCUST_FAILED  # Locust stopped first: an error, or the master's own end
+    return exitcodes.code_of(reason)
 
 
 def build_report(request: RunRequest, record: RunRecord) -> int | None:

@@ -18,7 +18,7 @@ from stairload.run.machine_load import MachineLoad
 from stairload.run.preview import draw_stairs
 from stairload.run.record_lifecycle import write_planned
 from stairload.run.request import RunRequest
-from stairload.run.stop import StopRequest, signal_code
+from stairload.run.stop import StopRequest
 from stairload.run.target_cpu_feed import TargetCpuFeed
 from stairload.run.target_process import external_cpu_feed, start_target, stop_target, unreachable
 from stairload.rundir import LOCUST_LOG, STAIRS_PNG, TARGET_CPU_CSV, ExitReason
@@ -56,7 +56,8 @@ def run(request: RunRequest) -> int:
                 print(f"Error: target {host} is unreachable: {problem}", file=sys.stderr)
                 return end_before_locust(request, host, exitcodes.TARGET_UNREACHABLE)
             if stop.reason:
-                return end_before_locust(request, host, signal_code(stop.reason), stop.reason)
+                code = exitcodes.code_of(stop.reason)
+                return end_before_locust(request, host, code, stop.reason)
             locust_code = run_locust(request, host, stop, children, embedded=target is not None)
         finally:
             stop_all(children)

@@ -14,26 +14,17 @@ from pathlib import Path
 from stairload.core import exitcodes
 from stairload.rundir import SUMMARY_JSON
 
-NAMES = {
-    exitcodes.OK: ("PASS", "the verdict passed, or no report was asked for"),
-    exitcodes.USAGE: ("USAGE", "a bad option or configuration; nothing ran"),
-    exitcodes.TARGET_UNREACHABLE: ("TARGET UNREACHABLE", "the target did not answer"),
-    exitcodes.LOCUST_FAILED: ("LOCUST FAILED", "Locust itself failed; see locust.log"),
-    exitcodes.ABORTED: ("ABORTED", "an alarm rule with abort stopped the run"),
-    exitcodes.INCONCLUSIVE: ("INCONCLUSIVE", "the measurement is not valid"),
-    exitcodes.VERDICT_FAIL: ("FAIL", "the verdict failed"),
-    exitcodes.INTERRUPTED: ("INTERRUPTED", "Ctrl-C"),
-    exitcodes.TERMINATED: ("TERMINATED", "SIGTERM"),
-}
-
 
 def exit_line(code: int, run_dir: Path | None) -> str:
     """``[stairload] exit code 98 (INCONCLUSIVE: <the verdict's reason>)``.
 
-    Codes that end a run before or without a verdict are named by the code; any other
-    (0, 98, 99, or a --fail-exit-code) by the verdict in summary.json, with its reason.
+    Codes that end a run before or without a verdict are named by the code (the name and
+    meaning of its row in ``exitcodes.ENDINGS``); any other (0, 98, 99, or a
+    --fail-exit-code) by the verdict in summary.json, with its reason.
     """
-    name, why = NAMES.get(code, ("", ""))
+    ending = exitcodes.of_code(code)
+    named = ending is not None and ending.name and not ending.command  # a code a run ends with
+    name, why = (ending.name, ending.meaning) if ending and named else ("", "")
     summary = _summary(run_dir) if code not in _RUN_CODES else {}
     if summary.get("verdict"):
         name, why = str(summary["verdict"]), str(summary.get("reason") or why)

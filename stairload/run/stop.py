@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from stairload.core import exitcodes
 from stairload.rundir import ExitReason
 
 
@@ -48,8 +47,3 @@ class StopRequest:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-
-
-def signal_code(reason: ExitReason) -> int:
-    """The exit code of a run stopped by a signal: 130 for Ctrl-C, 143 for SIGTERM."""
-    return exitcodes.INTERRUPTED if reason == ExitReason.INTERRUPTED else exitcodes.TERMINATED

@@ -59,10 +59,10 @@ def test_warmup_turns_health_from_503_to_200(
 
 
 @pytest.mark.integration
-def test_error_rate_over_the_limit_exits_4_and_keeps_the_gate(
+def test_error_rate_over_the_limit_exits_6_and_keeps_the_gate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Logging in as users the target never seeded fails; exit 4 and health stays 503."""
+    """Logging in as users the target never seeded fails; exit 6 and health stays 503."""
     with start_target(tmp_path, users=2, require_warmup=True) as base_url:
         argv = [
             "--host",
@@ -80,7 +80,7 @@ def test_error_rate_over_the_limit_exits_4_and_keeps_the_gate(
             "--complete-path",
             "/warmup/complete",
         ]
-        assert main(argv) == 4
+        assert main(argv) == 6
         assert call(base_url, "GET", "/health")[0] == 503
     err = capsys.readouterr().err.splitlines()[-1]
     assert err.startswith("Error: error rate ")
