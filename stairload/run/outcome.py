@@ -22,9 +22,10 @@ def exit_line(code: int, run_dir: Path | None) -> str:
     meaning of its row in ``exitcodes.ENDINGS``); any other (0, 98, 99, or a
     --fail-exit-code) by the verdict in summary.json, with its reason.
     """
+    name, why = "", ""
     ending = exitcodes.of_code(code)
-    named = ending is not None and ending.name and not ending.command  # a code a run ends with
-    name, why = (ending.name, ending.meaning) if ending and named else ("", "")
+    if ending is not None and ending.name and not ending.command:  # a code a run can end with
+        name, why = ending.name, ending.meaning
     summary = _summary(run_dir) if code not in _RUN_CODES else {}
     if summary.get("verdict"):
         name, why = str(summary["verdict"]), str(summary.get("reason") or why)
