@@ -1,4 +1,5 @@
-"""The run directory's format, owned here and nowhere else (stdlib only).
+"""The run directory's format, owned here and nowhere else (stdlib only; ``interval_chunks``,
+the report's reader of a long ``intervals.csv``, imports pandas when it reads).
 
 Every writer and reader of ``runs/<id>/`` imports its file names, the per-second row of
 ``intervals.csv``, the ``run.json`` record and the enums from this package. The format
