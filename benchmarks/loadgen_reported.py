@@ -17,6 +17,7 @@ from pathlib import Path
 from loadgen_shapes import BARE_LOCUSTFILE
 
 from reports.build import analyse
+from stairload.rundir.files import LOCUST_STATS_SUFFIX
 
 # bare_locust.MODULES_LINE (importing that locustfile here would start gevent's patching)
 MODULES_LINE = "bare_locust: project modules loaded: "
@@ -37,7 +38,7 @@ def reported(tool: str, out: Path, log: Path) -> Reported:
         return _stairload(out)
     if tool == "bare-locust":
         _check_no_project_modules(log)
-        return _locust(Path(f"{out}_stats.csv"))
+        return _locust(Path(f"{out}{LOCUST_STATS_SUFFIX}"))
     if tool == "k6":
         return _k6(out)
     raise ValueError(f"unknown tool {tool!r}")
