@@ -22,6 +22,7 @@ from reports.console import value_text
 from reports.gate import INCONCLUSIVE, GateResult
 from reports.steps import StepResult
 from reports.verdict import Check, Verdict
+from stairload.rundir import REPORT_HTML
 
 SUITE_CLASS = "stairload"
 
@@ -133,7 +134,7 @@ def _step_case(step: StepResult) -> ET.Element:
 
 
 def markdown_summary(
-    run_id: str, verdict: Verdict, steps: Sequence[StepResult], report: str = "report.html"
+    run_id: str, verdict: Verdict, steps: Sequence[StepResult], report: str = REPORT_HTML
 ) -> str:
     """The Markdown summary of a run's report: verdict, checks, step table, where the report is."""
     lines = [

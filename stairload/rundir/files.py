@@ -54,6 +54,8 @@ COMPARE_CSV = "compare.csv"
 COMPARE_TPS_PNG = "compare_tps.png"
 COMPARE_MTT_PNG = "compare_mtt.png"
 COMPARE_HTML = "compare.html"
+# A scale-out experiment (stairload scaleout experiment) writes, beside its runs:
+EXPERIMENT_MD = "experiment.md"  # one row per warm-up setting (stairload.scaleout.experiment)
 
 
 def worker_log(index: int) -> str:

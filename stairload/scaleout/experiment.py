@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from stairload.rundir.files import SCALING_JSON
+from stairload.rundir.files import EXPERIMENT_MD, SCALING_JSON
 
 JVM_EXPERIMENT_CMD = "java -jar runs/trip-jvm/trip-jvm.jar --port {port} --users {users}"
 
@@ -43,7 +43,7 @@ def run_experiment(warmups: Sequence[int], run_options: Sequence[str], out_dir: 
         code = subprocess.run(command).returncode
         rows.append((warmup, run_dir, code))
     table = experiment_table(rows)
-    path = out_dir / "experiment.md"
+    path = out_dir / EXPERIMENT_MD
     path.write_text(table + "\n", encoding="utf-8")
     print(table, flush=True)
     return path
