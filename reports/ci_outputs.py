@@ -23,6 +23,7 @@ from reports.gate import INCONCLUSIVE, GateResult
 from reports.steps import StepResult
 from reports.verdict import Check, Verdict
 from stairload.rundir import REPORT_HTML
+from stairload.rundir.files import GATE_HTML
 
 SUITE_CLASS = "stairload"
 
@@ -182,7 +183,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def gate_markdown(gate: GateResult, report: str = "gate.html") -> str:
+def gate_markdown(gate: GateResult, report: str = GATE_HTML) -> str:
     """The Markdown summary of a gate: outcome, reason, the table of what regressed."""
     lines = [
         f"## stairload gate: {gate.outcome} ({gate.run_id} vs {gate.baseline_id})",
