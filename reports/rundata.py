@@ -55,6 +55,7 @@ class RunInfo:
     workers: int = 0
     machine: dict[str, Any] = field(default_factory=dict)  # cores, load_average_max, ...
     probes: tuple[PlannedStep, ...] = ()  # probe steps below the plan; never in the verdict
+    monitor_errors: tuple[str, ...] = ()  # CPU monitors that failed: "worker-1 at t=3 s: ..."
 
 
 def load_run(run_dir: Path) -> RunInfo:
@@ -95,7 +96,23 @@ def run_info(record: RunRecord, run_dir: Path) -> RunInfo:
         workers=record.workers,
         machine=dict(record.machine or {}),
         probes=record.stairs.probes,
+        monitor_errors=_monitor_errors(generator.get("monitor_errors")),
     )
+
+
+def _monitor_errors(raw: Any) -> tuple[str, ...]:
+    """``load_generator.monitor_errors`` as sentences (runs before it have none)."""
+    if not isinstance(raw, list):
+        return ()
+    notes = []
+    for entry in raw:
+        if isinstance(entry, dict):
+            time_s = entry.get("time_s")
+            when = f" from t={time_s:g} s" if isinstance(time_s, int | float) else ""
+            seconds = entry.get("seconds")
+            count = f", {seconds} s unsampled" if isinstance(seconds, int) else ""
+            notes.append(f"{entry.get('process')}{when} ({entry.get('error')}{count})")
+    return tuple(notes)
 
 
 class _CpuWarningModel(LenientModel):

@@ -343,6 +343,12 @@ def _caveats(
             "each, the 99th percentile on the slowest. More Locust workers (fewer users "
             "each) or a machine without other work reduces it."
         )
+    if run.monitor_errors:
+        caveats.append(
+            "The load generator's CPU monitor failed in "
+            f"{'; '.join(run.monitor_errors)}: whether the generator was saturated, and so "
+            "whether the steps are valid, is unknown for the seconds it did not sample."
+        )
     busy = _machine_busy(run)
     if busy:
         caveats.append(busy)

@@ -37,6 +37,8 @@ class _ProcessHealth:
         self.warnings: list[dict[str, Any]] = []
         self.seconds: list[list[float]] = []  # [time_s, cpu_percent, rss_mb]
         self.lags: list[list[float]] = []  # [time_s, loop lag p99 ms, mean ms] when probed
+        self.monitor_error: dict[str, Any] | None = None  # the first sampling failure
+        self.monitor_failures = 0  # seconds whose sample failed
         self._above = False
 
     def sample(
@@ -63,11 +65,14 @@ class _ProcessHealth:
         self._above = above
 
     def summary(self) -> dict[str, Any]:
-        return {
+        summary: dict[str, Any] = {
             "process": self.name,
             "peak_cpu_percent": round(self.peak_cpu_percent, 1),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
         }
+        if self.monitor_error is not None:
+            summary["monitor_error"] = {**self.monitor_error, "seconds": self.monitor_failures}
+        return summary
 
 
 class LoadGeneratorHealth:
@@ -112,12 +117,30 @@ class LoadGeneratorHealth:
         while True:
             gevent.sleep(1.0)
             elapsed = runtime(self.environment).elapsed()
-            rss_mb = process.memory_info().rss / 2**20
-            self.own.sample(elapsed, process.cpu_percent(), rss_mb, self.loop_lag.take())
-            if not self._is_worker:
-                self._watch(self.own.name, self.own.seconds[-1:])
+            try:
+                rss_mb = process.memory_info().rss / 2**20
+                self.own.sample(elapsed, process.cpu_percent(), rss_mb, self.loop_lag.take())
+            except Exception as error:  # recorded and reported (run.json, caveat), never silent
+                self._monitor_failed(elapsed, error)
+            else:
+                if not self._is_worker:
+                    self._watch(self.own.name, self.own.seconds[-1:])
             if self._is_master:
                 self._check_workers(elapsed)
+
+    def _monitor_failed(self, elapsed: float, error: Exception) -> None:
+        """A second whose CPU sample failed: the first failure is logged and recorded."""
+        self.own.monitor_failures += 1
+        if self.own.monitor_error is None:
+            text = f"{error.__class__.__name__}: {error}"
+            self.own.monitor_error = {"time_s": round(elapsed, 1), "error": text}
+            _log.error(
+                "load generator %s: its CPU could not be sampled at t=%.0fs (%s); "
+                "whether it was saturated is unknown for the seconds it misses",
+                self.own.name,
+                elapsed,
+                text,
+            )
 
     def _watch(self, process: str, seconds: list[list[float]]) -> None:
         """Log the first second above the limit of each process in each step, once."""
@@ -214,6 +237,11 @@ class LoadGeneratorHealth:
             "processes": [self.own.summary(), *self.workers.values()],
             "saturated": bool(warnings),
             "lost_workers": self.lost_workers,
+            "monitor_errors": [
+                {"process": summary["process"], **summary["monitor_error"]}
+                for summary in [self.own.summary(), *self.workers.values()]
+                if isinstance(summary.get("monitor_error"), dict)
+            ],
             "seconds": {self.own.name: self.own.seconds, **self.worker_seconds},
             "loop_lag": {self.own.name: self.own.lags, **self.worker_lags},
         }

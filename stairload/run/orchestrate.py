@@ -1,9 +1,11 @@
-"""One run, start to end: the target, Locust's master and workers, the report.
+"""One run, start to end: the checks, the target, Locust's master and workers, the report.
 
-The steps live in their own modules: the target (``stairload.run.target_process``), Locust's
-processes (``stairload.run.locust_processes``), Ctrl-C and SIGTERM (``stairload.run.stop``),
-``run.json``'s moments (``stairload.run.record_lifecycle``) and the end with its report and
-verdict (``stairload.run.conclude``). On Ctrl-C or SIGTERM the run stops in order: Locust's
+The steps live in their own modules: the checks before any load (descriptors, disk space,
+a writable run directory: ``stairload.run.preflight``), the target
+(``stairload.run.target_process``), Locust's processes (``stairload.run.locust_processes``),
+Ctrl-C and SIGTERM (``stairload.run.stop``), ``run.json``'s moments
+(``stairload.run.record_lifecycle``) and the end with its report and verdict
+(``stairload.run.conclude``). On Ctrl-C or SIGTERM the run stops in order: Locust's
 master first, then stragglers, then the embedded target.
 """
 
@@ -15,6 +17,7 @@ from stairload.core import exitcodes
 from stairload.run.conclude import conclude, end_before_locust
 from stairload.run.locust_processes import Children, run_locust, stop_all
 from stairload.run.machine_load import MachineLoad
+from stairload.run.preflight import preflight
 from stairload.run.preview import draw_stairs
 from stairload.run.record_lifecycle import write_planned
 from stairload.run.request import RunRequest
@@ -28,7 +31,10 @@ from stairload.targetcpu import TargetCpuError
 def run(request: RunRequest) -> int:
     """The whole job; returns the process exit code (see ``stairload.core.exitcodes``)."""
     run_dir, spec = request.run_dir, request.spec
-    run_dir.mkdir(parents=True, exist_ok=True)
+    problem = preflight(request)
+    if problem:
+        print(f"Error: {problem}", file=sys.stderr)
+        return exitcodes.USAGE
     stop = StopRequest()
     host = spec.host or ""
     target = None
