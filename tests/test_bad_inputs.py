@@ -115,6 +115,18 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "contain a line break or NUL (CR, LF or \\0) (got 'a\\nb')",
     ),
     (
+        "a literal LF in a step's header value (stairload warmup)",
+        "warmup",
+        ["--host", "http://127.0.0.1:9", "--scenario", "scenario3", "--scenarios", "{scenarios}"],
+        lambda text: text.replace(
+            "      - request: GET /trips/{trip_id}/plans\n",
+            '      - request: GET /trips/{trip_id}/plans\n        headers: {X-Trace: "a\\nb"}\n',
+            1,
+        ),
+        "{scenarios}: scenarios.scenario3.steps[3].headers.X-Trace: a header value must not "
+        "contain a line break or NUL (CR, LF or \\0) (got 'a\\nb')",
+    ),
+    (
         "50 MB file",
         "capacity",
         ["table", "--scenarios", "{scenarios}"],

@@ -2,7 +2,10 @@
 
 Each thread owns one keep-alive ``stairload.journeys.BlockingClient`` and walks the scenario's
 journey through ``stairload.journeys.runner.JourneyRunner`` (the step runner Locust uses), as
-virtual users 1..U in turn (``{vu}``; a ``seeded_users`` variable is set to U). A
+virtual users 1..U in turn (``{vu}``; a ``seeded_users`` variable is set to U), each with
+its row of the scenario's data file as the run hands them out (user ``vu`` gets row
+``vu - 1``, modulo the rows, for ``sequential`` and ``unique``; a random row for
+``random``). A
 shared budget hands out one ticket per request, so the replay stops at exactly
 ``requests`` (a journey cut short by the budget is simply not finished). Latencies are
 kept in completion order for the first/last batch comparison. The replay stops early
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stairload.journeys.blocking import BlockingClient
-from stairload.journeys.journey import Journey
+from stairload.journeys.journey import DataFile, Journey
 from stairload.journeys.runner import JourneyRunner, Judge
 
 
@@ -185,8 +188,14 @@ def _worker(
     overrides = {"seeded_users": ledger.users}
     try:
         while not ledger.stop.is_set():
+            vu = ledger.next_user()
             runner = JourneyRunner(
-                journey, budget, vu=ledger.next_user(), rng=rng, overrides=overrides
+                journey,
+                budget,
+                vu=vu,
+                row=_row(journey.data, vu, rng),
+                rng=rng,
+                overrides=overrides,
             )
             try:
                 failure = runner.run()
@@ -199,3 +208,12 @@ def _worker(
         ledger.stop.set()
     finally:
         client.close()
+
+
+def _row(data: DataFile | None, vu: int, rng: random.Random) -> dict[str, str] | None:
+    """Virtual user ``vu``'s data row (None without a data file)."""
+    if data is None:
+        return None
+    if data.pick == "random":
+        return rng.choice(data.rows)
+    return data.rows[(vu - 1) % len(data.rows)]
