@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import random
 import re
+import stat
 import threading
 from pathlib import Path
 
@@ -29,10 +30,30 @@ class DataExhausted(DataError):
     """``pick: unique`` and every row is taken."""
 
 
+MAX_DATA_BYTES = 50 * 1024 * 1024  # a data file is read whole: rows per virtual user
+
+
 def read_data_file(path: Path, pick: str) -> DataFile:
-    """Read and check ``path``: a header of variable names, then at least one row."""
+    """Read and check ``path``: a header of variable names, then at least one row.
+
+    Only a regular file of at most ``MAX_DATA_BYTES`` is read (a FIFO would block, a
+    device never end); a UTF-8 byte-order mark is dropped.
+    """
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        status = path.stat()
+    except FileNotFoundError:
+        raise DataError("no such file (a relative path starts at the YAML file's folder)") from None
+    except OSError as error:
+        raise DataError(f"cannot be read ({error.__class__.__name__})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise DataError("is not a regular file (a FIFO, device or directory cannot be read)")
+    if status.st_size > MAX_DATA_BYTES:
+        raise DataError(
+            f"is larger than {MAX_DATA_BYTES:,} bytes ({status.st_size:,}); "
+            "use fewer rows (each virtual user needs one)"
+        )
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             table = list(csv.reader(handle))
     except FileNotFoundError:
         raise DataError("no such file (a relative path starts at the YAML file's folder)") from None

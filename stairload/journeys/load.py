@@ -212,11 +212,20 @@ def _check(text: str, at: str, known: set[str]) -> Check:
     return Check(text, _jmespath(expression, at, ("var",), shown=text))
 
 
+MAX_JMESPATH_DEPTH = 50  # brackets, braces and parentheses inside one another
+
+
 def _jmespath(text: str, at: str, extra: tuple[str, ...], shown: str | None = None) -> Any:
+    depth = _nesting(text)
+    if depth > MAX_JMESPATH_DEPTH:
+        message = f"nested {depth} deep; at most {MAX_JMESPATH_DEPTH} levels are allowed"
+        raise _Invalid(at, message, shown or text)
     try:
         compiled = jmespath.compile(text)
     except JMESPathError as error:
         raise _Invalid(at, _jmespath_problem(error), shown or text) from None
+    except RecursionError:
+        raise _Invalid(at, "nested too deep to compile", shown or text) from None
     allowed = _JMESPATH_FUNCTIONS | set(extra)
     for name in _function_names(compiled.parsed):
         if name not in allowed:
@@ -224,6 +233,18 @@ def _jmespath(text: str, at: str, extra: tuple[str, ...], shown: str | None = No
             message = f"unknown JMESPath function '{name}'{hint}"
             raise _Invalid(at, message, shown or text)
     return compiled
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of (), [] and {} in a JMESPath expression (quotes not parsed)."""
+    depth = deepest = 0
+    for character in text:
+        if character in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in ")]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _jmespath_problem(error: JMESPathError) -> str:

@@ -120,9 +120,14 @@ class RunRecord:
     def load(cls, path: Path) -> RunRecord:
         """Read and check ``path``; raise ``InputError`` or ``ConfigError`` naming the field."""
         try:
+            size = path.stat().st_size
+            if size > MAX_RUN_JSON_BYTES:
+                raise InputError(f"{RUN_JSON}: is larger than {MAX_RUN_JSON_BYTES:,} bytes")
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise InputError(f"{RUN_JSON}: not found in {path.parent}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{RUN_JSON}: not UTF-8 text") from None
         except OSError as exc:
             raise InputError(f"{RUN_JSON}: cannot read ({exc.strerror})") from None
         try:
@@ -131,6 +136,10 @@ class RunRecord:
             raise InputError(
                 f"{RUN_JSON}: line {exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno})"
             ) from None
+        except RecursionError:
+            doc = None
+        if doc is None or _too_deep(doc):
+            raise InputError(f"{RUN_JSON}: nested more than {MAX_RUN_JSON_DEPTH} levels deep")
         return cls.from_json(doc)
 
     @classmethod
@@ -144,6 +153,26 @@ class RunRecord:
         known = {item.name for item in fields(cls)} - {"extras"}
         extras = {key: value for key, value in doc.items() if key not in known | {"schema"}}
         return cls(**record_fields(doc), extras=extras)
+
+
+MAX_RUN_JSON_BYTES = 512 * 1024 * 1024  # a day-long run with many workers is tens of MB
+MAX_RUN_JSON_DEPTH = 32  # run.json's own structure is a few levels deep
+
+
+def _too_deep(doc: Any) -> bool:
+    """Whether arrays and objects nest deeper than ``MAX_RUN_JSON_DEPTH`` (no recursion)."""
+    level: list[Any] = [doc]
+    for _ in range(MAX_RUN_JSON_DEPTH):
+        level = [
+            child
+            for value in level
+            if isinstance(value, dict | list)
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, dict | list)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _check_schema(doc: dict[str, Any]) -> None:
