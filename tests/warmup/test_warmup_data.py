@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from stairload.cli.warmup import main
+from stairload.core import exitcodes
 
 
 class _Accounts(ThreadingHTTPServer):
@@ -130,11 +131,11 @@ def test_the_warm_up_logs_in_with_the_data_files_rows(
 def test_a_captured_header_with_a_line_break_fails_requests_without_a_traceback(
     tmp_path: Path, accounts: _Accounts, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A CRLF token: the reads are not sent, named in one line, exit 4, no traceback."""
+    """A CRLF token: the reads are not sent, named in one line, exit 6, no traceback."""
     accounts.token = "abc\r\nX-Evil: 1"
     code = main(_argv(accounts, _scenarios(tmp_path)))
     captured = capsys.readouterr()
-    assert code == 4, captured.out + captured.err
+    assert code == exitcodes.WARMUP_TOO_MANY_ERRORS, captured.out + captured.err
     assert "Traceback" not in captured.err
     errors = [line for line in captured.err.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1 and captured.err.endswith(errors[0] + "\n"), captured.err
