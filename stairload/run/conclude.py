@@ -12,6 +12,7 @@ from typing import Any
 from stairload.core import exitcodes
 from stairload.core.errors import StairloadError
 from stairload.run.locust_processes import Children
+from stairload.run.preview import draw_stairs, stair_title
 from stairload.run.record_lifecycle import (
     concluded_record,
     master_record,
@@ -20,7 +21,7 @@ from stairload.run.record_lifecycle import (
 )
 from stairload.run.request import RunRequest
 from stairload.run.stop import StopRequest
-from stairload.rundir import LOCUST_LOG, ExitReason, RunRecord
+from stairload.rundir import LOCUST_LOG, STAIRS_PNG, ExitReason, RunRecord
 
 
 def conclude(
@@ -50,6 +51,7 @@ def conclude(
         print(f"Error: {_why_no_start(request, locust_code)}", file=sys.stderr)
     report_code: int | None = exitcodes.FAILED  # a report that crashed did not pass either
     try:
+        draw_plan(request)
         report_code = build_report(request, record)
     finally:
         if code == exitcodes.OK and report_code is not None:
@@ -89,6 +91,12 @@ def _run_code(
     if reason != ExitReason.COMPLETED:
         return exitcodes.LOCUST_FAILED  # Locust stopped first: an error, or the master's own end
     return exitcodes.code_of(reason)
+
+
+def draw_plan(request: RunRequest) -> None:
+    """``stairs.png``, drawn now that the load has stopped (see ``stairload.run.preview``)."""
+    context = request.context
+    draw_stairs(context.stairs, stair_title(context), request.run_dir / STAIRS_PNG)
 
 
 def build_report(request: RunRequest, record: RunRecord) -> int | None:

@@ -18,13 +18,13 @@ from stairload.run.conclude import conclude, end_before_locust
 from stairload.run.locust_processes import Children, run_locust, stop_all
 from stairload.run.machine_load import MachineLoad
 from stairload.run.preflight import preflight
-from stairload.run.preview import draw_stairs
+from stairload.run.preview import stair_title
 from stairload.run.record_lifecycle import write_planned
 from stairload.run.request import RunRequest
 from stairload.run.stop import StopRequest
 from stairload.run.target_cpu_feed import TargetCpuFeed
 from stairload.run.target_process import external_cpu_feed, start_target, stop_target, unreachable
-from stairload.rundir import LOCUST_LOG, STAIRS_PNG, TARGET_CPU_CSV, ExitReason
+from stairload.rundir import LOCUST_LOG, TARGET_CPU_CSV, ExitReason
 from stairload.targetcpu import TargetCpuError
 
 
@@ -76,14 +76,7 @@ def run(request: RunRequest) -> int:
 
 
 def _announce(request: RunRequest) -> None:
-    context = request.context
-    stairs = context.stairs
-    title = (
-        f"{context.scenario.name} ({context.shape}): {stairs.start_users:,} to "
-        f"{stairs.end_users:,} users, {len(stairs.steps)} plateaus, "
-        f"{stairs.total_seconds / 60:.1f} min"
-    )
-    draw_stairs(stairs, title, request.run_dir / STAIRS_PNG)
+    title = stair_title(request.context)
     print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
     if not request.spec.full_stats:
         print(

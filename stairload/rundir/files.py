@@ -11,7 +11,7 @@ INTERVALS_CSV = (
 )
 ALARMS_JSONL = "alarms.jsonl"  # one JSON object per alarm state change
 TARGET_CPU_CSV = "target_cpu.csv"  # the embedded target's CPU, unix_second,cpu_percent lines
-STAIRS_PNG = "stairs.png"  # the planned stair, drawn before the run starts
+STAIRS_PNG = "stairs.png"  # the planned stair, drawn when the load has stopped
 LOCUST_CSV_PREFIX = "locust"  # Locust's --csv prefix: locust_stats.csv, locust_stats_history.csv...
 # Locust's --csv PREFIX writes PREFIX + each of these (Locust's own names)
 LOCUST_STATS_SUFFIX = "_stats.csv"
