@@ -38,6 +38,7 @@ from stairload.loadgen.intervals import IntervalRecorder
 from stairload.loadgen.run_record import end_record_name, run_record
 from stairload.loadgen.runtime import run_context, runtime
 from stairload.loadgen.shape import StairShape
+from stairload.loadgen.spawn_message import compute_default_args_once
 from stairload.loadgen.status import StatusLine
 from stairload.loadgen.target_cpu import TargetCpu
 from stairload.loadgen.users import ScenarioUser, install_user_classes
@@ -46,6 +47,8 @@ from stairload.rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason
 __all__ = ["ScenarioUser", "StairShape"]
 
 _log = logging.getLogger("stairload")
+
+compute_default_args_once()
 
 
 @events.init_command_line_parser.add_listener
