@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reports.generator_lag import with_generator_lag
 from reports.intervals import Intervals, load_intervals
 from reports.rundata import RunInfo, run_info
 from reports.steps import (
@@ -80,7 +81,9 @@ def analyse(
             histograms=histograms,
             shortfall_cause=_shortfall_cause(run, intervals),
         )
-        return with_target_cpu(results, target_cpu, run.started_epoch)
+        return with_generator_lag(
+            with_target_cpu(results, target_cpu, run.started_epoch), run.mtt_ms
+        )
 
     steps = measure(run.steps, intervals.window_histograms)
     probes = measure(run.probes) if run.probes else ()

@@ -9,8 +9,10 @@ once a second (run.json's ``load_generator.seconds`` and ``loop_lag``); a step i
 saturated when, in more than ``SATURATED_SHARE`` of its measured seconds, any process was
 above the CPU limit, and its loop lagged when, in as many, some process's loop-lag p99 was
 above ``LOOP_LAG_LIMIT_MS``. A saturated step is invalid; a lagging one is kept, with a
-caveat that gives the lag (today's generator lags on a busy 2-core machine at any load:
-invalidating on it would leave no step to read there).
+caveat that gives the lag, unless its MTT is over the target by less than the lag
+(``reports.generator_lag``). The lag only lengthens the times reported, so it cannot
+undo a step within the target; invalidating every lagging step would leave no step to
+read on a busy 2-core machine, where the generator's loop lags at any load.
 Runs recorded before the per-second samples existed only have the crossings above the
 limit (``cpu_warnings``); a step with such a crossing is then taken as saturated.
 """

@@ -72,6 +72,7 @@ class StepResult:
     shortfall: str | None = None  # why the plan's users did not run, when they did not
     tps_interval: Interval | None = None  # 95% confidence interval (batch means)
     mtt_interval: Interval | None = None  # 95% confidence interval (batch means, ratio)
+    lag_reason: str | None = None  # over target by less than the generator's lag (generator_lag)
 
     @property
     def tps_ci_low(self) -> float | None:
@@ -116,14 +117,19 @@ class StepResult:
     @property
     def valid(self) -> bool:
         """Measured with the plan's users, by a generator that was not saturated."""
-        return self.measured and self.shortfall is None and not self.saturated
+        return (
+            self.measured
+            and self.shortfall is None
+            and not self.saturated
+            and self.lag_reason is None
+        )
 
     @property
     def invalid_reason(self) -> str | None:
         """Why a measured step's figures are not the plan's, or None when they are."""
         if not self.measured or self.valid:
             return None
-        return self.shortfall or self.saturation_reason
+        return self.shortfall or self.saturation_reason or self.lag_reason
 
     @property
     def saturation_reason(self) -> str | None:

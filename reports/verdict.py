@@ -19,7 +19,9 @@ INCONCLUSIVE, never PASS or FAIL, except that an error rate over the threshold i
 whatever the generator did: a saturated generator only sends less load than planned, so
 the failures it saw are real and would not be fewer at the planned load. The knee, the
 peak TPS and "max users within target" use valid steps only; a step is within target when
-its MTT and its error rate are both within the thresholds.
+its MTT and its error rate are both within the thresholds. A step whose event loop lagged
+and whose MTT is over the target by less than the lag is invalid too
+(``reports.generator_lag``): the breach may be the generator's own queueing.
 
 Each decision is stated only as firmly as the steps' 95% intervals allow
 (``reports.decisions``): max users within target may be "undetermined between N and M
@@ -340,7 +342,9 @@ def _caveats(
             f"(99th percentile of a second) in more than a tenth of the seconds of steps "
             f"{numbers}: up to {worst:.1f} ms in the median second, {mean:.1f} ms on average. "
             "The response times it reports include its own queueing: about the average on "
-            "each, the 99th percentile on the slowest. More Locust workers (fewer users "
+            "each, the 99th percentile on the slowest. That only makes the service look "
+            "slower: a step within the target is within it, and a step over the target by "
+            "less than the average lag is marked invalid. More Locust workers (fewer users "
             "each) or a machine without other work reduces it."
         )
     if run.monitor_errors:

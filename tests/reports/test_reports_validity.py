@@ -173,3 +173,53 @@ def test_a_quiet_generator_loop_gets_no_caveat(make_run):
     """Loop lag under 5 ms in every second: no caveat about it."""
     analysis = analyse(make_run(generator_cpu_percent=(40,) * 3, generator_loop_lag_ms=(1.0,) * 3))
     assert not [c for c in analysis.verdict.caveats if "event loop" in c]
+
+
+# step 3 over the 500 ms target by 10 ms or by 100 ms; the synthetic run's mean loop lag is
+# a quarter of its p99, so a 200 ms p99 is a 50 ms mean lag
+LAG_STEPS_NEAR = (StepSpec(100, 1000, 100.0), StepSpec(200, 1000, 200.0), StepSpec(300, 600, 510.0))
+LAG_STEPS_FAR = (StepSpec(100, 1000, 100.0), StepSpec(200, 1000, 200.0), StepSpec(300, 500, 600.0))
+
+
+def test_a_breach_smaller_than_the_generators_lag_is_inconclusive(make_run):
+    """MTT 510 ms against 500 with the loop 50 ms late on average: maybe the generator's."""
+    analysis = analyse(
+        make_run(
+            steps=LAG_STEPS_NEAR,
+            mtt_ms=500.0,
+            generator_cpu_percent=(40,) * 3,
+            generator_loop_lag_ms=(1.0, 1.0, 200.0),
+        )
+    )
+    verdict = analysis.verdict
+    assert verdict.verdict == "INCONCLUSIVE"
+    assert verdict.invalid_steps == (3,)
+    assert "the service's own MTT lies between 460.0 and 510.0 ms" in verdict.reason
+    assert analysis.steps[2].invalid_reason.startswith("the load generator's event loop woke")
+
+
+def test_a_breach_larger_than_the_generators_lag_still_fails(make_run):
+    """MTT 600 ms with the loop 50 ms late: at least 550 ms is the service's, a FAIL."""
+    verdict = analyse(
+        make_run(
+            steps=LAG_STEPS_FAR,
+            mtt_ms=500.0,
+            generator_cpu_percent=(40,) * 3,
+            generator_loop_lag_ms=(1.0, 1.0, 200.0),
+        )
+    ).verdict
+    assert verdict.verdict == "FAIL"
+    assert verdict.invalid_steps == ()
+
+
+def test_the_same_breach_without_lag_fails(make_run):
+    """The run of the first lag test with a prompt loop: its 510 ms is the service's, FAIL."""
+    verdict = analyse(
+        make_run(
+            steps=LAG_STEPS_NEAR,
+            mtt_ms=500.0,
+            generator_cpu_percent=(40,) * 3,
+            generator_loop_lag_ms=(1.0, 1.0, 1.0),
+        )
+    ).verdict
+    assert verdict.verdict == "FAIL"
