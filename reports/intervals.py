@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,16 +115,12 @@ def _from_intervals(path: Path, windows: Sequence[tuple[float, float]]) -> Inter
     import pandas as pd
 
     streamed = read_streamed(path, windows)
-    totals = pd.DataFrame(
+    totals = totals_frame(
         {
             column: np.frombuffer(streamed.columns[column], dtype=float)
-            for column in (*COUNT_COLUMNS, *TIME_COLUMNS)
+            for column in (*COUNT_COLUMNS, *TIME_COLUMNS, FAULTS_COLUMN)
         }
     )
-    faults = np.frombuffer(streamed.columns[FAULTS_COLUMN], dtype=float)
-    totals[FAULTS_COLUMN] = np.nan_to_num(faults) if len(faults) == len(totals) else 0.0
-    totals = totals.sort_values("time_s").reset_index(drop=True)
-    totals.insert(1, "duration_s", 1.0)
     named = [
         (method, name, sums.requests, sums.failures, sums.total_ms / sums.requests)
         if sums.requests
@@ -149,6 +145,27 @@ def _from_intervals(path: Path, windows: Sequence[tuple[float, float]]) -> Inter
         if streamed.has_target_cpu
         else None,
     )
+
+
+def totals_frame(columns: Mapping[str, Sequence[float]]) -> pd.DataFrame:
+    """``Intervals.totals`` from the Total rows' columns (COUNT_COLUMNS, TIME_COLUMNS, faults).
+
+    The file's reader and the live page (rows held in memory) make the frame this one way.
+    """
+    import numpy as np
+    import pandas as pd
+
+    totals = pd.DataFrame(
+        {
+            column: np.asarray(columns[column], dtype=float)
+            for column in (*COUNT_COLUMNS, *TIME_COLUMNS)
+        }
+    )
+    faults = np.asarray(columns.get(FAULTS_COLUMN, ()), dtype=float)
+    totals[FAULTS_COLUMN] = np.nan_to_num(faults) if len(faults) == len(totals) else 0.0
+    totals = totals.sort_values("time_s").reset_index(drop=True)
+    totals.insert(1, "duration_s", 1.0)
+    return totals
 
 
 def _by_name(rows: pd.DataFrame) -> pd.DataFrame:

@@ -91,6 +91,19 @@ def _take(
             total.total_ms += float(row["weighted"])
 
 
+def window_holding(
+    time_s: float, windows: Sequence[tuple[float, float]], starts: Sequence[float]
+) -> int | None:
+    """The index of the window (in time order; ``starts`` their starts) that holds the whole
+    second ``[time_s, time_s + 1)``, or None: the one rule for whose histogram a second joins.
+    """
+    position = bisect.bisect_right(starts, time_s + 1e-9) - 1
+    if position < 0:
+        return None
+    start, end = windows[position]
+    return position if start - 1e-9 <= time_s and time_s + 1 <= end + 1e-9 else None
+
+
 def _merge_histogram(
     text: str,
     time_s: float,
@@ -99,11 +112,8 @@ def _merge_histogram(
     result: StreamedIntervals,
     name: str,
 ) -> None:
-    position = bisect.bisect_right(starts, time_s + 1e-9) - 1  # windows are in time order
-    if position < 0:
-        return
-    start, end = windows[position]
-    if start - 1e-9 <= time_s and time_s + 1 <= end + 1e-9:
+    position = window_holding(time_s, windows, starts)
+    if position is not None:
         try:
             histogram = parse_histogram(text)
         except ValueError as error:
