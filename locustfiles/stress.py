@@ -29,7 +29,7 @@ from stairload.alarms import AlarmMonitor, webhook_notifier
 from stairload.alarms.state import Transition
 from stairload.core.errors import StairloadError
 from stairload.core.exitcodes import ABORTED
-from stairload.livemetrics import LiveMetrics, serve_live_metrics
+from stairload.livemetrics import LiveMetrics, LiveSource, serve_live_metrics
 from stairload.loadgen.context import add_arguments, scenarios_path
 from stairload.loadgen.final_stats import rewrite_locust_csvs
 from stairload.loadgen.generator_health import LoadGeneratorHealth
@@ -42,7 +42,7 @@ from stairload.loadgen.spawn_message import compute_default_args_once
 from stairload.loadgen.status import StatusLine
 from stairload.loadgen.target_cpu import TargetCpu
 from stairload.loadgen.users import ScenarioUser, install_user_classes
-from stairload.rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason
+from stairload.rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason, RunRecord
 
 __all__ = ["ScenarioUser", "StairShape"]
 
@@ -103,9 +103,18 @@ def _on_init(environment: Any, **_: Any) -> None:
         )
         recorder.listeners.append(monitor.on_second)
         state.extras["alarms"] = monitor
-    if context.options.metrics_port:
-        state.extras["metrics"] = _serve_metrics(environment, context, monitor)
-        recorder.listeners.append(state.extras["metrics"].on_second)
+    if context.options.metrics_port or context.options.web:
+        # one source for the exporter and the live page: the seconds intervals.csv gets
+        source = LiveSource(
+            context.stairs,
+            (lambda: monitor.states) if monitor is not None else None,
+            (lambda: monitor.records) if monitor is not None else None,
+        )
+        recorder.listeners.append(source.on_second)
+        if context.options.metrics_port:
+            state.extras["metrics"] = _serve_metrics(environment, context, source)
+        if context.options.web:
+            state.extras["live_page"] = _serve_live_page(environment, context, source)
     state.on_start.append(
         lambda _t0: _write_record(
             environment, RUN_JSON, ended_at=None, exit_reason=ExitReason.RUNNING
@@ -168,8 +177,9 @@ def _on_quit(environment: Any) -> None:
     if recorder is None or state.t0 is None:
         return
     recorder.flush()
-    if "metrics" in state.extras:
-        state.extras["metrics"].close()
+    for server in ("metrics", "live_page"):
+        if server in state.extras:
+            state.extras[server].close()
     rewrite_locust_csvs(environment)
     if recorder.late_requests:
         _log.warning(
@@ -192,15 +202,30 @@ def _on_quit(environment: Any) -> None:
     _write_record(environment, end_record_name(reason), ended_at=time.time(), exit_reason=reason)
 
 
-def _serve_metrics(environment: Any, context: Any, monitor: AlarmMonitor | None) -> LiveMetrics:
+def _serve_metrics(environment: Any, context: Any, source: LiveSource) -> LiveMetrics:
     options = environment.parsed_options
     bind = options.master_bind_host if options.master else "127.0.0.1"
     address = "0.0.0.0" if bind in ("*", "") else bind
-    states = (lambda: monitor.states) if monitor is not None else None
     port = context.options.metrics_port
-    metrics = serve_live_metrics(port, context.stairs, states, address)
+    metrics = serve_live_metrics(port, source, address)
     _log.info("live metrics on http://%s:%s/metrics", address, port)
     return metrics
+
+
+def _serve_live_page(environment: Any, context: Any, source: LiveSource) -> Any:
+    """The live page on loopback (imported here: it loads the report's step table)."""
+    from stairload.livepage import start_live_page
+
+    page, url = start_live_page(
+        source,
+        lambda: _record(environment, ended_at=None, exit_reason=ExitReason.RUNNING),
+        Path(context.run_dir or "."),
+        context.options.web_port,
+        scenario=context.scenario.name,
+        case=context.case_name,
+    )
+    _log.info("live page on %s", url)
+    return page
 
 
 def _write_record(
@@ -210,6 +235,14 @@ def _write_record(
     context = run_context(environment)
     if context.run_dir is None:
         return
+    _record(environment, ended_at=ended_at, exit_reason=exit_reason).dump(
+        Path(context.run_dir) / name
+    )
+
+
+def _record(environment: Any, *, ended_at: float | None, exit_reason: ExitReason) -> RunRecord:
+    """The master's record of the run as it stands (``run_record``)."""
+    context = run_context(environment)
     state = runtime(environment)
     options = environment.parsed_options
     workers = int(options.expect_workers or 0) if options.master else 0
@@ -225,7 +258,7 @@ def _write_record(
     )
     if "abort" in state.extras:
         record.extras["abort"] = state.extras["abort"]
-    record.dump(Path(context.run_dir) / name)
+    return record
 
 
 def _load_generator(extras: dict[str, Any]) -> dict[str, Any]:

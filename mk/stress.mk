@@ -2,8 +2,9 @@
 # scenarios.yaml), LOCUSTFILE (run that locustfile's user classes instead of the scenario's
 # steps), HOST (unset: start the embedded target), WORKERS (auto: chosen from the cores and
 # the plan; 0: one process; N: a master and N local workers), TIME_SCALE, USERS_SCALE,
-# RUN_DIR, STRESS_ARGS (more options for stairload, e.g. --hold-seconds 120). make exits 2
-# whenever the run's code is not 0; the run's own code is in make's "Error N" and in
+# RUN_DIR, WEB (1: serve the live page on 127.0.0.1, see docs/watching.md), WEB_PORT (its
+# port, default 8089; given alone it implies WEB=1), STRESS_ARGS (more options for
+# stairload, e.g. --hold-seconds 120). make exits 2 whenever the run's code is not 0; the run's own code is in make's "Error N" and in
 # stairload's last line. `.venv/bin/stairload` exits with it.
 SCENARIO ?=
 SCENARIOS ?= scenarios.yaml
@@ -13,10 +14,13 @@ WORKERS ?= auto
 TIME_SCALE ?= 1
 USERS_SCALE ?= 1
 RUN_DIR ?=
+WEB ?=
+WEB_PORT ?=
 STRESS_ARGS ?=
 _STRESS_OPTIONS = --scenarios $(SCENARIOS) --workers $(WORKERS) --time-scale $(TIME_SCALE) \
 	--users-scale $(USERS_SCALE) $(if $(HOST),--host $(HOST)) $(if $(RUN_DIR),--run-dir $(RUN_DIR)) \
-	$(if $(LOCUSTFILE),--locustfile $(LOCUSTFILE)) $(STRESS_ARGS)
+	$(if $(LOCUSTFILE),--locustfile $(LOCUSTFILE)) $(if $(or $(filter 1,$(WEB)),$(WEB_PORT)),--web) \
+	$(if $(WEB_PORT),--web-port $(WEB_PORT)) $(STRESS_ARGS)
 _NEED_SCENARIO = $(if $(SCENARIO),,$(error SCENARIO is not set: make $@ SCENARIO=<name of a scenario in $(SCENARIOS)>))
 
 .PHONY: stress average

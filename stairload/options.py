@@ -35,6 +35,7 @@ class RunOption:
     metavar: str | None = None
     choices: tuple[str, ...] | None = None
     repeatable: bool = False  # given once per value; parsed into a list
+    switch: bool = False  # a flag without a value: True when given
 
     @property
     def dest(self) -> str:
@@ -46,6 +47,8 @@ class RunOption:
         settings: dict[str, Any] = {"default": self.default, "help": self.help, **extra}
         if self.repeatable:
             settings.update(action="append", default=None)
+        if self.switch:
+            settings["action"] = "store_true"
         if self.kind is not None:
             settings["type"] = self.kind
         if self.metavar is not None:
@@ -120,6 +123,21 @@ METRICS_PORT = RunOption(
     None,
     "the master serves live Prometheus metrics on this port during the run "
     "(on --master-bind-host, else 127.0.0.1; see livemetrics)",
+    "PORT",
+)
+WEB = RunOption(
+    "--web",
+    None,
+    False,
+    "serve a live page of the run on 127.0.0.1 (--web-port): the stair, TPS, MTT, the "
+    "step table with its validity, alarms, the generator's health (docs/watching.md)",
+    switch=True,
+)
+WEB_PORT = RunOption(  # Locust's parser has its own --web-port: same name, same meaning
+    "--web-port",
+    whole_in(1, 65535),
+    8089,
+    "the live page's port on 127.0.0.1 (default %(default)s; with --web)",
     "PORT",
 )
 USER_LOCUSTFILE = RunOption(
@@ -215,6 +233,8 @@ RUN_OPTIONS = (
     DURATION_SECONDS,
     TARGET_USERS,
     METRICS_PORT,
+    WEB,
+    WEB_PORT,
     USER_LOCUSTFILE,
     ABORT_ON,
 )
@@ -269,6 +289,8 @@ class RunOptions:
     duration_seconds: float | None = None
     target_users: int = SEEDED_USERS
     metrics_port: int | None = None
+    web: bool = False
+    web_port: int = 8089
     user_locustfile: str = ""
     abort_on: tuple[str, ...] = ()
 

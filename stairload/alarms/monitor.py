@@ -73,6 +73,7 @@ class AlarmMonitor:
             for seconds in sorted({rule.period_seconds for rule in settings.rules})
         }
         self.transitions: list[Transition] = []
+        self.records: list[dict[str, object]] = []  # alarms.jsonl's lines, as written (live page)
 
     @property
     def states(self) -> dict[str, AlarmState]:
@@ -149,6 +150,7 @@ class AlarmMonitor:
         }
         if aborts:
             record["aborts_run"] = True
+        self.records.append(record)
         try:
             with self.path.open("a", encoding="utf-8") as file:
                 file.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,8 +1,11 @@
 """A Prometheus exporter for the master: an ``intervals.csv`` listener plus an HTTP endpoint.
 
-Wiring on the Locust master (one line, after the alarm monitor's listener)::
+Wiring on the Locust master: the exporter reads the run's one ``LiveSource`` (the
+live page reads it too), which the interval recorder feeds::
 
-    recorder.listeners.append(serve_live_metrics(port, stairs, alarm_states).on_second)
+    source = LiveSource(stairs, alarm_states)
+    recorder.listeners.append(source.on_second)
+    serve_live_metrics(port, source)
 
 Every gauge describes the last second written to ``intervals.csv`` (its number is
 ``stairload_second``), so a scrape reads the same figures as that file's row for that
@@ -15,12 +18,13 @@ Alarm states are numbers (``ALARM_STATE_VALUES``): 0 OK, 1 ALARM, 2 INSUFFICIENT
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
 from capacity.stairs import Stairs, stage_at
+from stairload.livemetrics.source import AlarmStates, LiveSource
 from stairload.rundir import AlarmState, IntervalRow
 
 ALARM_STATE_VALUES: dict[str, int] = {
@@ -45,7 +49,6 @@ METRIC_NAMES = (
     "stairload_alarm_state",
 )
 
-AlarmStates = Callable[[], Mapping[str, object]]
 _NAME_LABELS = ("method", "name")
 
 
@@ -165,14 +168,10 @@ class LiveMetrics:
             self.server = None
 
 
-def serve_live_metrics(
-    port: int,
-    stairs: Stairs | None = None,
-    alarm_states: AlarmStates | None = None,
-    addr: str = "0.0.0.0",
-) -> LiveMetrics:
-    """A ``LiveMetrics`` already serving on ``addr:port``."""
-    metrics = LiveMetrics(stairs, alarm_states)
+def serve_live_metrics(port: int, source: LiveSource, addr: str = "0.0.0.0") -> LiveMetrics:
+    """A ``LiveMetrics`` reading ``source``'s seconds, already serving on ``addr:port``."""
+    metrics = LiveMetrics(source.stairs, source.alarm_states if source.has_alarms else None)
+    source.subscribe(metrics.on_second)
     metrics.serve(port, addr)
     return metrics
 

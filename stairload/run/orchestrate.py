@@ -78,6 +78,9 @@ def run(request: RunRequest) -> int:
 def _announce(request: RunRequest) -> None:
     title = stair_title(request.context)
     print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
+    if request.spec.options.web:
+        port = request.spec.options.web_port
+        print(f"[stairload] live page: http://127.0.0.1:{port}/ (updated every second)", flush=True)
     if not request.spec.full_stats:
         print(
             f"[stairload] Locust's own output goes to {request.run_dir / LOCUST_LOG} "

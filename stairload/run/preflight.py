@@ -7,6 +7,8 @@ mid-run:
 - the file-descriptor limit: each local Locust process holds a socket per user besides its
   own files; the soft limit is raised to the hard one (children inherit it), and the run
   is refused when even the hard limit is short of the users per process;
+- the live page's port (``--web``): it must be free on 127.0.0.1, or the run is refused
+  before any load instead of running without its page;
 - the run directory: it must be writable, and its file system must have room for an
   estimate of what the run writes (``intervals.csv`` per second and request name, Locust's
   CSVs and log, the report and charts).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import math
 import resource
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -30,7 +33,8 @@ FIXED_BYTES = 30 * 1024 * 1024  # report, charts, locust.html, logs
 def preflight(request: RunRequest) -> str | None:
     """The first reason the run cannot start on this machine, or None (limits raised)."""
     spec, stairs = request.spec, request.context.stairs
-    problem = run_dir_problem(request.run_dir)
+    problem = web_port_problem(spec.options.web_port) if spec.options.web else None
+    problem = problem or run_dir_problem(request.run_dir)
     if problem:
         return problem
     users = max([stairs.end_users, *(step.users for step in stairs.probes)])
@@ -65,6 +69,21 @@ def raise_descriptor_limit(needed: int) -> str | None:
         f"Locust process needs about {needed:,} (one per user plus "
         f"{DESCRIPTORS_PER_PROCESS}): raise it (ulimit -n {needed}) or run more workers"
     )
+
+
+def web_port_problem(port: int, host: str = "127.0.0.1") -> str | None:
+    """Why the live page cannot listen on ``host:port``, or None (bound as its server will)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+            probe.listen(1)
+        except OSError as error:
+            return (
+                f"--web-port {port}: {host}:{port} is not free ({error.strerror or error}); "
+                "choose another port"
+            )
+    return None
 
 
 def run_dir_problem(run_dir: Path) -> str | None:
