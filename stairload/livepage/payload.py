@@ -18,7 +18,7 @@ from typing import Any
 from reports.generator import LOOP_LAG_LIMIT_MS
 from reports.intervals import totals_frame
 from reports.rundata import RunInfo, run_info
-from reports.steps import StepResult, measurement_windows, step_results
+from reports.steps import COMPLETE, StepResult, measurement_windows, step_results
 from reports.stream import window_holding
 from stairload.livemetrics import LiveSource
 from stairload.rundir import RunRecord
@@ -26,6 +26,9 @@ from stairload.rundir.histogram import merge_into, parse_histogram
 from stairload.rundir.intervals import COUNT_COLUMNS, FAULTS_COLUMN, TIME_COLUMNS
 
 RecordNow = Callable[[], RunRecord]
+# A complete step is final this long after its end: its seconds are written, and the
+# workers' generator samples (sent with every stats report, every 3 s) are in.
+SETTLE_SECONDS = 10.0
 
 
 class LivePayload:
@@ -38,6 +41,7 @@ class LivePayload:
         self._histograms: list[dict[int, int]] | None = None
         self._merged = 0  # Total rows already merged into the step histograms
         self._cached: tuple[int | None, dict[str, Any]] | None = None
+        self._settled: dict[int, StepResult] = {}  # steps whose row can no longer change
 
     def build(self, since_s: int = 0) -> dict[str, Any]:
         """The page's data; ``series`` holds only the seconds from ``since_s`` on."""
@@ -82,6 +86,7 @@ class LivePayload:
         }
 
     def _steps(self, run: RunInfo, totals: Sequence[Any]) -> list[StepResult]:
+        """The step table so far; a step settled ``SETTLE_SECONDS`` after its end is kept."""
         windows = measurement_windows(run.steps)
         starts = [start for start, _ in windows]
         if self._histograms is None:
@@ -91,20 +96,41 @@ class LivePayload:
             if index is not None:
                 merge_into(self._histograms[index], parse_histogram(row.histogram or ""))
         self._merged = len(totals)
+        open_steps = [
+            (step, histogram)
+            for step, histogram in zip(run.steps, self._histograms, strict=True)
+            if step.step not in self._settled
+        ]
+        if not open_steps:
+            return list(self._settled.values())
+        first_s = min(step.start_s for step, _ in open_steps)
+        rows = list(totals[-_rows_since(totals, first_s) :])
         columns = {
-            column: [_number(getattr(row, column)) for row in totals]
+            column: [_number(getattr(row, column)) for row in rows]
             for column in (*COUNT_COLUMNS, *TIME_COLUMNS, FAULTS_COLUMN)
         }
         has_histograms = any(row.histogram for row in totals)
-        return step_results(
-            run.steps,
+        fresh = step_results(
+            [step for step, _ in open_steps],
             totals_frame(columns),
             0.0,
             run.cpu_warnings,
             generator_seconds=run.generator_seconds,
             cpu_limit_percent=run.cpu_limit_percent,
-            histograms=self._histograms if has_histograms else None,
+            histograms=[histogram for _, histogram in open_steps] if has_histograms else None,
         )
+        last_s = totals[-1].time_s
+        for result in fresh:
+            if result.status == COMPLETE and last_s >= result.end_s + SETTLE_SECONDS:
+                self._settled[result.step] = result
+        by_step = {result.step: result for result in fresh}
+        by_step.update(self._settled)
+        return [by_step[step] for step in sorted(by_step)]
+
+
+def _rows_since(totals: Sequence[Any], first_s: float) -> int:
+    """How many of the last rows start at or after ``first_s`` (rows are one per second)."""
+    return max(1, len(totals) - max(0, math.floor(first_s) - totals[0].time_s))
 
 
 def _number(value: float | None) -> float:
@@ -116,6 +142,13 @@ def _finite(value: float | None, digits: int = 1) -> float | None:
     if value is None or not math.isfinite(value):
         return None
     return round(float(value), digits)
+
+
+def _interval(low: float | None, high: float | None) -> list[float | None] | None:
+    """A 95% interval as [low, high], or None when the report has none (too few seconds)."""
+    if _finite(low) is None or _finite(high) is None:
+        return None
+    return [_finite(low), _finite(high)]
 
 
 def _current_step(run: RunInfo, second: int | None) -> int | None:
@@ -141,8 +174,6 @@ def _series(totals: Sequence[Any]) -> dict[str, list[Any]]:
 def _step_row(step: StepResult, current: int | None) -> dict[str, Any]:
     """One row of the step table as the page shows it, with its validity."""
     load = step.generator
-    interval = step.tps_interval
-    mtt_interval = step.mtt_interval
     return {
         "step": step.step,
         "users": step.users,
@@ -151,11 +182,10 @@ def _step_row(step: StepResult, current: int | None) -> dict[str, Any]:
         "seconds": step.seconds,
         "actual_users": _finite(step.actual_users),
         "tps": _finite(step.tps),
-        "tps_ci": None if interval is None else [_finite(interval.low), _finite(interval.high)],
+        "tps_ci": _interval(step.tps_ci_low, step.tps_ci_high),
         "mtt_ms": _finite(step.mtt_ms),
-        "mtt_ci_ms": None
-        if mtt_interval is None
-        else [_finite(mtt_interval.low), _finite(mtt_interval.high)],
+        "mtt_ci_ms": _interval(step.mtt_ci_low_ms, step.mtt_ci_high_ms),
+        "interval_note": step.interval_note,
         "p95_ms": _finite(step.p95_ms),
         "requests": step.requests,
         "failures": step.failures,

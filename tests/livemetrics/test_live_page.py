@@ -131,7 +131,7 @@ def watched(tmp_path_factory: pytest.TempPathFactory) -> Watched:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    run_dir = tmp_path_factory.mktemp("live") / "run"
+    run_dir = tmp_path_factory.mktemp("live") / "scenario2-live"
     problems: list[str] = []
     with sync_playwright() as playwright:
         # launched before the run, so its start-up does not race the stair
