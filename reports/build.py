@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports.generator_lag import with_generator_lag
 from reports.intervals import Intervals, load_intervals
@@ -36,6 +37,9 @@ from stairload.rundir.files import (
     TPS_PNG,
 )
 from stairload.rundir.target_cpu import read_target_cpu
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OUTPUTS = (REPORT_HTML, SUMMARY_JSON, STEPS_CSV, TPS_PNG, MTT_PNG, JUNIT_XML, SUMMARY_MD)
 
@@ -71,18 +75,14 @@ def analyse(
     target_cpu = read_target_cpu(run_dir)
 
     def measure(planned: tuple[PlannedStep, ...], histograms: Any = None) -> tuple[StepResult, ...]:
-        results = step_results(
+        return step_table(
+            run,
             planned,
             intervals.totals,
-            exclude_seconds,
-            run.cpu_warnings,
-            generator_seconds=run.generator_seconds,
-            cpu_limit_percent=run.cpu_limit_percent,
-            histograms=histograms,
+            histograms,
+            exclude_seconds=exclude_seconds,
             shortfall_cause=_shortfall_cause(run, intervals),
-        )
-        return with_generator_lag(
-            with_target_cpu(results, target_cpu, run.started_epoch), run.mtt_ms
+            target_cpu=target_cpu,
         )
 
     steps = measure(run.steps, intervals.window_histograms)
@@ -90,6 +90,34 @@ def analyse(
     faults = int(intervals.totals["faults"].sum()) if "faults" in intervals.totals else 0
     verdict = judge(run, steps, intervals_cut=intervals.cut_last_line, faults=faults)
     return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, record, probes)
+
+
+def step_table(
+    run: RunInfo,
+    planned: Sequence[PlannedStep],
+    totals: pd.DataFrame,
+    histograms: Sequence[dict[int, int]] | None = None,
+    *,
+    exclude_seconds: float = 0.0,
+    shortfall_cause: str = USERS_STOPPED,
+    target_cpu: Mapping[int, float] | None = None,
+) -> tuple[StepResult, ...]:
+    """The rows of ``planned`` as every report makes them, and the live page too: the
+    measured step table with its validity, the target's CPU over each window, and the
+    generator-lag rule against the MTT target."""
+    results = step_results(
+        planned,
+        totals,
+        exclude_seconds,
+        run.cpu_warnings,
+        generator_seconds=run.generator_seconds,
+        cpu_limit_percent=run.cpu_limit_percent,
+        histograms=histograms,
+        shortfall_cause=shortfall_cause,
+    )
+    return with_generator_lag(
+        with_target_cpu(results, target_cpu or {}, run.started_epoch), run.mtt_ms
+    )
 
 
 def _shortfall_cause(run: RunInfo, intervals: Intervals) -> str:

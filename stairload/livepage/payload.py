@@ -1,11 +1,12 @@
 """The live page's JSON: the run so far, from the ``LiveSource`` and the master's record.
 
 Nothing here decides anything the report does not: the step rows come from the report's
-own step table (``reports.steps.step_results``) over the seconds written so far, with the
+own step table (``reports.build.step_table``) over the seconds written so far, with the
 generator's samples and CPU limit read from the record as the report reads ``run.json``
 (``reports.rundata.run_info``). A step's validity on the page is therefore the one its
 report row will have if the run ended now: measured, the plan's users running, the
-generator not saturated; a loop lag beyond the limit is a caveat, as in the report.
+generator not saturated, no breach of the MTT target smaller than the generator's loop
+lag; any other loop lag beyond the limit is a caveat, as in the report.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from reports.build import step_table
 from reports.generator import LOOP_LAG_LIMIT_MS
 from reports.intervals import totals_frame
 from reports.rundata import RunInfo, run_info
-from reports.steps import COMPLETE, StepResult, measurement_windows, step_results
+from reports.steps import COMPLETE, StepResult, measurement_windows
 from reports.stream import window_holding
 from stairload.livemetrics import LiveSource
 from stairload.rundir import RunRecord
@@ -110,14 +112,11 @@ class LivePayload:
             for column in (*COUNT_COLUMNS, *TIME_COLUMNS, FAULTS_COLUMN)
         }
         has_histograms = any(row.histogram for row in totals)
-        fresh = step_results(
+        fresh = step_table(
+            run,
             [step for step, _ in open_steps],
             totals_frame(columns),
-            0.0,
-            run.cpu_warnings,
-            generator_seconds=run.generator_seconds,
-            cpu_limit_percent=run.cpu_limit_percent,
-            histograms=[histogram for _, histogram in open_steps] if has_histograms else None,
+            [histogram for _, histogram in open_steps] if has_histograms else None,
         )
         last_s = totals[-1].time_s
         for result in fresh:
