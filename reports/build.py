@@ -41,6 +41,8 @@ from stairload.rundir.target_cpu import read_target_cpu
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stairload.rundir.latency import LatencyHistogram
+
 OUTPUTS = (REPORT_HTML, SUMMARY_JSON, STEPS_CSV, TPS_PNG, MTT_PNG, JUNIT_XML, SUMMARY_MD)
 
 
@@ -83,6 +85,7 @@ def analyse(
             exclude_seconds=exclude_seconds,
             shortfall_cause=_shortfall_cause(run, intervals),
             target_cpu=target_cpu,
+            legacy_histograms=intervals.legacy_histograms,
         )
 
     steps = measure(run.steps, intervals.window_histograms)
@@ -96,11 +99,12 @@ def step_table(
     run: RunInfo,
     planned: Sequence[PlannedStep],
     totals: pd.DataFrame,
-    histograms: Sequence[dict[int, int]] | None = None,
+    histograms: Sequence[LatencyHistogram] | None = None,
     *,
     exclude_seconds: float = 0.0,
     shortfall_cause: str = USERS_STOPPED,
     target_cpu: Mapping[int, float] | None = None,
+    legacy_histograms: bool = False,
 ) -> tuple[StepResult, ...]:
     """The rows of ``planned`` as every report makes them, and the live page too: the
     measured step table with its validity, the target's CPU over each window, and the
@@ -114,6 +118,7 @@ def step_table(
         cpu_limit_percent=run.cpu_limit_percent,
         histograms=histograms,
         shortfall_cause=shortfall_cause,
+        legacy_histograms=legacy_histograms,
     )
     return with_generator_lag(
         with_target_cpu(results, target_cpu or {}, run.started_epoch), run.mtt_ms

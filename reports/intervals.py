@@ -20,6 +20,8 @@ from stairload.rundir.intervals import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stairload.rundir.latency import LatencyHistogram
+
 _HISTORY_COLUMNS = (
     "Timestamp",
     "User Count",
@@ -44,9 +46,11 @@ class Intervals:
     totals: pd.DataFrame
     by_name: pd.DataFrame
     source: str
-    window_histograms: tuple[dict[int, int], ...] | None = None
+    window_histograms: tuple[LatencyHistogram, ...] | None = None
     """Per measurement window asked for, the merged histogram of its seconds (None: the
     file has no histograms, so step percentiles are approximated)."""
+    legacy_histograms: bool = False
+    """Whether the histograms are a schema-1 run's Locust-rounded ``ms:count`` ones."""
     cut_last_line: bool = False
     """Whether the file's last line was cut mid-write (killed run) and left out."""
     target_cpu_seconds: tuple[int, int] | None = None
@@ -140,6 +144,7 @@ def _from_intervals(path: Path, windows: Sequence[tuple[float, float]]) -> Inter
         by_name=by_name.reset_index(drop=True),
         source=INTERVALS_CSV,
         window_histograms=histograms,
+        legacy_histograms=streamed.legacy_histograms,
         cut_last_line=streamed.cut_last_line,
         target_cpu_seconds=(covered, len(target_cpu) - covered)
         if streamed.has_target_cpu

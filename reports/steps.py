@@ -1,12 +1,14 @@
 """The per-step table: each plateau's TPS, MTT, percentiles and errors, ramp excluded.
 
-Step percentiles are exact when intervals.csv carries each second's histogram (Locust's
-rounded response times): the step's are the nearest-rank percentiles of the merged
-histograms of its seconds, the one definition shared with the alarms
-(``stairload.rundir.histogram.percentile``). Runs without histograms (older runs, Locust's
-history fallback) get an approximation: each second modelled as a piecewise-linear
-distribution through its (min, p50, p95, p99, max), the step's percentile taken from
-the request-weighted mixture of those seconds.
+Step percentiles come from intervals.csv's per-second microsecond histograms: the step's
+p50/p95/p99/p99.9 are the HDR values at percentile of the merged histograms of its
+seconds, the one definition shared with the alarms and the per-second rows
+(``LatencyHistogram.value_at_ms``); its max is the largest exact per-second max. A
+schema-1 run's histograms are Locust-rounded ms, and the method says so. Runs without
+histograms (the oldest runs) get an approximation: each second modelled as a
+piecewise-linear distribution through its (min, p50, p95, p99, max), the step's
+percentile taken from the request-weighted mixture of those seconds. A plain Locust run
+(its history CSV) has no per-step percentiles at all.
 """
 
 from __future__ import annotations
@@ -21,16 +23,23 @@ from reports.generator import GeneratorLoad, GeneratorSecond, window_load
 from reports.rundata import CpuWarning
 from reports.uncertainty import Interval, batch_means_interval
 from stairload.rundir import PlannedStep
-from stairload.rundir.histogram import percentile
+from stairload.rundir.latency import REPORTED_PERCENTILES
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from stairload.rundir.latency import LatencyHistogram
+
 COMPLETE, PARTIAL, RAMP_ONLY, NOT_REACHED = "complete", "partial", "ramp only", "not reached"
 HISTOGRAM_METHOD = (
-    "nearest-rank percentile of the merged histograms of the seconds in the step "
-    "(Locust-rounded response times)"
+    "HDR value at percentile of the merged microsecond histograms of the seconds in the "
+    "step (nearest rank; the top of its 3-significant-digit bucket, < 0.1% above the time)"
+)
+LEGACY_HISTOGRAM_METHOD = (
+    "HDR value at percentile of the merged histograms of the seconds in the step, from the "
+    "Locust-rounded response times of a schema-1 run (whole ms below 100 ms, then 2 "
+    "significant digits)"
 )
 MIXTURE_METHOD = (
     "percentile of the request-weighted mixture of per-interval distributions, each "
@@ -73,6 +82,8 @@ class StepResult:
     tps_interval: Interval | None = None  # 95% confidence interval (batch means)
     mtt_interval: Interval | None = None  # 95% confidence interval (batch means, ratio)
     lag_reason: str | None = None  # over target by less than the generator's lag (generator_lag)
+    p99_9_ms: float | None = None  # only from histograms (the mixture has no knot for it)
+    max_ms: float | None = None  # the largest exact per-second max in the window
 
     @property
     def tps_ci_low(self) -> float | None:
@@ -164,16 +175,18 @@ def step_results(
     cpu_warnings: Sequence[CpuWarning] = (),
     generator_seconds: Mapping[str, Sequence[GeneratorSecond]] | None = None,
     cpu_limit_percent: float = 90.0,
-    histograms: Sequence[dict[int, int]] | None = None,
+    histograms: Sequence[LatencyHistogram] | None = None,
     shortfall_cause: str = USERS_STOPPED,
+    legacy_histograms: bool = False,
 ) -> list[StepResult]:
     """One StepResult per planned step, measured from ramp_end_s + exclude_seconds to end_s.
 
     Each step also carries its load generator's load over the same window, from which
     its validity follows (see ``reports.generator``). With ``histograms`` (one merged
     histogram per step's window, see ``measurement_windows``), the step's percentiles are
-    exact: the nearest-rank percentile of the merged histogram, the same definition as an
-    alarm period's p95; without, they are approximated from the per-second percentiles.
+    the merged histogram's values at percentile, the same definition as an alarm period's
+    p95 (``legacy_histograms``: they are a schema-1 run's Locust-rounded ones, and the
+    method says so); without, they are approximated from the per-second percentiles.
     A measured step whose median users over its window fall short of the plan by more
     than ``USERS_SHORTFALL`` did not run the plan: it is invalid, ``shortfall_cause`` says
     why (rows of a data file exhausted, a worker lost, users that stopped).
@@ -183,14 +196,17 @@ def step_results(
     for index, step in enumerate(steps):
         result = _one_step(step, totals, exclude_seconds, last_s, cpu_warnings, shortfall_cause)
         histogram = histograms[index] if histograms is not None else None
-        if result.requests and histogram:
-            count = sum(histogram.values())
+        if result.requests and histogram is not None and histogram.count:
+            p50, p95, p99, p99_9 = histogram.values_at_ms(REPORTED_PERCENTILES)
             result = dataclasses.replace(
                 result,
-                p50_ms=float(percentile(histogram, count, 0.50)),
-                p95_ms=float(percentile(histogram, count, 0.95)),
-                p99_ms=float(percentile(histogram, count, 0.99)),
-                percentile_method=HISTOGRAM_METHOD,
+                p50_ms=p50,
+                p95_ms=p95,
+                p99_ms=p99,
+                p99_9_ms=p99_9,
+                percentile_method=LEGACY_HISTOGRAM_METHOD
+                if legacy_histograms
+                else HISTOGRAM_METHOD,
             )
         if result.measured:
             load = window_load(
@@ -275,6 +291,7 @@ def _one_step(
         shortfall=shortfall,
         tps_interval=_tps_interval(rows) if measured and seconds else None,
         mtt_interval=_mtt_interval(rows) if requests else None,
+        max_ms=_largest(served["max_ms"]) if requests and "max_ms" in served else None,
     )
 
 
@@ -306,6 +323,12 @@ def _mtt_interval(rows: pd.DataFrame) -> Interval:
     requests = ordered["requests"].to_numpy(dtype=float)
     time_ms = (ordered["mean_ms"].fillna(0.0) * ordered["requests"]).to_numpy(dtype=float)
     return batch_means_interval(time_ms, requests)
+
+
+def _largest(values: pd.Series) -> float | None:
+    """The largest known value (None: none known, as in Locust's history)."""
+    largest = values.max()
+    return None if largest != largest else float(largest)  # NaN: all blank
 
 
 def _weighted_mean(rows: pd.DataFrame) -> float:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stairload.core.errors import InputError
-from stairload.rundir.histogram import merge_into, parse_histogram
 from stairload.rundir.interval_chunks import NUMBER_COLUMNS, IntervalChunk, IntervalChunks
 from stairload.rundir.intervals import HISTOGRAM_COLUMN
+from stairload.rundir.latency import LatencyHistogram
 
 
 @dataclass
@@ -37,8 +37,9 @@ class StreamedIntervals:
 
     columns: dict[str, array] = field(default_factory=dict)
     by_name: dict[tuple[str, str], NameSums] = field(default_factory=dict)
-    window_histograms: list[dict[int, int]] = field(default_factory=list)
+    window_histograms: list[LatencyHistogram] = field(default_factory=list)
     has_histograms: bool = False
+    legacy_histograms: bool = False  # some are schema 1's Locust-rounded ``ms:count``
     has_target_cpu: bool = False
     cut_last_line: bool = False
     total_rows: int = 0
@@ -49,7 +50,7 @@ def read_streamed(path: Path, windows: Sequence[tuple[float, float]] = ()) -> St
     into the window's histogram. ``InputError`` names the line and column of a bad cell."""
     result = StreamedIntervals(
         columns={column: array("d") for column in NUMBER_COLUMNS},
-        window_histograms=[{} for _ in windows],
+        window_histograms=[LatencyHistogram() for _ in windows],
     )
     with IntervalChunks(path) as chunks:
         result.has_histograms = chunks.has_histograms
@@ -115,7 +116,8 @@ def _merge_histogram(
     position = window_holding(time_s, windows, starts)
     if position is not None:
         try:
-            histogram = parse_histogram(text)
+            histogram = LatencyHistogram.from_cell(text)
         except ValueError as error:
-            raise InputError(f"{name}: {HISTOGRAM_COLUMN}: {error}") from None
-        merge_into(result.window_histograms[position], histogram)
+            raise InputError(f"{name}: {HISTOGRAM_COLUMN} of time_s {time_s:g}: {error}") from None
+        result.legacy_histograms |= ":" in text
+        result.window_histograms[position].add(histogram)

@@ -33,6 +33,8 @@ STEP_COLUMNS = (
     "p50_ms",
     "p95_ms",
     "p99_ms",
+    "p99_9_ms",
+    "max_ms",
     "error_rate",
     "tps_per_user",
     "cpu_warning",

@@ -24,7 +24,7 @@ from stairload.alarms.state import AlarmEvaluator, AlarmState, Transition
 from stairload.alarms.wording import metric_label, threshold_cause
 from stairload.core.urls import url_problem
 from stairload.rundir import ALARMS_JSONL, IntervalRow, total_row
-from stairload.rundir.histogram import parse_histogram
+from stairload.rundir.latency import LatencyHistogram
 
 
 def webhook_notifier(settings: AlarmSettings) -> WebhookNotifier | None:
@@ -161,7 +161,7 @@ class AlarmMonitor:
 def sample_from_row(row: IntervalRow) -> dict[str, Any]:
     """The alarm sample of one ``intervals.csv`` row (None is unknown)."""
     return {
-        "histogram": parse_histogram(row.histogram) if row.histogram else None,
+        "histogram": LatencyHistogram.from_cell(row.histogram) if row.histogram else None,
         "requests": float(row.requests),
         "failures": float(row.failures),
         "mtt_ms": row.mean_ms,

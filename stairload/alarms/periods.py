@@ -4,9 +4,9 @@ A sample covers the second ``[time_s, time_s + 1)``; period ``k`` of length P co
 ``[k * P, (k + 1) * P)`` and is closed by the first sample of a later period. Per metric:
 
 - ``mtt_ms``: request-weighted mean of the per-second means (= the period's mean);
-- ``p95_ms``: the nearest-rank p95 of the period's merged per-second histograms, the
-  same definition as the report's step p95 (``stairload.rundir.histogram.percentile``); for
-  samples without histograms (older runs), the largest per-second p95;
+- ``p95_ms``: the p95 of the period's merged per-second microsecond histograms, the
+  same definition as the report's step p95 (``LatencyHistogram.value_at_ms``, HDR's value
+  at percentile); for samples without histograms (older runs), the largest per-second p95;
 - ``tps``: mean of the per-second TPS over the seconds observed;
 - ``error_rate``: failures / requests over the period;
 - ``users``: the last known value;
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stairload.alarms.config import Metric
-from stairload.rundir.histogram import merge_into, percentile
+from stairload.rundir.latency import LatencyHistogram
 
 _MAX_SKIPPED_PERIODS = 10_000  # a clock jump yields at most this many empty periods
 
@@ -46,8 +46,7 @@ class _Sums:
     mtt_weighted: float = 0.0
     mtt_requests: float = 0.0
     p95_max: float | None = None
-    histogram: dict[int, int] = field(default_factory=dict)
-    histogram_count: int = 0
+    histogram: LatencyHistogram | None = None
     without_histogram: bool = False
     tps_sum: float = 0.0
     tps_count: int = 0
@@ -66,10 +65,11 @@ class _Sums:
         p95 = sample.get("p95_ms")
         if p95 is not None:
             self.p95_max = p95 if self.p95_max is None else max(self.p95_max, p95)
-        histogram = sample.get("histogram")
-        if histogram:
-            merge_into(self.histogram, histogram)
-            self.histogram_count += sum(histogram.values())
+        histogram: LatencyHistogram | None = sample.get("histogram")
+        if histogram is not None and histogram.count:
+            if self.histogram is None:
+                self.histogram = LatencyHistogram()
+            self.histogram.add(histogram)
         elif p95 is not None:
             self.without_histogram = True
         tps = sample.get("tps")
@@ -96,8 +96,8 @@ class _Sums:
         }
 
     def _p95(self) -> float | None:
-        if self.histogram_count and not self.without_histogram:
-            return float(percentile(self.histogram, self.histogram_count, 0.95))
+        if self.histogram is not None and not self.without_histogram:
+            return self.histogram.value_at_ms(95.0)
         return self.p95_max
 
 

@@ -42,7 +42,11 @@ METRIC_NAMES = (
     "stairload_step_count",
     "stairload_tps",
     "stairload_mtt_milliseconds",
+    "stairload_p50_milliseconds",
     "stairload_p95_milliseconds",
+    "stairload_p99_milliseconds",
+    "stairload_p99_9_milliseconds",
+    "stairload_max_milliseconds",
     "stairload_error_ratio",
     "stairload_requests_total",
     "stairload_failures_total",
@@ -50,6 +54,12 @@ METRIC_NAMES = (
 )
 
 _NAME_LABELS = ("method", "name")
+_PERCENTILE_GAUGES = (
+    ("p50_ms", "50th"),
+    ("p95_ms", "95th"),
+    ("p99_ms", "99th"),
+    ("p99_9_ms", "99.9th"),
+)
 
 
 class LiveMetrics:
@@ -84,9 +94,20 @@ class LiveMetrics:
             _NAME_LABELS,
             registry=r,
         )
-        self.p95 = Gauge(
-            "stairload_p95_milliseconds",
-            "95th percentile response time of that second's requests (NaN: none)",
+        self.percentiles = {
+            column: Gauge(
+                f"stairload_{column[:-3]}_milliseconds",
+                f"{label} percentile response time of that second's requests, "
+                "to the microsecond (HDR, 3 digits; NaN: none)",
+                _NAME_LABELS,
+                registry=r,
+            )
+            for column, label in _PERCENTILE_GAUGES
+        }
+        self.p95 = self.percentiles["p95_ms"]
+        self.max = Gauge(
+            "stairload_max_milliseconds",
+            "Longest response time of that second's requests (NaN: none)",
             _NAME_LABELS,
             registry=r,
         )
@@ -135,14 +156,16 @@ class LiveMetrics:
         requests, failures = float(row.requests), float(row.failures)
         self.tps.labels(*labels).set(requests)
         self.mtt.labels(*labels).set(_number(row.mean_ms))
-        self.p95.labels(*labels).set(_number(row.p95_ms))
+        for column, gauge in self.percentiles.items():
+            gauge.labels(*labels).set(_number(getattr(row, column)))
+        self.max.labels(*labels).set(_number(row.max_ms))
         self.error_ratio.labels(*labels).set(failures / requests if requests else math.nan)
         self.requests.labels(*labels).inc(requests)
         self.failures.labels(*labels).inc(failures)
 
     def _publish_silence(self, labels: tuple[str, str]) -> None:
         self.tps.labels(*labels).set(0)
-        for gauge in (self.mtt, self.p95, self.error_ratio):
+        for gauge in (self.mtt, *self.percentiles.values(), self.max, self.error_ratio):
             gauge.labels(*labels).set(math.nan)
 
     def _publish_alarms(self) -> None:

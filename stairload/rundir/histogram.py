@@ -1,9 +1,12 @@
 """Exact per-second response-time statistics, mergeable across worker processes.
 
 Each process files every completed request under the whole second (since the run's
-start) it completed in, as a histogram of Locust-rounded response times. Histograms
-add up, so the master merges workers' seconds exactly and every row of
-``intervals.csv`` describes only the responses of its own second.
+start) it completed in. On the request path a bucket only counts and appends the time in
+whole microseconds to a list; the list goes into a ``LatencyHistogram``
+(``stairload.rundir.latency``) off that path: when a worker ships its report (encoded)
+or when the master writes the second. Histograms add up, so the master merges workers'
+seconds exactly and every row of ``intervals.csv`` describes only the responses of its
+own second. Count, sum, min and max stay exact from the raw times.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from stairload.rundir.intervals import TOTAL_NAME, IntervalRow
+from stairload.rundir.latency import REPORTED_PERCENTILES, LatencyHistogram
 
 
 class WireBucket(NamedTuple):
@@ -27,59 +31,8 @@ class WireBucket(NamedTuple):
     total_ms: float
     min_ms: float
     max_ms: float
-    histogram: list[list[int]]  # [[rounded_ms, count], ...]
+    histogram: str  # the bucket's LatencyHistogram, encoded ("" when it has no request)
     faults: int = 0  # requests the generator could not send (not in ``requests``)
-
-
-def round_response_time(response_time_ms: float) -> int:
-    """Locust's bucket of a response time: whole ms below 100, then tens, hundreds, thousands.
-
-    tests/locustfiles/test_locust_contract.py checks this against Locust's own.
-    """
-    for below, digits in ((100, 0), (1_000, -1), (10_000, -2)):
-        if response_time_ms < below:
-            return int(round(response_time_ms, digits))
-    return int(round(response_time_ms, -3))
-
-
-def percentile(histogram: dict[int, int], count: int, fraction: float) -> int:
-    """The nearest-rank percentile: the smallest value with at least ``fraction`` of counts.
-
-    The one definition of a percentile in this project: a second's row in intervals.csv,
-    an alarm period's datapoint and a report step all apply it to their merged histogram.
-    """
-    rank = max(1, math.ceil(fraction * count))
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if seen >= rank:
-            return value
-    return max(histogram)
-
-
-def merge_into(target: dict[int, int], histogram: dict[int, int]) -> None:
-    """Add ``histogram``'s counts to ``target`` (histograms of any windows add up)."""
-    for key, count in histogram.items():
-        target[key] = target.get(key, 0) + count
-
-
-def format_histogram(histogram: dict[int, int]) -> str:
-    """A histogram as intervals.csv holds it: ``"5:120 6:80 120:3"`` (rounded ms:count)."""
-    return " ".join(f"{key}:{histogram[key]}" for key in sorted(histogram))
-
-
-def parse_histogram(text: str) -> dict[int, int]:
-    """The inverse of ``format_histogram``; ValueError naming the first pair that is not one."""
-    histogram: dict[int, int] = {}
-    for pair in text.split():
-        value, sep, count = pair.partition(":")
-        try:
-            if not sep:
-                raise ValueError(pair)
-            histogram[int(value)] = histogram.get(int(value), 0) + int(count)
-        except ValueError:
-            raise ValueError(f"not 'ms:count' pairs (got {pair!r})") from None
-    return histogram
 
 
 @dataclass
@@ -91,29 +44,43 @@ class Bucket:
     total_ms: float = 0.0
     min_ms: float = math.inf
     max_ms: float = 0.0
-    histogram: dict[int, int] = field(default_factory=dict)
     faults: int = 0  # requests not sent (``stairload.core.faults``): no time, not a request
+    times_us: list[int] = field(default_factory=list)  # not in a histogram yet
+    encoded: list[str] = field(default_factory=list)  # workers' histograms, not merged yet
 
     def add(self, response_time_ms: float, failed: bool) -> None:
-        """Count one request."""
+        """Count one request: O(1), no histogram work (see the module docstring)."""
         self.requests += 1
         self.failures += failed
         self.total_ms += response_time_ms
-        self.min_ms = min(self.min_ms, response_time_ms)
-        self.max_ms = max(self.max_ms, response_time_ms)
-        key = round_response_time(response_time_ms)
-        self.histogram[key] = self.histogram.get(key, 0) + 1
+        if response_time_ms < self.min_ms:
+            self.min_ms = response_time_ms
+        if response_time_ms > self.max_ms:
+            self.max_ms = response_time_ms
+        self.times_us.append(int(response_time_ms * 1000 + 0.5))
 
     def merge(self, other: Bucket) -> None:
         """Add another bucket of the same second and name."""
+        self.merge_counts(other)
+        self.times_us.extend(other.times_us)
+        self.encoded.extend(other.encoded)
+
+    def merge_counts(self, other: Bucket) -> None:
+        """Add another bucket's counts, sum, min and max, not its times."""
         self.requests += other.requests
         self.failures += other.failures
         self.total_ms += other.total_ms
         self.min_ms = min(self.min_ms, other.min_ms)
         self.max_ms = max(self.max_ms, other.max_ms)
         self.faults += other.faults
-        for key, count in other.histogram.items():
-            self.histogram[key] = self.histogram.get(key, 0) + count
+
+    def latency(self) -> LatencyHistogram:
+        """Every response time of the bucket, in one histogram."""
+        histogram = LatencyHistogram()
+        histogram.record_all_us(self.times_us)
+        for text in self.encoded:
+            histogram.add_encoded(text)
+        return histogram
 
 
 Key = tuple[int, str, str]  # (second, method, name)
@@ -156,7 +123,7 @@ class IntervalBook:
                 b.total_ms,
                 b.min_ms,
                 b.max_ms,
-                [[k, v] for k, v in b.histogram.items()],
+                b.latency().encode() if b.requests else "",
                 b.faults,
             )
             for (second, method, name), b in self.buckets.items()
@@ -167,12 +134,12 @@ class IntervalBook:
 
     def merge_wire(self, wire: Iterable[Sequence[Any]], users: Iterable[list[int]]) -> None:
         """Add a worker's buckets (``WireBucket`` fields, as lists) and user counts."""
-        for second, method, name, requests, failures, total, low, high, pairs, faults in map(
+        for second, method, name, requests, failures, total, low, high, text, faults in map(
             WireBucket._make, wire
         ):
-            incoming = Bucket(
-                requests, failures, total, low, high, {int(k): int(v) for k, v in pairs}, faults
-            )
+            incoming = Bucket(requests, failures, total, low, high, faults)
+            if text:
+                incoming.encoded.append(text)
             key = (int(second), method, name)
             if key in self.buckets:
                 self.buckets[key].merge(incoming)
@@ -231,10 +198,13 @@ def second_rows(
     Only the ``Total`` row carries the target's CPU (None when unknown).
     """
     total = Bucket()
+    total_latency = LatencyHistogram()
     rows = []
     for (method, name), bucket in sorted(named.items(), key=lambda item: (item[0][1], item[0][0])):
-        total.merge(bucket)
-        rows.append(_row(time_s, timestamp, method, name, bucket, users, target_users))
+        latency = bucket.latency()
+        total_latency.add(latency)
+        total.merge_counts(bucket)
+        rows.append(_row(time_s, timestamp, method, name, bucket, latency, users, target_users))
     rows.append(
         _row(
             time_s,
@@ -242,10 +212,11 @@ def second_rows(
             "",
             TOTAL_NAME,
             total,
+            total_latency,
             users,
             target_users,
             target_cpu_percent,
-            format_histogram(total.histogram),
+            total_latency.encode() if total.requests else None,
         )
     )
     return rows
@@ -257,20 +228,23 @@ def _row(
     method: str,
     name: str,
     bucket: Bucket,
+    latency: LatencyHistogram,
     users: int | None,
     target_users: int | None,
     target_cpu_percent: float | None = None,
     histogram: str | None = None,
 ) -> IntervalRow:
-    times: dict[str, float] = {}
+    times: dict[str, float | None] = {}
     if bucket.requests:
+        p50, p95, p99, p99_9 = latency.values_at_ms(REPORTED_PERCENTILES)
         times = {
             "mean_ms": round(bucket.total_ms / bucket.requests, 3),
             "min_ms": round(bucket.min_ms, 3),
-            "p50_ms": percentile(bucket.histogram, bucket.requests, 0.50),
-            "p95_ms": percentile(bucket.histogram, bucket.requests, 0.95),
-            "p99_ms": percentile(bucket.histogram, bucket.requests, 0.99),
+            "p50_ms": p50,
+            "p95_ms": p95,
+            "p99_ms": p99,
             "max_ms": round(bucket.max_ms, 3),
+            "p99_9_ms": p99_9,
         }
     return IntervalRow(
         time_s=time_s,

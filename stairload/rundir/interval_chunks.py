@@ -28,6 +28,7 @@ from stairload.rundir.intervals import (
     COUNT_COLUMNS,
     FAULTS_COLUMN,
     HISTOGRAM_COLUMN,
+    P99_9_COLUMN,
     TARGET_CPU_COLUMN,
     TIME_COLUMNS,
     TOTAL_NAME,
@@ -38,12 +39,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CHUNK_ROWS = 50_000
-NUMBER_COLUMNS = (*COUNT_COLUMNS, *TIME_COLUMNS, TARGET_CPU_COLUMN, FAULTS_COLUMN)
+NUMBER_COLUMNS = (*COUNT_COLUMNS, *TIME_COLUMNS, P99_9_COLUMN, TARGET_CPU_COLUMN, FAULTS_COLUMN)
 """The ``totals`` columns of a chunk, as floats (NaN: blank, or the file lacks the column)."""
 NAMED_COLUMNS = ("requests", "failures", "mean_ms")
 """The numbers of a chunk's ``named`` rows, as floats (``mean_ms`` NaN when blank)."""
 _REQUIRED = ("method", "name", *COUNT_COLUMNS, *TIME_COLUMNS)  # the columns read (timestamp is not)
-_READ = (*_REQUIRED, TARGET_CPU_COLUMN, FAULTS_COLUMN, HISTOGRAM_COLUMN)
+_READ = (*_REQUIRED, P99_9_COLUMN, TARGET_CPU_COLUMN, FAULTS_COLUMN, HISTOGRAM_COLUMN)
 _BLANK_OK = BLANK_OK | {FAULTS_COLUMN}  # a blank fault count is none (the typed rows' 0)
 
 

@@ -25,20 +25,24 @@ TIME_COLUMNS = ("mean_ms", "min_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms")
 TARGET_CPU_COLUMN = "target_cpu_percent"  # optional: older files and other targets lack it
 HISTOGRAM_COLUMN = "histogram"  # optional: older files lack it
 FAULTS_COLUMN = "faults"  # optional: older files lack it (read as 0)
-OPTIONAL_COLUMNS = (TARGET_CPU_COLUMN, HISTOGRAM_COLUMN, FAULTS_COLUMN)
+P99_9_COLUMN = "p99_9_ms"  # optional: files before schema 2 lack it (read as unknown)
+OPTIONAL_COLUMNS = (TARGET_CPU_COLUMN, HISTOGRAM_COLUMN, FAULTS_COLUMN, P99_9_COLUMN)
 
 
 @dataclass(frozen=True)
 class IntervalRow:
     """The requests of one (method, name) that completed in one second ``[time_s, time_s + 1)``.
 
-    Response times are in milliseconds and None when ``requests`` is 0; ``users`` and
+    Response times are in milliseconds (to the microsecond) and None when ``requests`` is
+    0; mean, min and max are exact, the percentiles are the HDR values at percentile of
+    the row's microsecond histogram (``stairload.rundir.latency``). ``users`` and
     ``target_users`` are None when unknown; only ``Total`` rows of a run against the
     embedded target carry ``target_cpu_percent``. ``Total`` rows carry ``histogram``: the
-    second's response times as ``ms:count`` pairs (Locust-rounded ms), which merge into
-    any window's exact percentiles (``stairload.rundir.histogram``). ``faults`` counts the
-    requests the load generator could not send (``stairload.core.faults``): they are not
-    in ``requests`` or ``failures`` (runs before the column read as 0).
+    second's ``LatencyHistogram`` encoded (schema 1: Locust-rounded ``ms:count`` pairs),
+    which merges into any window's percentiles. ``faults`` counts the requests the load
+    generator could not send (``stairload.core.faults``): they are not in ``requests`` or
+    ``failures`` (runs before the column read as 0). ``p99_9_ms`` is last (schema 2 added
+    it; older files read as None).
     """
 
     time_s: int
@@ -58,6 +62,7 @@ class IntervalRow:
     target_cpu_percent: float | None = None
     histogram: str | None = None
     faults: int = 0
+    p99_9_ms: float | None = None
 
     @property
     def is_total(self) -> bool:
@@ -71,7 +76,7 @@ class IntervalRow:
 
 COLUMNS = tuple(item.name for item in fields(IntervalRow))
 REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
-BLANK_OK = frozenset(("users", "target_users", *TIME_COLUMNS, TARGET_CPU_COLUMN))
+BLANK_OK = frozenset(("users", "target_users", *TIME_COLUMNS, TARGET_CPU_COLUMN, P99_9_COLUMN))
 """The number columns whose cell may be empty (or ``N/A``): unknown."""
 _INTEGERS = (*COUNT_COLUMNS, FAULTS_COLUMN)
 

@@ -1,7 +1,9 @@
 """``run.json``: the ``RunRecord`` of a run, its one writer (``dump``) and one reader (``load``).
 
-``load`` checks ``schema`` against ``SCHEMA_VERSION`` first: a run directory written by
-another version of the format is refused with one line saying which versions these are.
+``load`` checks ``schema`` first: a run directory written by a version of the format this
+one cannot read is refused with one line saying which versions these are. Schema 2 (this
+version writes it) has microsecond HDR histograms in ``intervals.csv``; schema 1 had
+Locust-rounded ``ms:count`` histograms, still read (``stairload.rundir.latency``).
 Each mistake names the field path and the value, e.g.
 ``run.json: thresholds.mtt_ms: must be a number > 0 (got 'fast')``.
 """
@@ -17,7 +19,9 @@ from stairload.core.errors import ConfigError, InputError
 from stairload.rundir.files import RUN_JSON
 from stairload.rundir.states import ExitReason
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_SCHEMAS = (1, 2)
+"""The schemas ``load`` reads; they differ only in ``intervals.csv``'s histograms."""
 
 
 @dataclass(frozen=True)
@@ -175,15 +179,18 @@ def _too_deep(doc: Any) -> bool:
     return True
 
 
+_READABLE = " and ".join(str(schema) for schema in READABLE_SCHEMAS)
+
+
 def _check_schema(doc: dict[str, Any]) -> None:
     if "schema" not in doc:
-        raise ConfigError(RUN_JSON, "schema", f"missing (this version reads {SCHEMA_VERSION})")
+        raise ConfigError(RUN_JSON, "schema", f"missing (this version reads {_READABLE})")
     schema = doc["schema"]
-    if schema != SCHEMA_VERSION:
+    if type(schema) is not int or schema not in READABLE_SCHEMAS:
         raise ConfigError(
             RUN_JSON,
             "",
-            f"schema {schema} is not supported by this version (reads {SCHEMA_VERSION})",
+            f"schema {schema} is not supported by this version (reads {_READABLE})",
         )
 
 

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from stairload.alarms.config import Metric
 from stairload.alarms.periods import PeriodAggregator
+from stairload.rundir.latency import LatencyHistogram, highest_equivalent_us
+
+
+def _histogram(times_us: dict[int, int]) -> LatencyHistogram:
+    histogram = LatencyHistogram()
+    for value, count in times_us.items():
+        histogram.record_us(value, count)
+    return histogram
 
 
 def _second(requests: float, mtt: float | None, **extra: float | None) -> dict[str, float | None]:
@@ -72,10 +80,13 @@ def test_skipped_periods_come_out_all_missing() -> None:
 def test_p95_is_the_merged_histograms_percentile() -> None:
     """90 fast + 10 slow, then 100 fast: each second's p95 is 800 and 10, the period's 10."""
     aggregator = PeriodAggregator(2)
-    aggregator.add(0, {**_second(100, 10.0), "p95_ms": 800.0, "histogram": {10: 90, 800: 10}})
-    aggregator.add(1, {**_second(100, 10.0), "p95_ms": 10.0, "histogram": {10: 100}})
+    first = _histogram({10_001: 90, 800_000: 10})
+    second = _histogram({10_002: 99, 10_003: 1})
+    aggregator.add(0, {**_second(100, 10.0), "p95_ms": 800.0, "histogram": first})
+    aggregator.add(1, {**_second(100, 10.0), "p95_ms": 10.0, "histogram": second})
     (period,) = aggregator.add(2, _second(1, 10.0))
-    assert period.values[Metric.P95_MS] == 10.0
+    # rank 190 of 200 is the slowest of the fast ones: microseconds, not Locust's 10 ms
+    assert period.values[Metric.P95_MS] == highest_equivalent_us(10_003) / 1000 == 10.007
 
 
 def test_p95_without_histograms_is_the_largest_second() -> None:

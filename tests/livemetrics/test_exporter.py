@@ -77,6 +77,22 @@ def test_a_scrape_shows_the_total_row_of_the_last_second(served: LiveMetrics) ->
     assert samples[_total("stairload_error_ratio")] == pytest.approx(1 / 5)
 
 
+def test_a_scrape_shows_every_percentile_to_the_microsecond(served: LiveMetrics) -> None:
+    """p50, p95, p99, p99.9 and max are the Total row's, microseconds kept (HDR, 3 digits)."""
+    rows = _rows(3, trips=_bucket(1.2341, 1.5, 1.7772, 1.9))
+    served.on_second(3, rows)
+    total, samples = rows[-1], _scrape(served)
+    expected = {
+        "stairload_p50_milliseconds": total.p50_ms,
+        "stairload_p95_milliseconds": total.p95_ms,
+        "stairload_p99_milliseconds": total.p99_ms,
+        "stairload_p99_9_milliseconds": total.p99_9_ms,
+        "stairload_max_milliseconds": total.max_ms,
+    }
+    assert {name: samples[_total(name)] for name in expected} == expected
+    assert (total.p50_ms, total.p99_9_ms, total.max_ms) == (1.5, 1.9, 1.9)  # 1 us below 2 ms
+
+
 def test_each_request_name_has_its_own_series(served: LiveMetrics) -> None:
     """A request name's TPS, MTT and error ratio come from its own row."""
     served.on_second(3, _rows(3, trips=_bucket(100, 300, failed=1), login=_bucket(50)))

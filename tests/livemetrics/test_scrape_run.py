@@ -67,4 +67,6 @@ def test_a_scrape_during_a_run_matches_intervals_csv_for_the_same_second(tmp_pat
         assert values["stairload_planned_users"] == int(row["target_users"]), second
         assert values["stairload_tps"] == int(row["requests"]), second
         assert values["stairload_mtt_milliseconds"] == pytest.approx(float(row["mean_ms"])), second
-        assert values["stairload_p95_milliseconds"] == pytest.approx(float(row["p95_ms"])), second
+        for gauge in ("p50", "p95", "p99", "p99_9", "max"):
+            expected = float(row[f"{gauge}_ms"])
+            assert values[f"stairload_{gauge}_milliseconds"] == pytest.approx(expected), second

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import random
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,12 +16,8 @@ from locust import FastHttpUser, LoadTestShape
 from locust.contrib.fasthttp import FastHttpSession, ResponseContextManager
 from locust.event import EventHook, Events
 from locust.runners import STATE_MISSING, MasterRunner, WorkerNodes, WorkerRunner
-from locust.stats import StatsEntry, calculate_response_time_percentile
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from stairload.rundir.histogram import percentile, round_response_time  # noqa: E402
 
 EVENTS = (
     "init",
@@ -48,36 +42,6 @@ def version() -> None:
         f"Locust {locust.__version__} is installed but constraints.txt pins {_pinned_locust()}:"
         " run the suite, then update constraints.txt"
     )
-
-
-def buckets() -> None:
-    entry = StatsEntry(None, "/x", "GET")
-    rng = random.Random(3)
-    times = [rng.uniform(0, 90_000) for _ in range(2_000)] + [0, 99.4, 100, 999.9]
-    for elapsed in times:
-        entry.log(elapsed, 0)
-    ours: dict[int, int] = {}
-    for elapsed in times:
-        ours[round_response_time(elapsed)] = ours.get(round_response_time(elapsed), 0) + 1
-    assert dict(entry.response_times) == ours, (
-        "StatsEntry.response_times is no longer {rounded ms: count} with the rounding of "
-        "locustfiles/histogram.py round_response_time"
-    )
-
-
-def percentiles() -> None:
-    rng = random.Random(11)
-    histogram: dict[int, int] = {}
-    for _ in range(5_000):
-        key = round_response_time(rng.expovariate(1 / 300))
-        histogram[key] = histogram.get(key, 0) + 1
-    count = sum(histogram.values())
-    for fraction in (0.5, 0.95, 0.99, 1.0):
-        theirs = calculate_response_time_percentile(histogram, count, fraction)
-        assert percentile(histogram, count, fraction) == theirs, (
-            f"Locust's p{fraction * 100:g} is computed differently from "
-            "locustfiles/histogram.py percentile"
-        )
 
 
 def events() -> None:
@@ -131,8 +95,6 @@ CHECKS: dict[str, Callable[[], None]] = {
     check.__name__: check
     for check in (
         version,
-        buckets,
-        percentiles,
         events,
         runner_messages,
         workers,

@@ -4,37 +4,19 @@ from __future__ import annotations
 
 import random
 
-from stairload.rundir.histogram import (
-    IntervalBook,
-    parse_histogram,
-    percentile,
-    round_response_time,
-    second_rows,
-)
+from stairload.rundir.histogram import IntervalBook, second_rows
+from stairload.rundir.latency import LatencyHistogram, highest_equivalent_us
 
 
-def test_rounding_matches_locust() -> None:
-    """Response times round to whole ms below 100 ms, then to tens, hundreds and thousands."""
-    cases = {
-        0.4: 0,
-        7.6: 8,
-        99.4: 99,
-        123.0: 120,
-        905.2: 910,
-        1_234.0: 1_200,
-        15_678.0: 16_000,
-        123_456.0: 123_000,
-    }
-    assert {value: round_response_time(value) for value in cases} == cases
-
-
-def test_percentile_is_nearest_rank() -> None:
-    """The p-th percentile is the smallest value reached by p of the requests."""
-    histogram = {10: 50, 20: 45, 300: 5}
-    assert percentile(histogram, 100, 0.50) == 10
-    assert percentile(histogram, 100, 0.95) == 20
-    assert percentile(histogram, 100, 0.96) == 300
-    assert percentile(histogram, 100, 0.99) == 300
+def test_rows_keep_microseconds() -> None:
+    """A second's percentiles and max keep the microseconds Locust measured, not its buckets."""
+    book = IntervalBook()
+    for elapsed in (0.7304, 1.2346, 905.2004):
+        book.add(0, "GET", "/a", elapsed, failed=False)
+    total = second_rows(0, 0.0, book.pop_through(0)[0], users=1, target_users=1)[-1]
+    assert (total.min_ms, total.p50_ms, total.max_ms) == (0.73, 1.235, 905.2)
+    assert total.p99_9_ms == highest_equivalent_us(905_200) / 1000
+    assert 905.2 <= total.p99_9_ms < 905.2 * 1.001
 
 
 def test_rows_describe_only_their_second() -> None:
@@ -100,10 +82,15 @@ def test_a_late_bucket_is_filed_in_the_first_open_second() -> None:
 
 
 def test_the_total_row_carries_the_seconds_histogram() -> None:
-    """A second's Total row holds its merged histogram as 'ms:count' pairs, names none."""
+    """A second's Total row holds its merged HDR histogram, encoded; name rows hold none."""
     book = IntervalBook()
     for name, elapsed in (("/a", 10.0), ("/a", 10.4), ("/b", 123.0)):
         book.add(0, "GET", name, elapsed, failed=False)
     rows = second_rows(0, 0.0, book.pop_through(0)[0], users=1, target_users=1)
-    assert [row.histogram for row in rows] == [None, None, "10:2 120:1"]
-    assert parse_histogram(rows[-1].histogram or "") == {10: 2, 120: 1}
+    assert [row.histogram is None for row in rows] == [True, True, False]
+    decoded = LatencyHistogram.decode(rows[-1].histogram or "")
+    assert decoded.count == 3
+    assert decoded.values_at_ms((50.0, 100.0)) == [
+        highest_equivalent_us(10_400) / 1000,
+        highest_equivalent_us(123_000) / 1000,
+    ]

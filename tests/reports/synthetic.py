@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from stairload.rundir import COLUMNS, INTERVALS_CSV, RUN_JSON, SCHEMA_VERSION, RunRecord
-from stairload.rundir.histogram import format_histogram
+from stairload.rundir.latency import LatencyHistogram
 
 RAMP_SLOWDOWN = 3.0
 
@@ -123,23 +123,23 @@ def _with_tail(run: SyntheticRun, row: list[Any]) -> list[Any]:
     first = COLUMNS.index(_TIME_COLUMNS[0])
     cells = row[first : first + len(_TIME_COLUMNS)]
     times = dict(zip(_TIME_COLUMNS, (float(cell) for cell in cells), strict=True))
-    return [*row, "", format_histogram(synthetic_histogram(times, int(requests)))]
+    return [*row, "", synthetic_histogram(times, int(requests)).encode()]
 
 
-def synthetic_histogram(times: dict[str, float], requests: int) -> dict[int, int]:
-    """Counts at p50, p95, p99 and max whose nearest-rank percentiles are those values."""
+def synthetic_histogram(times: dict[str, float], requests: int) -> LatencyHistogram:
+    """Counts at p50, p95, p99 and max (in us) whose percentiles are those values' buckets."""
     at_50 = math.ceil(0.50 * requests)
     at_95 = math.ceil(0.95 * requests)
     at_99 = math.ceil(0.99 * requests)
-    histogram: dict[int, int] = {}
-    for key, count in (
-        (round(times["p50_ms"]), at_50),
-        (round(times["p95_ms"]), at_95 - at_50),
-        (round(times["p99_ms"]), at_99 - at_95),
-        (round(times["max_ms"]), requests - at_99),
+    histogram = LatencyHistogram()
+    for column, count in (
+        ("p50_ms", at_50),
+        ("p95_ms", at_95 - at_50),
+        ("p99_ms", at_99 - at_95),
+        ("max_ms", requests - at_99),
     ):
         if count:
-            histogram[key] = histogram.get(key, 0) + count
+            histogram.record_us(round(times[column] * 1000), count)
     return histogram
 
 

@@ -12,34 +12,48 @@ from pathlib import Path
 from synthetic import StepSpec
 
 from reports.build import analyse, build
-from reports.steps import HISTOGRAM_METHOD, MIXTURE_METHOD, percentile_method
+from reports.steps import (
+    HISTOGRAM_METHOD,
+    LEGACY_HISTOGRAM_METHOD,
+    MIXTURE_METHOD,
+    percentile_method,
+)
 from stairload.alarms.config import Metric
 from stairload.alarms.monitor import sample_from_row
 from stairload.alarms.periods import PeriodAggregator
 from stairload.rundir import read_intervals
-from stairload.rundir.histogram import format_histogram, percentile
+from stairload.rundir.latency import LatencyHistogram, highest_equivalent_us
 
 MakeRun = Callable[..., Path]
 
 # Per second of step 2's plateau: mostly fast, and every third second a slow tail that
 # puts that second's own p95 at 900 ms. Merged over the step, the tail is under 5%.
-_FAST, _SLOW = 120, 900
+_FAST_US, _SLOW_US = 120_321, 900_123
+_FAST, _SLOW = highest_equivalent_us(_FAST_US) / 1000, highest_equivalent_us(_SLOW_US) / 1000
 
 
 def _second_histogram(second: int, requests: int) -> dict[int, int]:
     slow = requests // 10 if second % 3 == 0 else 0
-    return {_FAST: requests - slow, _SLOW: slow} if slow else {_FAST: requests}
+    return {_FAST_US: requests - slow, _SLOW_US: slow} if slow else {_FAST_US: requests}
 
 
-def _add_histograms(run_dir: Path) -> list[dict[str, str]]:
+def _add_histograms(run_dir: Path, *, legacy: bool = False) -> list[dict[str, str]]:
+    """Total rows get the histogram: HDR encoded, or schema 1's 'ms:count' (``legacy``)."""
     path = run_dir / "intervals.csv"
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:
         if row["name"] == "Total" and int(row["requests"]):
-            histogram = _second_histogram(int(row["time_s"]), int(row["requests"]))
-            row["histogram"] = format_histogram(histogram)
-            row["p95_ms"] = str(percentile(histogram, int(row["requests"]), 0.95))
+            counts = _second_histogram(int(row["time_s"]), int(row["requests"]))
+            text = " ".join(f"{value // 1000}:{count}" for value, count in counts.items())
+            histogram = LatencyHistogram.from_cell(text)
+            if not legacy:
+                histogram = LatencyHistogram()
+                for value, count in counts.items():
+                    histogram.record_us(value, count)
+                text = histogram.encode()
+            row["histogram"] = text
+            row["p95_ms"] = str(histogram.value_at_ms(95.0))
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -48,7 +62,7 @@ def _add_histograms(run_dir: Path) -> list[dict[str, str]]:
 
 
 def test_step_p95_is_the_merged_histograms_p95(make_run: MakeRun) -> None:
-    """Step 2's p95 is that of its merged histogram (120), not the largest second's (900)."""
+    """Step 2's p95 is that of its merged histogram (~120), not the largest second's (~900)."""
     run_dir = make_run()
     totals = _add_histograms(run_dir)
     step = analyse(run_dir).steps[1]
@@ -78,10 +92,11 @@ def test_synthetic_histograms_give_the_specified_percentiles(make_run: MakeRun) 
     steps = analyse(make_run(steps=specs, histograms=True)).steps
     for step, spec in zip(steps, specs, strict=True):
         times = spec.times()
-        assert (step.p50_ms, step.p95_ms, step.p99_ms) == (
-            round(times["p50_ms"]),
-            round(times["p95_ms"]),
-            round(times["p99_ms"]),
+        assert (step.p50_ms, step.p95_ms, step.p99_ms, step.max_ms) == (
+            highest_equivalent_us(round(times["p50_ms"] * 1000)) / 1000,
+            highest_equivalent_us(round(times["p95_ms"] * 1000)) / 1000,
+            highest_equivalent_us(round(times["p99_ms"] * 1000)) / 1000,
+            times["max_ms"],
         )
 
 
@@ -105,13 +120,23 @@ def _reported_method(run_dir: Path) -> str:
 
 
 def test_the_percentile_label_names_the_histograms_when_they_were_used(make_run: MakeRun) -> None:
-    """Per-second histograms: summary.json and the report say nearest-rank of the merged ones."""
+    """Per-second histograms: summary.json and the report say HDR of the merged ones."""
     run_dir = make_run()
     _add_histograms(run_dir)
     steps = analyse(run_dir).steps
     assert {step.percentile_method for step in steps} == {HISTOGRAM_METHOD}
     assert steps[1].p95_ms == _FAST  # what the histogram method gives, not the mixture's
     assert _reported_method(run_dir) == HISTOGRAM_METHOD
+
+
+def test_a_schema_1_run_reads_its_ms_histograms_and_says_so(make_run: MakeRun) -> None:
+    """Locust-rounded 'ms:count' histograms of an older run still merge; the label says whence."""
+    run_dir = make_run()
+    _add_histograms(run_dir, legacy=True)
+    steps = analyse(run_dir).steps
+    assert {step.percentile_method for step in steps} == {LEGACY_HISTOGRAM_METHOD}
+    assert steps[1].p95_ms == highest_equivalent_us(120_000) / 1000  # whole ms: 120, not 120.321
+    assert "Locust-rounded" in _reported_method(run_dir)
 
 
 def test_the_percentile_label_names_the_mixture_without_histograms(make_run: MakeRun) -> None:

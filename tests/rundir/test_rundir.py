@@ -50,9 +50,26 @@ def test_another_schema_is_refused_with_both_versions(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as refused:
         RunRecord.load(tmp_path / "run.json")
     assert str(refused.value) == (
-        f"run.json: schema {SCHEMA_VERSION + 1} is not supported by this version "
-        f"(reads {SCHEMA_VERSION})"
+        f"run.json: schema {SCHEMA_VERSION + 1} is not supported by this version (reads 1 and 2)"
     )
+
+
+@pytest.mark.parametrize("schema", [1, 2])
+def test_schema_1_runs_are_still_read(tmp_path: Path, schema: int) -> None:
+    """A schema-1 run.json (ms:count histograms in intervals.csv) loads as schema 2 does."""
+    assert SCHEMA_VERSION == 2
+    doc = {**_RECORD.to_json(), "schema": schema}
+    (tmp_path / "run.json").write_text(json.dumps(doc))
+    assert RunRecord.load(tmp_path / "run.json") == _RECORD
+
+
+@pytest.mark.parametrize("schema", [0, 3, "1", True, 1.5])
+def test_other_schemas_are_refused(tmp_path: Path, schema: object) -> None:
+    """Only the integers 1 and 2 are schemas this version reads."""
+    doc = {**_RECORD.to_json(), "schema": schema}
+    (tmp_path / "run.json").write_text(json.dumps(doc))
+    with pytest.raises(ConfigError, match="reads 1 and 2"):
+        RunRecord.load(tmp_path / "run.json")
 
 
 def test_an_unknown_exit_reason_is_named(tmp_path: Path) -> None:
