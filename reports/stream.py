@@ -19,7 +19,7 @@ from pathlib import Path
 from stairload.core.errors import InputError
 from stairload.rundir.interval_chunks import NUMBER_COLUMNS, IntervalChunk, IntervalChunks
 from stairload.rundir.intervals import HISTOGRAM_COLUMN
-from stairload.rundir.latency import LatencyHistogram
+from stairload.rundir.latency import LatencyHistogram, LatencySum
 
 
 @dataclass
@@ -48,22 +48,22 @@ class StreamedIntervals:
 def read_streamed(path: Path, windows: Sequence[tuple[float, float]] = ()) -> StreamedIntervals:
     """Read ``path`` once; histograms of ``Total`` rows with ``start <= time_s < end`` merge
     into the window's histogram. ``InputError`` names the line and column of a bad cell."""
-    result = StreamedIntervals(
-        columns={column: array("d") for column in NUMBER_COLUMNS},
-        window_histograms=[LatencyHistogram() for _ in windows],
-    )
+    result = StreamedIntervals(columns={column: array("d") for column in NUMBER_COLUMNS})
+    window_sums = [LatencySum() for _ in windows]
     with IntervalChunks(path) as chunks:
         result.has_histograms = chunks.has_histograms
         result.has_target_cpu = chunks.has_target_cpu
         result.cut_last_line = chunks.cut_last_line
         for chunk in chunks:
-            _take(chunk, windows, result, chunks.name)
+            _take(chunk, windows, window_sums, result, chunks.name)
+    result.window_histograms = [window.histogram() for window in window_sums]
     return result
 
 
 def _take(
     chunk: IntervalChunk,
     windows: Sequence[tuple[float, float]],
+    window_sums: list[LatencySum],
     result: StreamedIntervals,
     name: str,
 ) -> None:
@@ -78,7 +78,7 @@ def _take(
                 totals["time_s"].tolist(), totals[HISTOGRAM_COLUMN].tolist(), strict=True
             ):
                 if text:
-                    _merge_histogram(text, time_s, windows, starts, result, name)
+                    _merge_histogram(text, time_s, windows, starts, window_sums, result, name)
     if len(named):
         sums = (
             named.assign(weighted=named["mean_ms"].fillna(0.0) * named["requests"])
@@ -110,14 +110,14 @@ def _merge_histogram(
     time_s: float,
     windows: Sequence[tuple[float, float]],
     starts: list[float],
+    window_sums: list[LatencySum],
     result: StreamedIntervals,
     name: str,
 ) -> None:
     position = window_holding(time_s, windows, starts)
     if position is not None:
         try:
-            histogram = LatencyHistogram.from_cell(text)
+            window_sums[position].add_cell(text)
         except ValueError as error:
             raise InputError(f"{name}: {HISTOGRAM_COLUMN} of time_s {time_s:g}: {error}") from None
         result.legacy_histograms |= ":" in text
-        result.window_histograms[position].add(histogram)

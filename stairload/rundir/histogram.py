@@ -3,10 +3,10 @@
 Each process files every completed request under the whole second (since the run's
 start) it completed in. On the request path a bucket only counts and appends the time in
 whole microseconds to a list; the list goes into a ``LatencyHistogram``
-(``stairload.rundir.latency``) off that path: when a worker ships its report (encoded)
-or when the master writes the second. Histograms add up, so the master merges workers'
-seconds exactly and every row of ``intervals.csv`` describes only the responses of its
-own second. Count, sum, min and max stay exact from the raw times.
+(``stairload.rundir.latency``) off that path: when a worker ships its report (as
+``to_wire`` counts) or when the master writes the second. Histograms add up, so the
+master merges workers' seconds exactly and every row of ``intervals.csv`` describes only
+the responses of its own second. Count, sum, min and max stay exact from the raw times.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class WireBucket(NamedTuple):
     total_ms: float
     min_ms: float
     max_ms: float
-    histogram: str  # the bucket's LatencyHistogram, encoded ("" when it has no request)
+    histogram: list[int]  # the bucket's LatencyHistogram, ``to_wire``: [index, count, ...]
     faults: int = 0  # requests the generator could not send (not in ``requests``)
 
 
@@ -46,7 +46,7 @@ class Bucket:
     max_ms: float = 0.0
     faults: int = 0  # requests not sent (``stairload.core.faults``): no time, not a request
     times_us: list[int] = field(default_factory=list)  # not in a histogram yet
-    encoded: list[str] = field(default_factory=list)  # workers' histograms, not merged yet
+    recorded: LatencyHistogram | None = None  # the times already in one (a worker's)
 
     def add(self, response_time_ms: float, failed: bool) -> None:
         """Count one request: O(1), no histogram work (see the module docstring)."""
@@ -63,7 +63,10 @@ class Bucket:
         """Add another bucket of the same second and name."""
         self.merge_counts(other)
         self.times_us.extend(other.times_us)
-        self.encoded.extend(other.encoded)
+        if other.recorded is not None:
+            if self.recorded is None:
+                self.recorded = LatencyHistogram()
+            self.recorded.add(other.recorded)
 
     def merge_counts(self, other: Bucket) -> None:
         """Add another bucket's counts, sum, min and max, not its times."""
@@ -77,9 +80,9 @@ class Bucket:
     def latency(self) -> LatencyHistogram:
         """Every response time of the bucket, in one histogram."""
         histogram = LatencyHistogram()
+        if self.recorded is not None:
+            histogram.add(self.recorded)
         histogram.record_all_us(self.times_us)
-        for text in self.encoded:
-            histogram.add_encoded(text)
         return histogram
 
 
@@ -123,7 +126,7 @@ class IntervalBook:
                 b.total_ms,
                 b.min_ms,
                 b.max_ms,
-                b.latency().encode() if b.requests else "",
+                b.latency().to_wire(),
                 b.faults,
             )
             for (second, method, name), b in self.buckets.items()
@@ -134,12 +137,11 @@ class IntervalBook:
 
     def merge_wire(self, wire: Iterable[Sequence[Any]], users: Iterable[list[int]]) -> None:
         """Add a worker's buckets (``WireBucket`` fields, as lists) and user counts."""
-        for second, method, name, requests, failures, total, low, high, text, faults in map(
+        for second, method, name, requests, failures, total, low, high, flat, faults in map(
             WireBucket._make, wire
         ):
-            incoming = Bucket(requests, failures, total, low, high, faults)
-            if text:
-                incoming.encoded.append(text)
+            recorded = LatencyHistogram.from_wire(flat)
+            incoming = Bucket(requests, failures, total, low, high, faults, recorded=recorded)
             key = (int(second), method, name)
             if key in self.buckets:
                 self.buckets[key].merge(incoming)

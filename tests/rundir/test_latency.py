@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import random
 import struct
 import zlib
@@ -13,6 +14,7 @@ from hdrh.histogram import HdrHistogram
 from stairload.rundir.latency import (
     HIGHEST_US,
     LatencyHistogram,
+    LatencySum,
     highest_equivalent_us,
 )
 
@@ -39,21 +41,23 @@ def test_bulk_recording_counts_as_hdrh_does() -> None:
     one_by_one = HdrHistogram(1, HIGHEST_US, 3)
     for value in times:
         one_by_one.record_value(min(max(value, 0), HIGHEST_US))
-    ours = bulk._hdr  # the test compares with the library itself
+    assert bulk.count == one_by_one.total_count == len(times)
+    assert bulk.encode() == one_by_one.encode().decode()  # same counts, byte for byte
+    ours = HdrHistogram.decode(bulk.encode())
     assert list(ours.counts) == list(one_by_one.counts)
-    assert (ours.total_count, ours.min_value, ours.max_value) == (
-        one_by_one.total_count,
-        one_by_one.min_value,
-        one_by_one.max_value,
-    )
 
 
 def test_percentiles_are_hdrhs_value_at_percentile() -> None:
     """value_at_ms is hdrh's get_value_at_percentile (in ms), for every percentile asked."""
-    histogram = LatencyHistogram()
-    histogram.record_all_us(_times_us(2, 3_001))
-    expected = [histogram._hdr.get_value_at_percentile(p) / 1000 for p in PERCENTILES]
+    times = _times_us(2, 3_001)
+    histogram, theirs = LatencyHistogram(), HdrHistogram(1, HIGHEST_US, 3)
+    histogram.record_all_us(times)
+    for value in times:
+        theirs.record_value(value)
+    expected = [theirs.get_value_at_percentile(p) / 1000 for p in PERCENTILES]
     assert histogram.values_at_ms(PERCENTILES) == expected
+    decoded = LatencyHistogram.decode(histogram.encode())
+    assert decoded.values_at_ms(PERCENTILES) == expected
 
 
 def test_percentiles_agree_with_a_recount_of_the_raw_times() -> None:
@@ -84,7 +88,25 @@ def test_encoded_histograms_merge_exactly() -> None:
         merged.add_encoded(part.encode())
     assert merged.count == whole.count == 2_000
     assert merged.values_at_ms(PERCENTILES) == whole.values_at_ms(PERCENTILES)
-    assert list(merged._hdr.counts) == list(whole._hdr.counts)
+    assert merged.encode() == whole.encode()
+
+
+def test_the_wire_form_round_trips() -> None:
+    """A worker's to_wire counts rebuild the same histogram on the master."""
+    histogram = LatencyHistogram()
+    histogram.record_all_us(_times_us(5, 500))
+    rebuilt = LatencyHistogram.from_wire(histogram.to_wire())
+    assert rebuilt.count == 500 and rebuilt.encode() == histogram.encode()
+
+
+def test_encoding_leaves_no_counts_behind() -> None:
+    """Encoding one histogram, then another, gives the second's text only (shared encoder)."""
+    first, second = LatencyHistogram(), LatencyHistogram()
+    first.record_all_us([10, 20_000, 3_000_000])
+    second.record_all_us([15])
+    first.encode()
+    assert HdrHistogram.decode(second.encode()).get_total_count() == 1
+    assert LatencyHistogram().encode() == HdrHistogram(1, HIGHEST_US, 3).encode().decode()
 
 
 def test_the_text_is_hdrhs_own_encoding() -> None:
@@ -129,3 +151,37 @@ def test_a_text_that_is_not_ours_is_refused_before_decoding(text: str, message: 
     """Garbage, another histogram's range, a zlib bomb: one ValueError, nothing allocated."""
     with pytest.raises(ValueError, match=message):
         LatencyHistogram.decode(text)
+
+
+def test_damaged_counts_are_refused_or_read_and_never_leak_into_the_next() -> None:
+    """Random varints after a good header: a ValueError or a histogram; the scratch is clean."""
+    rng = random.Random(9)
+    good = LatencyHistogram()
+    good.record_all_us([rng.randint(0, 10**7) for _ in range(300)])
+    text = good.encode()
+    payload = zlib.decompress(base64.b64decode(text)[8:])
+    header, body = payload[:40], payload[40:]
+    for trial in range(300):
+        damaged = bytearray(body) if trial % 2 else bytearray(rng.randbytes(rng.randint(0, 400)))
+        for _ in range(rng.randint(1, 5) if damaged and trial % 2 else 0):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        with contextlib.suppress(ValueError):
+            LatencyHistogram.decode(_framed(header + bytes(damaged)))
+        assert LatencyHistogram.decode(text).encode() == text, trial
+
+
+def test_a_sum_of_cells_equals_the_merged_histograms() -> None:
+    """LatencySum (the report's fast path) adds encoded and schema-1 cells as add does."""
+    parts = [_times_us(seed, 400) for seed in range(6, 10)]
+    expected, total = LatencyHistogram(), LatencySum()
+    for times in parts:
+        part = LatencyHistogram()
+        part.record_all_us(times)
+        expected.add(part)
+        total.add_cell(part.encode())
+    expected.add(LatencyHistogram.from_cell("5:120 800:3"))
+    total.add_cell("5:120 800:3")
+    with pytest.raises(ValueError, match="not base64"):
+        total.add_cell("HISTF!")
+    assert total.histogram().encode() == expected.encode()
+    assert total.histogram().count == 1_723

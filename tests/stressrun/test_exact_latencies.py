@@ -32,8 +32,8 @@ from locust import FastHttpUser, between, events, task
 
 from stairload.loadgen.runtime import runtime  # the run's clock: time_s counts from its t0
 
-_LOG = open(os.environ["RECOUNT_LOG"], "w", encoding="utf-8")
 _ENVIRONMENT = []
+_LOG = []  # this process's own file, opened on its first request (a master sends none)
 
 
 @events.init.add_listener
@@ -47,8 +47,10 @@ def _write(request_type, name, response_time, exception=None, start_time=None, *
     if t0 is None:  # before the stair starts stairload files nothing either
         return
     second = max(0, math.floor(start_time + response_time / 1000 - t0))
-    _LOG.write(json.dumps([second, response_time]) + "\\n")
-    _LOG.flush()
+    if not _LOG:
+        _LOG.append(open(f"{os.environ['RECOUNT_LOG']}.{os.getpid()}", "w", encoding="utf-8"))
+    _LOG[0].write(json.dumps([second, response_time]) + "\\n")
+    _LOG[0].flush()
 
 
 class HealthReader(FastHttpUser):
@@ -75,13 +77,20 @@ def _recount(times_ms: list[float]) -> dict[str, float]:
     return figures
 
 
-def test_step_percentiles_equal_an_hdr_recount_of_the_same_requests(tmp_path: Path) -> None:
-    """steps.csv's p50/p95/p99/p99.9/max and each second's row equal the recount, to the us."""
+@pytest.mark.parametrize("workers", [0, 2])
+def test_step_percentiles_equal_an_hdr_recount_of_the_same_requests(
+    tmp_path: Path, workers: int
+) -> None:
+    """steps.csv's p50/p95/p99/p99.9/max and each second's row equal the recount, to the us.
+
+    With 0 workers one process records and writes; with 2 the workers ship their
+    histograms to the master, which merges them.
+    """
     mine, log, run_dir = tmp_path / "mine.py", tmp_path / "requests.jsonl", tmp_path / "run"
     mine.write_text(LOCUSTFILE)
     command = [sys.executable, "-m", "stairload", "run", "scenario3", "--locustfile", str(mine)]
     command += ["--time-scale", "0.02", "--users-scale", "0.2", "--target-users", "50"]
-    command += ["--run-dir", str(run_dir)]
+    command += ["--workers", str(workers), "--run-dir", str(run_dir)]
     result = subprocess.run(
         command,
         cwd=ROOT,
@@ -93,10 +102,13 @@ def test_step_percentiles_equal_an_hdr_recount_of_the_same_requests(tmp_path: Pa
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
+    logs = sorted(tmp_path.glob(f"{log.name}.*"))
+    assert len(logs) == max(workers, 1), logs  # each process that ran users wrote one
     by_second: dict[int, list[float]] = defaultdict(list)
-    for line in log.read_text().splitlines():
-        second, time_ms = json.loads(line)
-        by_second[int(second)].append(float(time_ms))
+    for path in logs:
+        for line in path.read_text().splitlines():
+            second, time_ms = json.loads(line)
+            by_second[int(second)].append(float(time_ms))
 
     with (run_dir / "intervals.csv").open(newline="") as handle:
         totals = [row for row in csv.DictReader(handle) if row["name"] == "Total"]
