@@ -72,8 +72,12 @@ def analyse(
     if record is None:
         record = RunRecord.load(run_dir / RUN_JSON)
     run = run_info(record, run_dir)
-    windows = measurement_windows(run.steps, exclude_seconds)
+    # probe steps come first in time: their windows and the steps' are one ordered list
+    windows = measurement_windows((*run.probes, *run.steps), exclude_seconds)
     intervals = load_intervals(run_dir, run.started_epoch, windows)
+    histograms = intervals.window_histograms
+    probe_histograms = None if histograms is None else histograms[: len(run.probes)]
+    step_histograms = None if histograms is None else histograms[len(run.probes) :]
     target_cpu = read_target_cpu(run_dir)
 
     def measure(planned: tuple[PlannedStep, ...], histograms: Any = None) -> tuple[StepResult, ...]:
@@ -88,8 +92,8 @@ def analyse(
             legacy_histograms=intervals.legacy_histograms,
         )
 
-    steps = measure(run.steps, intervals.window_histograms)
-    probes = measure(run.probes) if run.probes else ()
+    steps = measure(run.steps, step_histograms)
+    probes = measure(run.probes, probe_histograms) if run.probes else ()
     faults = int(intervals.totals["faults"].sum()) if "faults" in intervals.totals else 0
     verdict = judge(run, steps, intervals_cut=intervals.cut_last_line, faults=faults)
     return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, record, probes)

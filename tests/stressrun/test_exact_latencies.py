@@ -89,8 +89,9 @@ def test_step_percentiles_equal_an_hdr_recount_of_the_same_requests(
     mine, log, run_dir = tmp_path / "mine.py", tmp_path / "requests.jsonl", tmp_path / "run"
     mine.write_text(LOCUSTFILE)
     command = [sys.executable, "-m", "stairload", "run", "scenario3", "--locustfile", str(mine)]
-    command += ["--time-scale", "0.02", "--users-scale", "0.2", "--target-users", "50"]
-    command += ["--workers", str(workers), "--run-dir", str(run_dir)]
+    command += ["--time-scale", "0.02", "--step-seconds", "300", "--hold-seconds", "250"]
+    command += ["--users-scale", "0.2", "--target-users", "50"]
+    command += ["--workers", str(workers), "--probe-users", "2", "--run-dir", str(run_dir)]
     result = subprocess.run(
         command,
         cwd=ROOT,
@@ -139,3 +140,9 @@ def test_step_percentiles_equal_an_hdr_recount_of_the_same_requests(
     assert [s["p99_9_ms"] for s in summary["steps"] if s["p50_ms"] is not None] == [
         float(step["p99_9_ms"]) for step in steps
     ]
+    probes = [probe for probe in summary["probe_steps"] if probe["p50_ms"] is not None]
+    assert probes, "the probe step was not measured"
+    for probe in probes:  # probe steps come from the same histograms, not an approximation
+        start, end = probe["window_start_s"], probe["window_end_s"]
+        times = [t for s, ts in by_second.items() if start <= s and s + 1 <= end for t in ts]
+        assert {column: probe[column] for column in (*PERCENTILES, "max_ms")} == _recount(times)
