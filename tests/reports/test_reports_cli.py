@@ -93,6 +93,16 @@ _TIMES = "mean_ms,min_ms,p50_ms,p95_ms,p99_ms,max_ms"
             "0,1.0,,Total,1,1,1,0,1,1,1,1,1,1\n",
             "intervals.csv: line 3: second Total row for time_s 0",
         ),
+        (
+            "intervals.csv",
+            _HEADER + _TIMES + ",histogram\n10,1.0,,Total,1,1,1,0,1,1,1,1,1,1,HISTF%AA\n",
+            "intervals.csv: histogram of time_s 10: not an HDR histogram (not base64)",
+        ),
+        (
+            "intervals.csv",
+            _HEADER + _TIMES + ",histogram\n10,1.0,,Total,1,1,1,0,1,1,1,1,1,1,5:1 7\n",
+            "intervals.csv: histogram of time_s 10: not 'ms:count' pairs (got '7')",
+        ),
     ],
 )
 def test_unreadable_files_give_one_line_and_exit_2(make_run, capsys, name, text, message):
