@@ -24,8 +24,8 @@ from reports.steps import COMPLETE, StepResult, measurement_windows
 from reports.stream import window_holding
 from stairload.livemetrics import LiveSource
 from stairload.rundir import RunRecord
-from stairload.rundir.histogram import merge_into, parse_histogram
 from stairload.rundir.intervals import COUNT_COLUMNS, FAULTS_COLUMN, TIME_COLUMNS
+from stairload.rundir.latency import LatencyHistogram
 
 RecordNow = Callable[[], RunRecord]
 # A complete step is final this long after its end: its seconds are written, and the
@@ -40,7 +40,7 @@ class LivePayload:
         self.source = source
         self._record_now = record_now
         self._run_dir = run_dir
-        self._histograms: list[dict[int, int]] | None = None
+        self._histograms: list[LatencyHistogram] | None = None
         self._merged = 0  # Total rows already merged into the step histograms
         self._cached: tuple[int | None, dict[str, Any]] | None = None
         self._settled: dict[int, StepResult] = {}  # steps whose row can no longer change
@@ -92,11 +92,11 @@ class LivePayload:
         windows = measurement_windows(run.steps)
         starts = [start for start, _ in windows]
         if self._histograms is None:
-            self._histograms = [{} for _ in windows]
+            self._histograms = [LatencyHistogram() for _ in windows]
         for row in totals[self._merged :]:
             index = window_holding(row.time_s, windows, starts) if row.histogram else None
             if index is not None:
-                merge_into(self._histograms[index], parse_histogram(row.histogram or ""))
+                self._histograms[index].add(LatencyHistogram.from_cell(row.histogram or ""))
         self._merged = len(totals)
         open_steps = [
             (step, histogram)
@@ -185,7 +185,7 @@ def _step_row(step: StepResult, current: int | None) -> dict[str, Any]:
         "mtt_ms": _finite(step.mtt_ms),
         "mtt_ci_ms": _interval(step.mtt_ci_low_ms, step.mtt_ci_high_ms),
         "interval_note": step.interval_note,
-        "p95_ms": _finite(step.p95_ms),
+        "p95_ms": _finite(step.p95_ms, 3),  # to the microsecond, as steps.csv
         "requests": step.requests,
         "failures": step.failures,
         "error_rate": _finite(step.error_rate, 4),
