@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, ModelWrapValidatorHandler, field_validator, model_validator
@@ -63,6 +63,14 @@ class StairSettings:
     spawn_rate: float
     probe_users: tuple[int, ...] = ()
     probe_seconds: float | None = None
+    # the open workload (``shape: arrivals``, capacity.arrival_stairs); None: from the plan
+    shape: str = "users"
+    arrivals: str = "even"
+    start_rate: float | None = None
+    end_rate: float | None = None
+    step_rate: float | None = None
+    max_users: int | None = None
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -223,6 +231,7 @@ def _unknown(source: str, kind: str, name: str, known: tuple[str, ...]) -> Usage
 # The shape of scenarios.yaml, in the order its keys are listed in a message.
 _Seconds = Annotated[float, Number(maximum=limits.MAX_SECONDS)]
 _Factor = Annotated[float, Number(maximum=limits.MAX_FACTOR)]
+_Rate = Annotated[float, Number(maximum=limits.MAX_SPAWN_RATE)]  # journeys started per second
 
 
 class _ServiceModel(StrictModel):
@@ -301,6 +310,13 @@ class _StairsModel(StrictModel):
     spawn_rate: Annotated[float, Number(maximum=limits.MAX_SPAWN_RATE)]
     probe_users: Annotated[tuple[int, ...], IncreasingWholes()] = ()
     probe_seconds: _Seconds | None = None
+    shape: Literal["users", "arrivals"] = "users"
+    arrivals: Literal["even", "poisson"] = "even"
+    start_rate: _Rate | None = None
+    end_rate: _Rate | None = None
+    step_rate: _Rate | None = None
+    max_users: Annotated[int, Whole(maximum=limits.MAX_USERS)] | None = None
+    seed: Annotated[int, Whole(minimum=0, maximum=2**31 - 1)] = 0
 
     @model_validator(mode="wrap")
     @classmethod
