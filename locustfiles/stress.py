@@ -30,6 +30,7 @@ from stairload.alarms.state import Transition
 from stairload.core.errors import StairloadError
 from stairload.core.exitcodes import ABORTED
 from stairload.livemetrics import LiveMetrics, LiveSource, serve_live_metrics
+from stairload.loadgen.arrival_counts import ArrivalCounts
 from stairload.loadgen.context import add_arguments, scenarios_path
 from stairload.loadgen.final_stats import rewrite_locust_csvs
 from stairload.loadgen.generator_health import LoadGeneratorHealth
@@ -63,8 +64,11 @@ def _on_init(environment: Any, **_: Any) -> None:
         # The worker learns the run's options from the master's spawn message: its user
         # classes are installed at test_start, after the handshake put its paths back.
         environment.events.test_start.add_listener(_install_on_worker)
-        IntervalRecorder(environment)
-        runtime(environment).extras["health"] = LoadGeneratorHealth(environment)
+        runtime(environment).extras.update(
+            recorder=IntervalRecorder(environment),
+            health=LoadGeneratorHealth(environment),
+            arrival_counts=ArrivalCounts(environment),
+        )
         return
     try:
         context = run_context(environment)
@@ -84,6 +88,9 @@ def _on_init(environment: Any, **_: Any) -> None:
     if isinstance(environment.runner, MasterRunner):
         state.extras["handshake"] = MasterHandshake(environment, context.suite.source)
     state.extras.update(recorder=recorder, health=health, parent_pid=os.getppid())
+    if context.arrivals is not None:  # an open run: started, dropped, user-seen times
+        state.extras["arrival_counts"] = ArrivalCounts(environment)
+        recorder.decorate = state.extras["arrival_counts"].decorate
     # Locust installs its SIGTERM handler only after a shape run ends; until then SIGTERM
     # (the runner's death, see stairload.run.lifeline) would kill the master mid-write.
     gevent.signal_handler(signal.SIGTERM, _stop_gracefully, environment)

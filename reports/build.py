@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports.generator_lag import with_generator_lag
 from reports.intervals import Intervals, load_intervals
+from reports.open_steps import OPEN_NOTE, open_steps, read_open_seconds, schedule_of
 from reports.rundata import RunInfo, run_info
 from reports.steps import (
     USERS_STOPPED,
@@ -21,6 +23,7 @@ from reports.steps import (
 from reports.verdict import Verdict, judge
 from stairload.core.faults import DATA_FAULT_METHOD
 from stairload.rundir import (
+    INTERVALS_CSV,
     REPORT_HTML,
     RUN_JSON,
     STEPS_CSV,
@@ -93,9 +96,15 @@ def analyse(
         )
 
     steps = measure(run.steps, step_histograms)
+    schedule = schedule_of(record.extras)
+    if schedule is not None:  # an open run: its schedule and both latency views
+        seconds = read_open_seconds(run_dir) if intervals.source == INTERVALS_CSV else {}
+        steps = open_steps(steps, schedule, seconds, record.workers)
     probes = measure(run.probes, probe_histograms) if run.probes else ()
     faults = int(intervals.totals["faults"].sum()) if "faults" in intervals.totals else 0
     verdict = judge(run, steps, intervals_cut=intervals.cut_last_line, faults=faults)
+    if schedule is not None:
+        verdict = dataclasses.replace(verdict, caveats=(OPEN_NOTE, *verdict.caveats))
     return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, record, probes)
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from stairload.rundir.latency import LatencyHistogram
+    from reports.open_steps import OpenStep
 
 COMPLETE, PARTIAL, RAMP_ONLY, NOT_REACHED = "complete", "partial", "ramp only", "not reached"
 HISTOGRAM_METHOD = (
@@ -84,6 +85,7 @@ class StepResult:
     lag_reason: str | None = None  # over target by less than the generator's lag (generator_lag)
     p99_9_ms: float | None = None  # only from histograms (the mixture has no knot for it)
     max_ms: float | None = None  # the largest exact per-second max in the window
+    open: OpenStep | None = None  # an open run's schedule and service times (reports.open_steps)
 
     @property
     def tps_ci_low(self) -> float | None:

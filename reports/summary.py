@@ -41,11 +41,26 @@ STEP_COLUMNS = (
     "cpu_percent",
     "generator_loop_lag_ms",
 )
+# an open run's columns (reports.open_steps; blank for a closed run): its mtt_ms and
+# percentiles above are then user-seen times, these service_* ones the service times
+OPEN_COLUMNS = (
+    "offered_rate",
+    "achieved_rate",
+    "planned_starts",
+    "started",
+    "dropped",
+    "busy_users",
+    "service_mtt_ms",
+    "service_p50_ms",
+    "service_p95_ms",
+    "service_p99_ms",
+)
 
 
 def step_row(step: StepResult) -> dict[str, Any]:
     """A step as a flat dict of rounded numbers, in STEP_COLUMNS order."""
     row = {column: getattr(step, column) for column in STEP_COLUMNS}
+    row.update({column: getattr(step.open, column, None) for column in OPEN_COLUMNS})
     for column, value in row.items():
         if isinstance(value, float):
             row[column] = round(value, 6 if column in ("error_rate", "tps_per_user") else 3)
@@ -115,7 +130,7 @@ def write_summary(path: Path, content: dict[str, Any]) -> Path:
 def write_steps_csv(path: Path, steps: Sequence[StepResult]) -> Path:
     """Write steps.csv, one row per planned step; empty cells where nothing was measured."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=STEP_COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=(*STEP_COLUMNS, *OPEN_COLUMNS))
         writer.writeheader()
         for step in steps:
             writer.writerow({k: "" if v is None else v for k, v in step_row(step).items()})

@@ -20,7 +20,7 @@ from capacity import limits
 from stairload.core.argtypes import base_url, bounded, whole, whole_in
 from stairload.target.config import SEEDED_USERS
 
-SHAPES = ("stairs", "constant")
+SHAPES = ("stairs", "constant", "arrivals")
 DEFAULT_SCENARIOS = "scenarios.yaml"
 
 
@@ -78,7 +78,9 @@ SHAPE = RunOption(
     "--shape",
     None,
     "stairs",
-    "stairs: start case's VUser up to end case's (default); constant: one case's VUser",
+    "stairs: start case's VUser up to end case's (default; an open stair when the scenario's "
+    "stairs say shape: arrivals); constant: one case's VUser; arrivals: journeys started per "
+    "second from the start case's peak rate up to the end case's (an open workload)",
     choices=SHAPES,
 )
 CASE = RunOption(
@@ -213,6 +215,27 @@ PROBE_USERS = RunOption(
     "N,N,...",
 )
 
+_rate = bounded(float, 0.001, limits.MAX_SPAWN_RATE)
+START_RATE = RunOption("--start-rate", _rate, None, "override (arrivals): first journeys/s", "R")
+END_RATE = RunOption("--end-rate", _rate, None, "override (arrivals): last journeys/s", "R")
+STEP_RATE = RunOption("--step-rate", _rate, None, "override (arrivals): journeys/s per step", "R")
+MAX_USERS = RunOption(
+    "--max-users",
+    _users,
+    None,
+    "override (arrivals): the pool's ceiling of virtual users; a journey due when none is "
+    "free is dropped and counted (default: the end case's VUser)",
+    "N",
+)
+ARRIVALS = RunOption(
+    "--arrivals",
+    None,
+    None,
+    "override (arrivals): even (evenly spaced) or poisson (seeded random moments)",
+    choices=("even", "poisson"),
+)
+ARRIVAL_OVERRIDES = (START_RATE, END_RATE, STEP_RATE, MAX_USERS, ARRIVALS)
+
 STAIR_OVERRIDES = (
     START_USERS,
     END_USERS,
@@ -230,6 +253,7 @@ RUN_OPTIONS = (
     USERS_SCALE,
     RUN_DIR,
     *STAIR_OVERRIDES,
+    *ARRIVAL_OVERRIDES,
     DURATION_SECONDS,
     TARGET_USERS,
     METRICS_PORT,
@@ -286,6 +310,11 @@ class RunOptions:
     hold_seconds: float | None = None
     spawn_rate: float | None = None
     probe_users: tuple[int, ...] | None = None
+    start_rate: float | None = None
+    end_rate: float | None = None
+    step_rate: float | None = None
+    max_users: int | None = None
+    arrivals: str | None = None
     duration_seconds: float | None = None
     target_users: int = SEEDED_USERS
     metrics_port: int | None = None
@@ -324,6 +353,12 @@ class RunOptions:
 def stair_overrides(values: Any) -> dict[str, Any]:
     """The stair overrides in ``values`` as keyword arguments of ``capacity.shapes.stairs_for``."""
     return {option.dest: getattr(values, option.dest) for option in STAIR_OVERRIDES}
+
+
+def arrival_overrides(values: Any) -> dict[str, Any]:
+    """The arrival overrides in ``values`` as keyword arguments of ``arrivals_for``."""
+    names = ("step_seconds", "hold_seconds", *(option.dest for option in ARRIVAL_OVERRIDES))
+    return {name: getattr(values, name) for name in names}
 
 
 def _actions(parser: Any) -> list[argparse.Action]:

@@ -7,13 +7,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from capacity.arrival_shapes import arrivals_for
+from capacity.arrival_stairs import ArrivalStairs
 from capacity.config import Scenario, Suite, load_scenarios
 from capacity.plan import plan_for_case
 from capacity.shapes import constant_for, stairs_for
-from capacity.stairs import Stairs
+from capacity.stairs import Stairs, Step
 from stairload.alarms import AlarmSettings, parse_alarms
 from stairload.core.errors import UsageError
-from stairload.options import RUN_SPEC, SHAPES, RunOptions, add_run_options, stair_overrides
+from stairload.options import (
+    RUN_SPEC,
+    SHAPES,
+    RunOptions,
+    add_run_options,
+    arrival_overrides,
+    stair_overrides,
+)
 
 __all__ = [
     "SHAPES",
@@ -66,6 +75,9 @@ class RunContext:
     alarms: AlarmSettings
     user_locustfile: str
     options: RunOptions
+    # an open run (shape "arrivals"): the schedule; ``stairs`` then holds its steps'
+    # times with the pool's ceiling as their users
+    arrivals: ArrivalStairs | None = None
 
     def with_run_dir(self, run_dir: Path) -> RunContext:
         """The same context writing to ``run_dir`` (its options say so too)."""
@@ -86,12 +98,27 @@ def context_from_options(options: RunOptions) -> RunContext:
         suite.start_case if options.shape == "constant" else suite.end_case
     )
     suite.case(case_name)  # an unknown case: UsageError with the known ones
+    shape = options.shape
+    if shape == "stairs" and scenario.stairs.shape == "arrivals":
+        shape = "arrivals"
+    arrivals = None
+    if shape == "arrivals":
+        arrivals = arrivals_for(
+            suite,
+            scenario.name,
+            time_scale=options.time_scale,
+            users_scale=options.users_scale,
+            **arrival_overrides(options),
+        )
     return RunContext(
         suite=suite,
         scenario=scenario,
         case_name=case_name,
-        shape=options.shape,
-        stairs=_stairs(suite, scenario, case_name, options),
+        shape=shape,
+        stairs=_stairs(suite, scenario, case_name, options)
+        if arrivals is None
+        else arrival_steps(arrivals),
+        arrivals=arrivals,
         run_dir=Path(options.run_dir) if options.run_dir else None,
         seeded_users=options.target_users,
         user_locustfile=_user_locustfile(options, scenario),
@@ -120,6 +147,16 @@ def user_class_name(scenario_name: str) -> str:
 def planned_users(suite: Suite, scenario: Scenario, case_name: str) -> int:
     """The VUser of ``scenario`` at ``case_name``'s DAU (rounded up to a whole step)."""
     return plan_for_case(suite, scenario.name, case_name).vusers
+
+
+def arrival_steps(arrivals: ArrivalStairs) -> Stairs:
+    """The steps of an arrival stair as a user stair: same times, the pool's ceiling as users."""
+    ceiling = arrivals.max_users
+    steps = tuple(
+        Step(step.number, ceiling, step.start_s, step.start_s, step.end_s)
+        for step in arrivals.steps
+    )
+    return Stairs(steps, float(ceiling), 0, arrivals.step_seconds, arrivals.hold_seconds)
 
 
 def _stairs(suite: Suite, scenario: Scenario, case_name: str, options: RunOptions) -> Stairs:

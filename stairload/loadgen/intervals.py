@@ -45,6 +45,10 @@ class IntervalRecorder:
         self.late_requests = 0  # reported after their second was written; filed in the next
         self.target_cpu: dict[int, float] = {}  # filled by TargetCpu for an embedded target
         self._last_users = 0
+        # users each second's end: Locust's count, or an open run's busy pooled users
+        self.users_now: Callable[[], int] = lambda: environment.runner.user_count
+        # an open run adds its per-second counts to each second's rows (loadgen.arrivals)
+        self.decorate: Callable[[int, list[IntervalRow]], list[IntervalRow]] | None = None
         self._file: Any = None
         self._writer: Any = None  # a csv.writer once the file is open
         self._greenlets: list[gevent.Greenlet] = []
@@ -101,7 +105,7 @@ class IntervalRecorder:
         second = 0
         while True:
             gevent.sleep(max(0.0, state.t0 + second + 1 - time.time()))
-            self.book.users[second] = self.environment.runner.user_count
+            self.book.users[second] = self.users_now()
             second += 1
 
     # Workers.
@@ -166,6 +170,8 @@ class IntervalRecorder:
                 stage.users if stage else 0,
                 self.target_cpu.get(second),
             )
+            if self.decorate is not None:
+                second_rows_ = self.decorate(second, second_rows_)
             rows.extend(second_rows_)
             for listener in self.listeners:
                 listener(second, second_rows_)

@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from capacity.arrival_stairs import ArrivalStairs
 from capacity.plan import plan_for_case
 from capacity.stairs import Step
 from stairload.loadgen.context import RunContext, planned_users
@@ -142,8 +143,29 @@ def run_record(
         extras={
             "user_classes": list(user_classes or []),
             "user_locustfile": context.user_locustfile or None,
+            **({"arrivals": arrivals_record(context.arrivals)} if context.arrivals else {}),
         },
     )
+
+
+def arrivals_record(arrivals: ArrivalStairs) -> dict[str, Any]:
+    """An open run's schedule as run.json keeps it (``reports`` judges each step by it)."""
+    return {
+        "arrivals": arrivals.arrivals,
+        "seed": arrivals.seed,
+        "max_users": arrivals.max_users,
+        "step_rate": arrivals.step_rate,
+        "steps": [
+            {
+                "step": step.number,
+                "rate": step.rate,
+                "start_s": step.start_s,
+                "end_s": step.end_s,
+                "planned_starts": arrivals.planned_starts(step.start_s, step.end_s),
+            }
+            for step in arrivals.steps
+        ],
+    }
 
 
 def _planned(step: Step) -> PlannedStep:

@@ -32,11 +32,26 @@ class StairShape(LoadTestShape):
         """Target users and spawn rate now, or None when the stair is over (or never began)."""
         if runtime(self.runner.environment).extras.get("init_failed"):
             return None
+        context = run_context(self.runner.environment)
+        if context.arrivals is not None:  # one scheduler user per process (loadgen.arrivals)
+            if self.get_run_time() >= context.arrivals.total_seconds:
+                return None
+            drivers = _processes(self.runner.environment)
+            return drivers, float(drivers)
         return _as_tick(
             stage_at(
                 run_context(self.runner.environment).stairs, self.get_run_time() + TICK_LEAD_SECONDS
             )
         )
+
+
+def _processes(environment: object) -> int:
+    """Load-generator processes: the workers the master expects, else this one."""
+    options = getattr(environment, "parsed_options", None)
+    workers = (
+        int(getattr(options, "expect_workers", 0) or 0) if getattr(options, "master", False) else 0
+    )
+    return max(1, workers)
 
 
 def _as_tick(stage: Stage | None) -> tuple[int, float] | None:

@@ -17,6 +17,7 @@ from locust.exception import StopUser
 
 from stairload.core.errors import UsageError
 from stairload.journeys.locust_user import journey_user_class
+from stairload.loadgen.arrivals import arrival_driver_class
 from stairload.loadgen.context import RunContext, user_class_name
 
 
@@ -32,6 +33,11 @@ class ScenarioUser(User):
 def install_user_classes(environment: Any, context: RunContext) -> list[str]:
     """Put the run's user classes on ``environment``; return their names."""
     if context.user_locustfile:
+        if context.arrivals is not None:
+            raise UsageError(
+                "--shape arrivals runs the scenario's steps; a --locustfile's own user "
+                "classes loop on their own and cannot be pooled"
+            )
         own = [cls for cls in environment.user_classes if cls is not ScenarioUser]
         if not own:
             raise UsageError(
@@ -46,15 +52,16 @@ def install_user_classes(environment: Any, context: RunContext) -> list[str]:
                 f"{context.suite.source} or run it with --locustfile"
             )
         overrides = {"seeded_users": context.seeded_users} if context.seeded_users else {}
-        environment.user_classes = [
-            journey_user_class(
-                user_class_name(context.scenario.name),
-                journey,
-                think_range=context.think_range,
-                overrides=overrides,
-                process=lambda: _process(environment),
-            )
-        ]
+        journey_class = journey_user_class(
+            user_class_name(context.scenario.name),
+            journey,
+            think_range=context.think_range,
+            overrides=overrides,
+            process=lambda: _process(environment),
+        )
+        if context.arrivals is not None:  # an open run: one scheduler per process, a pool
+            journey_class = arrival_driver_class(journey_class, lambda: _process(environment))
+        environment.user_classes = [journey_class]
     return [cls.__name__ for cls in environment.user_classes]
 
 

@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from stairload.core.errors import InputError
 from stairload.rundir.intervals import (
+    ARRIVAL_COUNT_COLUMNS,
     BLANK_OK,
+    CORRECTED_HISTOGRAM_COLUMN,
+    CORRECTED_MEAN_COLUMN,
     COUNT_COLUMNS,
     FAULTS_COLUMN,
     HISTOGRAM_COLUMN,
@@ -39,12 +42,29 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CHUNK_ROWS = 50_000
-NUMBER_COLUMNS = (*COUNT_COLUMNS, *TIME_COLUMNS, P99_9_COLUMN, TARGET_CPU_COLUMN, FAULTS_COLUMN)
+NUMBER_COLUMNS = (
+    *COUNT_COLUMNS,
+    *TIME_COLUMNS,
+    P99_9_COLUMN,
+    TARGET_CPU_COLUMN,
+    FAULTS_COLUMN,
+    *ARRIVAL_COUNT_COLUMNS,
+    CORRECTED_MEAN_COLUMN,
+)
 """The ``totals`` columns of a chunk, as floats (NaN: blank, or the file lacks the column)."""
 NAMED_COLUMNS = ("requests", "failures", "mean_ms")
 """The numbers of a chunk's ``named`` rows, as floats (``mean_ms`` NaN when blank)."""
 _REQUIRED = ("method", "name", *COUNT_COLUMNS, *TIME_COLUMNS)  # the columns read (timestamp is not)
-_READ = (*_REQUIRED, P99_9_COLUMN, TARGET_CPU_COLUMN, FAULTS_COLUMN, HISTOGRAM_COLUMN)
+_READ = (
+    *_REQUIRED,
+    P99_9_COLUMN,
+    TARGET_CPU_COLUMN,
+    FAULTS_COLUMN,
+    HISTOGRAM_COLUMN,
+    *ARRIVAL_COUNT_COLUMNS,
+    CORRECTED_MEAN_COLUMN,
+    CORRECTED_HISTOGRAM_COLUMN,
+)
 _BLANK_OK = BLANK_OK | {FAULTS_COLUMN}  # a blank fault count is none (the typed rows' 0)
 
 
@@ -171,6 +191,8 @@ class IntervalChunks:
         )
         if self.has_histograms:
             totals[HISTOGRAM_COLUMN] = rows[HISTOGRAM_COLUMN]
+        if CORRECTED_HISTOGRAM_COLUMN in self._columns:
+            totals[CORRECTED_HISTOGRAM_COLUMN] = rows[CORRECTED_HISTOGRAM_COLUMN]
         others = frame[~is_total]
         named = pd.DataFrame(
             {

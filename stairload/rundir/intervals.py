@@ -26,7 +26,20 @@ TARGET_CPU_COLUMN = "target_cpu_percent"  # optional: older files and other targ
 HISTOGRAM_COLUMN = "histogram"  # optional: older files lack it
 FAULTS_COLUMN = "faults"  # optional: older files lack it (read as 0)
 P99_9_COLUMN = "p99_9_ms"  # optional: files before schema 2 lack it (read as unknown)
-OPTIONAL_COLUMNS = (TARGET_CPU_COLUMN, HISTOGRAM_COLUMN, FAULTS_COLUMN, P99_9_COLUMN)
+# optional, open runs only (blank otherwise; older files lack them): journeys started in
+# the second, journeys due in it that found no free user, and the user-seen times
+# (response time + the journey's start lateness, stairload.loadgen.arrival_counts)
+ARRIVAL_COUNT_COLUMNS = ("started", "dropped")
+CORRECTED_MEAN_COLUMN = "corrected_mean_ms"
+CORRECTED_HISTOGRAM_COLUMN = "corrected_histogram"
+ARRIVAL_COLUMNS = (*ARRIVAL_COUNT_COLUMNS, CORRECTED_MEAN_COLUMN, CORRECTED_HISTOGRAM_COLUMN)
+OPTIONAL_COLUMNS = (
+    TARGET_CPU_COLUMN,
+    HISTOGRAM_COLUMN,
+    FAULTS_COLUMN,
+    P99_9_COLUMN,
+    *ARRIVAL_COLUMNS,
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,10 @@ class IntervalRow:
     histogram: str | None = None
     faults: int = 0
     p99_9_ms: float | None = None
+    started: int | None = None
+    dropped: int | None = None
+    corrected_mean_ms: float | None = None
+    corrected_histogram: str | None = None
 
     @property
     def is_total(self) -> bool:
@@ -76,9 +93,19 @@ class IntervalRow:
 
 COLUMNS = tuple(item.name for item in fields(IntervalRow))
 REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in OPTIONAL_COLUMNS)
-BLANK_OK = frozenset(("users", "target_users", *TIME_COLUMNS, TARGET_CPU_COLUMN, P99_9_COLUMN))
+BLANK_OK = frozenset(
+    (
+        "users",
+        "target_users",
+        *TIME_COLUMNS,
+        TARGET_CPU_COLUMN,
+        P99_9_COLUMN,
+        *ARRIVAL_COUNT_COLUMNS,
+        CORRECTED_MEAN_COLUMN,
+    )
+)
 """The number columns whose cell may be empty (or ``N/A``): unknown."""
-_INTEGERS = (*COUNT_COLUMNS, FAULTS_COLUMN)
+_INTEGERS = (*COUNT_COLUMNS, FAULTS_COLUMN, *ARRIVAL_COUNT_COLUMNS)
 
 
 def is_total_row(method: str, name: str) -> bool:
@@ -130,7 +157,7 @@ def _row(raw: dict[str, str], line: int) -> IntervalRow:
         if column in ("method", "name"):
             values[column] = raw.get(column) or ""
             continue
-        if column == HISTOGRAM_COLUMN:
+        if column in (HISTOGRAM_COLUMN, CORRECTED_HISTOGRAM_COLUMN):
             values[column] = text or None
             continue
         if column == FAULTS_COLUMN and not text:

@@ -1,0 +1,188 @@
+"""The step table of an open run (``shape: arrivals``): schedule kept, both latency views.
+
+An open run's ``run.json`` carries its schedule (``arrivals``: each step's rate and
+planned journey starts); its ``intervals.csv`` Total rows carry, per second, the journeys
+started and dropped and the user-seen times (``stairload.loadgen.arrival_counts``). Per
+step this module adds:
+
+- offered rate (the plan's journey starts over the window) and achieved rate (started);
+- dropped journeys: due when every virtual user of the pool was busy;
+- requests in flight by Little's law (TPS x service MTT);
+- both latency views: the service time (what the request took once sent) and the
+  user-seen time (from when its journey should have started: coordinated omission
+  corrected). The step's ``mtt_ms`` and percentiles become the user-seen ones, so the
+  verdict judges what users saw (``OPEN_NOTE`` says so); the service ones stay beside them.
+
+A step that could not keep its schedule is invalid, like a step measured by a saturated
+generator: more than ``DROPPED_LIMIT`` of its planned journeys dropped, or started journeys
+off the plan by more than ``RATE_TOLERANCE`` (and by more than one per load-generator
+process, the schedule's own exactness).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from capacity.arrival_stairs import ArrivalStairs, ArrivalStep
+from reports.steps import StepResult
+from reports.uncertainty import batch_means_interval
+from stairload.rundir import INTERVALS_CSV
+from stairload.rundir.histogram import merge_into, parse_histogram, percentile
+from stairload.rundir.intervals import iter_intervals
+
+DROPPED_LIMIT = 0.01  # more than 1% of a step's planned journeys dropped: invalid
+RATE_TOLERANCE = 0.02  # started journeys off the plan by more than 2%: invalid
+OPEN_NOTE = (
+    "Open run (journeys started on a schedule): MTT and percentiles are user-seen times, "
+    "measured from when each journey should have started (coordinated omission corrected); "
+    "the service times (from when each request was sent) are in the step table beside them."
+)
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    """What an open run adds to one step (counts over the step's measurement window)."""
+
+    offered_rate: float  # journeys/s the plan starts in the step
+    planned_starts: int
+    started: int
+    dropped: int
+    achieved_rate: float | None  # journeys/s started over the window
+    busy_users: float | None  # requests in flight: TPS x service MTT (Little's law)
+    service_mtt_ms: float | None
+    service_p50_ms: float | None
+    service_p95_ms: float | None
+    service_p99_ms: float | None
+    problem: str | None = None  # why the step did not keep its schedule
+
+
+@dataclass
+class _Second:
+    started: int = 0
+    dropped: int = 0
+    corrected_ms: float = 0.0  # sum of user-seen times
+    histogram: dict[int, int] = dataclasses.field(default_factory=dict)
+
+
+def schedule_of(record_extras: Mapping[str, Any]) -> ArrivalStairs | None:
+    """The open run's schedule from run.json's ``arrivals`` object (None: a closed run)."""
+    block = record_extras.get("arrivals")
+    if not isinstance(block, dict):
+        return None
+    steps = tuple(
+        ArrivalStep(int(step["step"]), float(step["rate"]), step["start_s"], step["end_s"])
+        for step in block["steps"]
+    )
+    return ArrivalStairs(
+        steps,
+        float(block["step_rate"]),
+        0.0,
+        0.0,
+        int(block["max_users"]),
+        str(block["arrivals"]),
+        int(block["seed"]),
+    )
+
+
+def read_open_seconds(run_dir: Path) -> dict[int, _Second]:
+    """Per second, the Total row's open-run counts and user-seen histogram."""
+    seconds: dict[int, _Second] = {}
+    for row in iter_intervals(run_dir / INTERVALS_CSV):
+        if not row.is_total:
+            continue
+        second = seconds.setdefault(row.time_s, _Second())
+        second.started += row.started or 0
+        second.dropped += row.dropped or 0
+        if row.corrected_histogram:
+            histogram = parse_histogram(row.corrected_histogram)
+            merge_into(second.histogram, histogram)
+            second.corrected_ms += (row.corrected_mean_ms or 0.0) * sum(histogram.values())
+    return seconds
+
+
+def open_steps(
+    steps: Sequence[StepResult],
+    schedule: ArrivalStairs,
+    seconds: Mapping[int, _Second],
+    processes: int,
+) -> tuple[StepResult, ...]:
+    """The steps with their open-run figures, user-seen latency and schedule validity."""
+    return tuple(_one(step, schedule, seconds, max(1, processes)) for step in steps)
+
+
+def _one(
+    step: StepResult, schedule: ArrivalStairs, seconds: Mapping[int, _Second], processes: int
+) -> StepResult:
+    start, end = step.window_start_s, step.window_end_s
+    inside = [
+        seconds[second]
+        for second in range(math.ceil(start - 1e-9), math.floor(end + 1e-9))
+        if second in seconds and second + 1 <= end + 1e-9
+    ]
+    planned = schedule.planned_starts(start, end) if step.measured else 0
+    started = sum(second.started for second in inside)
+    dropped = sum(second.dropped for second in inside)
+    window = step.seconds
+    service = OpenStep(
+        offered_rate=_rate_at(schedule, step.start_s),
+        planned_starts=planned,
+        started=started,
+        dropped=dropped,
+        achieved_rate=started / window if window else None,
+        busy_users=step.tps * step.mtt_ms / 1000
+        if step.tps is not None and step.mtt_ms is not None
+        else None,
+        service_mtt_ms=step.mtt_ms,
+        service_p50_ms=step.p50_ms,
+        service_p95_ms=step.p95_ms,
+        service_p99_ms=step.p99_ms,
+        problem=_problem(planned, started, dropped, processes, schedule.max_users)
+        if step.measured
+        else None,
+    )
+    histogram: dict[int, int] = {}
+    for second in inside:
+        merge_into(histogram, second.histogram)
+    count = sum(histogram.values())
+    changes: dict[str, Any] = {"open": service, "shortfall": service.problem}
+    if count:
+        corrected = [second.corrected_ms for second in inside]
+        requests = [float(sum(second.histogram.values())) for second in inside]
+        changes.update(
+            mtt_ms=sum(corrected) / count,
+            p50_ms=float(percentile(histogram, count, 0.50)),
+            p95_ms=float(percentile(histogram, count, 0.95)),
+            p99_ms=float(percentile(histogram, count, 0.99)),
+            mtt_interval=batch_means_interval(corrected, requests),
+        )
+    return dataclasses.replace(step, **changes)
+
+
+def _rate_at(schedule: ArrivalStairs, elapsed_seconds: float) -> float:
+    plateau = schedule.step_at(elapsed_seconds + 1e-9)
+    return plateau.rate if plateau is not None else 0.0
+
+
+def _problem(
+    planned: int, started: int, dropped: int, processes: int, max_users: int
+) -> str | None:
+    """Why a step did not keep its schedule, or None when it did."""
+    if not planned:
+        return None
+    if dropped > DROPPED_LIMIT * planned:
+        return (
+            f"{dropped:,} of {planned:,} planned journeys dropped ({dropped / planned:.1%}): "
+            f"every one of the pool's {max_users:,} virtual users was busy"
+        )
+    off = started - planned
+    if abs(off) > RATE_TOLERANCE * planned and abs(off) > processes:
+        return (
+            f"{started:,} journeys started, the plan {planned:,} ({off / planned:+.1%}): the "
+            "load generator could not keep the schedule"
+        )
+    return None
