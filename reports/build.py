@@ -158,6 +158,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
     from reports.ci_outputs import junit_xml, markdown_summary
     from reports.html import render_report
     from reports.inputs import report_inputs
+    from reports.open_report import ARRIVALS_PNG, arrivals_chart, open_rows
     from reports.summary import summary, write_steps_csv, write_summary
 
     analysis = analyse(run_dir, exclude_seconds, record)
@@ -182,6 +183,11 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
     (run_dir / SUMMARY_MD).write_text(markdown, encoding="utf-8")
     alarms = load_alarm_changes(run_dir)
     charts = write_charts(run_dir, run, analysis.intervals.totals, steps, verdict.knee_step, alarms)
+    schedule = schedule_of(analysis.record.extras)
+    if schedule is not None and source == INTERVALS_CSV:
+        drawn = arrivals_chart(run_dir, schedule, read_open_seconds(run_dir), run.steps[-1].end_s)
+        if drawn is not None:
+            charts = {ARRIVALS_PNG: drawn, **charts}
     page = render_report(
         run,
         verdict,
@@ -195,6 +201,8 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
         scaling=scaling_figures(run_dir),
         scaling_chart=run_dir / SCALING_PNG if (run_dir / SCALING_PNG).exists() else None,
         capacity=capacity_html,
+        open_rows=open_rows(steps),
+        open_max_users=schedule.max_users if schedule is not None else None,
     )
     (run_dir / REPORT_HTML).write_text(page, encoding="utf-8")
     return analysis

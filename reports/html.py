@@ -18,6 +18,7 @@ from reports.alarm_log import AlarmChange
 from reports.decisions import indistinguishable_text
 from reports.generator import LOOP_LAG_LIMIT_MS
 from reports.inputs import ReportInputs
+from reports.open_report import OPEN_HEADERS, OpenRow
 from reports.rundata import RunInfo
 from reports.steps import StepResult, percentile_method
 from reports.uncertainty import Interval
@@ -54,6 +55,8 @@ def render_report(
     scaling: Mapping[str, Any] | None = None,
     scaling_chart: Path | None = None,
     capacity: str = "",
+    open_rows: Sequence[OpenRow] = (),
+    open_max_users: int | None = None,
 ) -> str:
     """The whole page as a string (``scaling``: a scale-out run's scaling.json; ``capacity``:
     the Capacity section's rendered HTML)."""
@@ -83,6 +86,9 @@ def render_report(
         scaling=_scaling(scaling) if scaling else None,
         scaling_chart=chart(scaling_chart) if scaling_chart else None,
         capacity=Markup(capacity),
+        open_rows=open_rows,
+        open_headers=OPEN_HEADERS,
+        open_max_users=f"{open_max_users:,}" if open_max_users else "",
     )
 
 

@@ -62,7 +62,9 @@ class OpenStep:
 
 
 @dataclass
-class _Second:
+class OpenSecond:
+    """One second of an open run, all processes merged."""
+
     started: int = 0
     dropped: int = 0
     corrected_ms: float = 0.0  # sum of user-seen times
@@ -89,13 +91,13 @@ def schedule_of(record_extras: Mapping[str, Any]) -> ArrivalStairs | None:
     )
 
 
-def read_open_seconds(run_dir: Path) -> dict[int, _Second]:
+def read_open_seconds(run_dir: Path) -> dict[int, OpenSecond]:
     """Per second, the Total row's open-run counts and user-seen histogram."""
-    seconds: dict[int, _Second] = {}
+    seconds: dict[int, OpenSecond] = {}
     for row in iter_intervals(run_dir / INTERVALS_CSV):
         if not row.is_total:
             continue
-        second = seconds.setdefault(row.time_s, _Second())
+        second = seconds.setdefault(row.time_s, OpenSecond())
         second.started += row.started or 0
         second.dropped += row.dropped or 0
         if row.corrected_histogram:
@@ -108,7 +110,7 @@ def read_open_seconds(run_dir: Path) -> dict[int, _Second]:
 def open_steps(
     steps: Sequence[StepResult],
     schedule: ArrivalStairs,
-    seconds: Mapping[int, _Second],
+    seconds: Mapping[int, OpenSecond],
     processes: int,
 ) -> tuple[StepResult, ...]:
     """The steps with their open-run figures, user-seen latency and schedule validity."""
@@ -116,7 +118,7 @@ def open_steps(
 
 
 def _one(
-    step: StepResult, schedule: ArrivalStairs, seconds: Mapping[int, _Second], processes: int
+    step: StepResult, schedule: ArrivalStairs, seconds: Mapping[int, OpenSecond], processes: int
 ) -> StepResult:
     start, end = step.window_start_s, step.window_end_s
     inside = [

@@ -50,6 +50,8 @@ METRIC_NAMES = (
     "stairload_error_ratio",
     "stairload_requests_total",
     "stairload_failures_total",
+    "stairload_journeys_started_total",
+    "stairload_journeys_dropped_total",
     "stairload_alarm_state",
 )
 
@@ -123,6 +125,16 @@ class LiveMetrics:
         self.failures = Counter(
             "stairload_failures", "Requests failed since the start", _NAME_LABELS, registry=r
         )
+        self.journeys_started = Counter(
+            "stairload_journeys_started",
+            "Open runs (shape arrivals): journeys started on the schedule since the start",
+            registry=r,
+        )
+        self.journeys_dropped = Counter(
+            "stairload_journeys_dropped",
+            "Open runs (shape arrivals): journeys due when every pooled user was busy, dropped",
+            registry=r,
+        )
         self.alarm_state = Gauge(
             "stairload_alarm_state",
             "Alarm state: 0 OK, 1 ALARM, 2 INSUFFICIENT_DATA",
@@ -144,6 +156,8 @@ class LiveMetrics:
             if row.is_total:
                 self.users.set(_number(row.users))
                 self.planned_users.set(_number(row.target_users))
+                self.journeys_started.inc(row.started or 0)
+                self.journeys_dropped.inc(row.dropped or 0)
         for labels in self._names_seen - fresh:
             self._publish_silence(labels)
         self._names_seen |= fresh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import urllib.request
 from collections.abc import Iterator
@@ -119,6 +120,18 @@ def test_counters_add_every_second(served: LiveMetrics) -> None:
     samples = _scrape(served)
     assert samples[_total("stairload_requests_total")] == 5
     assert samples[_total("stairload_failures_total")] == 3
+
+
+def test_an_open_runs_started_and_dropped_journeys_add_up(served: LiveMetrics) -> None:
+    """The Total rows' started and dropped counts become counters (blank ones add nothing)."""
+    for second, started, dropped in ((0, 9, 0), (1, 7, 3), (2, None, None)):
+        total = dataclasses.replace(
+            _rows(second, trips=_bucket(10))[-1], started=started, dropped=dropped
+        )
+        served.on_second(second, [total])
+    samples = _scrape(served)
+    assert samples[("stairload_journeys_started_total", ())] == 16
+    assert samples[("stairload_journeys_dropped_total", ())] == 3
 
 
 def test_the_step_number_follows_the_stair(served: LiveMetrics) -> None:

@@ -205,3 +205,17 @@ def test_an_arrival_stair_from_the_plan_keeps_its_schedule_on_the_embedded_targe
     assert sum(int(row["started"]) for row in totals) == sum(planned)
     assert sum(int(row["dropped"]) for row in totals) == 0
     assert_exact_totals(run_dir)
+
+
+def test_the_report_of_an_open_run_shows_the_schedule_and_both_latency_views(
+    runs: tuple[Path, Path],
+) -> None:
+    """report.html has the open-workload table and the arrivals chart; the verdict says
+    it judged user-seen times."""
+    _, open_ = runs
+    page = (open_ / "report.html").read_text(encoding="utf-8")
+    assert '<table id="open-steps">' in page
+    assert "service MTT / p95 / p99 ms" in page and "user-seen MTT / p95 / p99 ms" in page
+    assert (open_ / "arrivals.png").stat().st_size > 0
+    summary = json.loads((open_ / "summary.json").read_text(encoding="utf-8"))
+    assert summary["caveats"][0].startswith("Open run (journeys started on a schedule)")

@@ -1,0 +1,106 @@
+"""An open run's steps: schedule kept or not (dropped, achieved rate), and both latency views."""
+
+from __future__ import annotations
+
+from capacity.arrival_stairs import build_arrival_stairs
+from reports.open_steps import OpenSecond, open_steps
+from reports.steps import COMPLETE, StepResult
+
+# 10 journeys/s for 10 s: 100 planned starts in the one step
+SCHEDULE = build_arrival_stairs(
+    start_rate=10, end_rate=10, step_rate=1, step_seconds=10, hold_seconds=10, max_users=8
+)
+
+
+def _step(mtt_ms: float = 5.0) -> StepResult:
+    return StepResult(
+        step=1,
+        users=8,
+        start_s=0.0,
+        end_s=10.0,
+        window_start_s=0.0,
+        window_end_s=10.0,
+        status=COMPLETE,
+        seconds=10.0,
+        requests=100,
+        failures=0,
+        actual_users=1.0,
+        tps=10.0,
+        mtt_ms=mtt_ms,
+        p50_ms=4.0,
+        p95_ms=9.0,
+        p99_ms=12.0,
+        error_rate=0.0,
+        cpu_warning=False,
+    )
+
+
+def _seconds(started: list[int], dropped: list[int], late_ms: float = 0.0) -> dict[int, OpenSecond]:
+    return {
+        second: OpenSecond(
+            started[second],
+            dropped[second],
+            (5.0 + late_ms) * started[second],
+            {round(5 + late_ms): started[second]} if started[second] else {},
+        )
+        for second in range(10)
+    }
+
+
+def test_a_step_that_kept_its_schedule_is_valid_with_its_rates() -> None:
+    """100 planned, 100 started, none dropped: valid; offered and achieved 10/s."""
+    (step,) = open_steps([_step()], SCHEDULE, _seconds([10] * 10, [0] * 10), processes=1)
+    assert step.valid and step.invalid_reason is None
+    assert step.open is not None
+    assert (step.open.offered_rate, step.open.achieved_rate) == (10.0, 10.0)
+    assert (step.open.planned_starts, step.open.started, step.open.dropped) == (100, 100, 0)
+    assert step.open.busy_users == 10.0 * 5.0 / 1000  # Little's law: TPS x MTT
+
+
+def test_more_than_one_percent_dropped_makes_the_step_invalid() -> None:
+    """2 of 100 journeys dropped: invalid, and the reason names the pool's size."""
+    started, dropped = [10] * 10, [0] * 10
+    started[3], dropped[3] = 8, 2
+    (step,) = open_steps([_step()], SCHEDULE, _seconds(started, dropped), processes=1)
+    assert not step.valid
+    assert step.invalid_reason == (
+        "2 of 100 planned journeys dropped (2.0%): every one of the pool's 8 virtual users was busy"
+    )
+
+
+def test_one_dropped_in_a_hundred_is_within_the_limit() -> None:
+    """Exactly 1% dropped is not more than 1%: still valid."""
+    started, dropped = [10] * 10, [0] * 10
+    started[3], dropped[3] = 9, 1
+    (step,) = open_steps([_step()], SCHEDULE, _seconds(started, dropped), processes=1)
+    assert step.valid
+
+
+def test_starts_off_the_plan_by_more_than_two_percent_make_the_step_invalid() -> None:
+    """95 started, none dropped (the generator fell behind): invalid, -5.0%."""
+    started = [10] * 10
+    started[9] = 5
+    (step,) = open_steps([_step()], SCHEDULE, _seconds(started, [0] * 10), processes=1)
+    assert step.invalid_reason == (
+        "95 journeys started, the plan 100 (-5.0%): the load generator could not keep the schedule"
+    )
+
+
+def test_one_start_per_process_off_is_the_schedules_own_exactness() -> None:
+    """A 3-journey step one short on one of 2 processes: 33% off, but within one per process."""
+    schedule = build_arrival_stairs(
+        start_rate=0.3, end_rate=0.3, step_rate=1, step_seconds=10, hold_seconds=10, max_users=8
+    )
+    started = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0]
+    (step,) = open_steps([_step()], schedule, _seconds(started, [0] * 10), processes=2)
+    assert step.open is not None and step.open.planned_starts == 3
+    assert step.valid
+
+
+def test_the_verdicts_latency_is_the_user_seen_one_and_the_service_one_is_kept() -> None:
+    """Journeys that started 100 ms late: MTT and p99 become 105 ms; service stays 5 ms."""
+    seconds = _seconds([10] * 10, [0] * 10, late_ms=100.0)
+    (step,) = open_steps([_step(mtt_ms=5.0)], SCHEDULE, seconds, processes=1)
+    assert step.mtt_ms == 105.0 and step.p99_ms == 105.0
+    assert step.open is not None
+    assert (step.open.service_mtt_ms, step.open.service_p99_ms) == (5.0, 12.0)
