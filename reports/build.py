@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports.generator_lag import with_generator_lag
 from reports.intervals import Intervals, load_intervals
-from reports.open_steps import OPEN_NOTE, open_steps, read_open_seconds, schedule_of
+from reports.open_steps import open_steps, open_verdict, read_open_seconds, schedule_of
 from reports.rundata import RunInfo, run_info
 from reports.steps import (
     USERS_STOPPED,
@@ -104,7 +103,7 @@ def analyse(
     faults = int(intervals.totals["faults"].sum()) if "faults" in intervals.totals else 0
     verdict = judge(run, steps, intervals_cut=intervals.cut_last_line, faults=faults)
     if schedule is not None:
-        verdict = dataclasses.replace(verdict, caveats=(OPEN_NOTE, *verdict.caveats))
+        verdict = open_verdict(verdict, steps, run)
     return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, record, probes)
 
 

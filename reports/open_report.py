@@ -1,6 +1,6 @@
 """The open-run parts of the report: the arrivals chart and the per-step schedule table.
 
-``arrivals.png``: journeys the plan offered per second (the schedule) against those that
+``arrivals.png``: journeys the plan offers per second (its rate) against those that
 started, with the dropped ones as red bars. The table (``open_rows``): per step the
 offered and achieved start rates, planned, started and dropped journeys, the requests in
 flight by Little's law (TPS x service MTT), and both latency views: service time (from
@@ -81,7 +81,7 @@ def arrivals_chart(
     fig, ax = plt.subplots(figsize=(11, 3.6), layout="constrained")
     whole = range(int(duration_s) + 1)
     offered = [schedule.planned_starts(second, second + 1) for second in whole]
-    ax.step(list(whole), offered, where="post", color="#ff7f0e", label="offered (the schedule)")
+    ax.step(list(whole), offered, where="post", color="#ff7f0e", label="offered (the plan's rate)")
     ordered = sorted(seconds)
     ax.plot(
         [second + 0.5 for second in ordered],

@@ -29,8 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from capacity.arrival_stairs import ArrivalStairs, ArrivalStep
+from reports.rundata import RunInfo
 from reports.steps import StepResult
 from reports.uncertainty import batch_means_interval
+from reports.verdict import Verdict, within_target
 from stairload.rundir import INTERVALS_CSV
 from stairload.rundir.histogram import merge_into, parse_histogram, percentile
 from stairload.rundir.intervals import iter_intervals
@@ -163,6 +165,33 @@ def _one(
             mtt_interval=batch_means_interval(corrected, requests),
         )
     return dataclasses.replace(step, **changes)
+
+
+def open_verdict(verdict: Verdict, steps: Sequence[StepResult], run: RunInfo) -> Verdict:
+    """An open run's verdict: its steps are journey rates, not user counts.
+
+    The users-based figures (max users within target, its range) would only repeat the
+    pool's ceiling, so they are left out; a caveat says so and names the highest offered
+    rate whose step was within target instead.
+    """
+    within = [s for s in steps if s.open is not None and within_target(s, run)]
+    best = max(within, key=lambda step: step.open.offered_rate if step.open else 0.0, default=None)
+    rate = (
+        f"the highest offered rate within target was {best.open.offered_rate:,.2f} "
+        f"journeys/s (step {best.step})"
+        if best is not None and best.open is not None
+        else "no step was within target"
+    )
+    note = (
+        f"{OPEN_NOTE} Steps are journey rates, not user counts: 'max users within target' "
+        f"is not given; {rate}."
+    )
+    return dataclasses.replace(
+        verdict,
+        max_users_within_target=None,
+        users_within=None,
+        caveats=(note, *verdict.caveats),
+    )
 
 
 def _rate_at(schedule: ArrivalStairs, elapsed_seconds: float) -> float:
