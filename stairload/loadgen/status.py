@@ -94,14 +94,25 @@ class StatusLine:
         if stage is not None and (stage.probe, stage.step) != self._last_step:
             self._last_step = (stage.probe, stage.step)
             kind = "probe" if stage.probe else "step"
-            _log.info(
-                "%s %d of %d: %d users (t=%ds)",
-                kind,
-                stage.step,
-                stage.step_count,
-                stage.users,
-                second,
-            )
+            arrivals = run_context(self.environment).arrivals
+            plateau = arrivals.step_at(second) if arrivals is not None else None
+            if plateau is not None:  # an open stair's step is a rate
+                _log.info(
+                    "step %d of %d: %.2f journeys/s (t=%ds)",
+                    stage.step,
+                    stage.step_count,
+                    plateau.rate,
+                    second,
+                )
+            else:
+                _log.info(
+                    "%s %d of %d: %d users (t=%ds)",
+                    kind,
+                    stage.step,
+                    stage.step_count,
+                    stage.users,
+                    second,
+                )
         total = total_row(rows)
         if total is None:
             return

@@ -15,6 +15,14 @@ from stairload.loadgen.context import RunContext
 def stair_title(context: RunContext) -> str:
     """One line naming the scenario, its shape, the users, the plateaus and the minutes."""
     stairs = context.stairs
+    arrivals = context.arrivals
+    if arrivals is not None:  # an open stair: journey rates on a capped pool
+        return (
+            f"{context.scenario.name} (arrivals, {arrivals.arrivals}): "
+            f"{arrivals.start_rate:,.2f} to {arrivals.end_rate:,.2f} journeys/s, "
+            f"{len(arrivals.steps)} plateaus, pool of at most {arrivals.max_users:,} users, "
+            f"{arrivals.total_seconds / 60:.1f} min"
+        )
     return (
         f"{context.scenario.name} ({context.shape}): {stairs.start_users:,} to "
         f"{stairs.end_users:,} users, {len(stairs.steps)} plateaus, "
