@@ -153,6 +153,11 @@ def process_arrivals(stairs: ArrivalStairs, index: int, count: int) -> Iterator[
             yield moment
 
 
+def process_ceiling(max_users: int, index: int, count: int) -> int:
+    """Process ``index``'s share of the pool's ceiling: ``max_users`` split in whole users."""
+    return max_users // count + (1 if index < max_users % count else 0)
+
+
 def _even_arrivals(stairs: ArrivalStairs) -> Iterator[float]:
     """Arrival k at the moment the cumulative planned count reaches k."""
     k, done = 0, 0.0  # done: cumulative starts at the current step's start

@@ -182,9 +182,16 @@ def open_verdict(verdict: Verdict, steps: Sequence[StepResult], run: RunInfo) ->
         if best is not None and best.open is not None
         else "no step was within target"
     )
+    missed = next((s for s in steps if s.open is not None and s.open.problem), None)
+    kept = (
+        f" The schedule was first not kept at step {missed.step} "
+        f"({missed.open.offered_rate:,.2f} journeys/s offered): {missed.open.problem}."
+        if missed is not None and missed.open is not None
+        else ""
+    )
     note = (
         f"{OPEN_NOTE} Steps are journey rates, not user counts: 'max users within target' "
-        f"is not given; {rate}."
+        f"is not given; {rate}.{kept}"
     )
     return dataclasses.replace(
         verdict,

@@ -25,17 +25,12 @@ from gevent.pool import Group
 from locust import User, task
 from locust.exception import StopUser
 
-from capacity.arrival_stairs import ArrivalStairs, process_arrivals
+from capacity.arrival_stairs import ArrivalStairs, process_arrivals, process_ceiling
 from stairload.journeys.locust_user import JourneyUser
 from stairload.loadgen.arrival_counts import LAG_KEY, ArrivalCounts
 from stairload.loadgen.runtime import run_context, runtime
 
 _log = logging.getLogger("stairload")
-
-
-def process_ceiling(max_users: int, index: int, count: int) -> int:
-    """This process's share of the pool's ceiling: ``max_users`` split in whole users."""
-    return max_users // count + (1 if index < max_users % count else 0)
 
 
 class JourneyPool:
