@@ -117,7 +117,7 @@ def _check_case(check: Check) -> ET.Element:
 
 
 def _step_case(step: StepResult) -> ET.Element:
-    name = f"step {step.step} ({step.users:,} users) valid"
+    name = f"step {step.step} ({step.label}) valid"
     case = ET.Element("testcase", classname=f"{SUITE_CLASS}.steps", name=name, time="0")
     if not step.measured:
         ET.SubElement(case, "skipped", message=f"not measured: {step.status}")

@@ -32,13 +32,15 @@ from capacity.arrival_stairs import ArrivalStairs, ArrivalStep
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 from reports.uncertainty import batch_means_interval
-from reports.verdict import Verdict, within_target
+from reports.verdict import Check, Verdict, within_target
 from stairload.rundir import INTERVALS_CSV
 from stairload.rundir.histogram import merge_into, parse_histogram, percentile
 from stairload.rundir.intervals import iter_intervals
 
 DROPPED_LIMIT = 0.01  # more than 1% of a step's planned journeys dropped: invalid
 RATE_TOLERANCE = 0.02  # started journeys off the plan by more than 2%: invalid
+TPS_CHECK = "tps_at_stress_step"  # the closed model's target TPS: replaced in an open run
+RATE_CHECK = "rate_at_stress_step"
 OPEN_NOTE = (
     "Open run (journeys started on a schedule): MTT and percentiles are user-seen times, "
     "measured from when each journey should have started (coordinated omission corrected); "
@@ -193,11 +195,33 @@ def open_verdict(verdict: Verdict, steps: Sequence[StepResult], run: RunInfo) ->
         f"{OPEN_NOTE} Steps are journey rates, not user counts: 'max users within target' "
         f"is not given; {rate}.{kept}"
     )
+    stress = steps[-1]
+    checks = tuple(
+        _rate_check(stress) if check.name == TPS_CHECK else check for check in verdict.checks
+    )
     return dataclasses.replace(
         verdict,
+        checks=checks,
         max_users_within_target=None,
         users_within=None,
         caveats=(note, *verdict.caveats),
+    )
+
+
+def _rate_check(stress: StepResult) -> Check:
+    """An open run's informational row: journeys started per second vs the schedule's."""
+    figures = stress.open
+    offered = figures.offered_rate if figures is not None else None
+    achieved = figures.achieved_rate if figures is not None else None
+    return Check(
+        RATE_CHECK,
+        achieved,
+        offered,
+        figures is not None and achieved is not None and figures.problem is None,
+        False,
+        "informational: journeys started per second at the stress step vs the schedule",
+        reference="plan",
+        invalid_reason=figures.problem if figures is not None else None,
     )
 
 

@@ -88,6 +88,13 @@ class StepResult:
     open: OpenStep | None = None  # an open run's schedule and service times (reports.open_steps)
 
     @property
+    def label(self) -> str:
+        """How the step is named in sentences: its users, or an open step's journey rate."""
+        if self.open is not None:
+            return f"{self.open.offered_rate:,.2f} journeys/s"
+        return f"{self.users:,} users"
+
+    @property
     def tps_ci_low(self) -> float | None:
         """Low end of the TPS's 95% interval (None: not computable)."""
         return None if self.tps_interval is None else self.tps_interval.low

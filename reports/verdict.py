@@ -119,7 +119,7 @@ def judge(
         run.mtt_ms,
         stress.valid and stress.mtt_ms is not None and stress.mtt_ms <= run.mtt_ms,
         True,
-        f"MTT at the stress step ({stress.users:,} users) <= {run.mtt_ms:g} ms",
+        f"MTT at the stress step ({stress.label}) <= {run.mtt_ms:g} ms",
         invalid_reason=stress_invalid,
         margin=_margin(run, stress),
     )
@@ -203,21 +203,20 @@ def _outcome(
             f"{errors.measured:.2%} of the requests failed, over the {run.error_rate:.2%} threshold"
         )
     if not stress.measured:
-        return FAIL, f"the stress step ({stress.users:,} users) was never measured"
+        return FAIL, f"the stress step ({stress.label}) was never measured"
     if stress.invalid_reason:
         return INCONCLUSIVE, (
-            f"the stress step ({stress.users:,} users) is not a valid measurement: "
-            f"{stress.invalid_reason}"
+            f"the stress step ({stress.label}) is not a valid measurement: {stress.invalid_reason}"
         )
     if errors.measured is None:
         return FAIL, "no request completed in the measured steps"
     if not mtt.passed:
         return FAIL, (
-            f"MTT at the stress step ({stress.users:,} users) is {stress.mtt_ms:,.1f} ms, "
+            f"MTT at the stress step ({stress.label}) is {stress.mtt_ms:,.1f} ms, "
             f"over the {run.mtt_ms:g} ms target"
         )
     return PASS, (
-        f"MTT at the stress step ({stress.users:,} users) is {stress.mtt_ms:,.1f} ms "
+        f"MTT at the stress step ({stress.label}) is {stress.mtt_ms:,.1f} ms "
         f"<= {run.mtt_ms:g} ms and {errors.measured:.2%} of the requests failed "
         f"<= {run.error_rate:.2%}"
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from capacity.arrival_stairs import build_arrival_stairs
-from reports.open_steps import OpenSecond, open_steps
+from reports.open_steps import OpenSecond, open_steps, open_verdict
+from reports.rundata import RunInfo
 from reports.steps import COMPLETE, StepResult
+from reports.verdict import judge
+from stairload.rundir import PlannedStep
 
 # 10 journeys/s for 10 s: 100 planned starts in the one step
 SCHEDULE = build_arrival_stairs(
@@ -104,3 +107,38 @@ def test_the_verdicts_latency_is_the_user_seen_one_and_the_service_one_is_kept()
     assert step.mtt_ms == 105.0 and step.p99_ms == 105.0
     assert step.open is not None
     assert (step.open.service_mtt_ms, step.open.service_p99_ms) == (5.0, 12.0)
+
+
+def _run() -> RunInfo:
+    return RunInfo(
+        run_id="open",
+        scenario="s",
+        case="stress",
+        shape="arrivals",
+        host="http://127.0.0.1:1",
+        exit_reason="completed",
+        started_epoch=None,
+        duration_seconds=10.0,
+        steps=(PlannedStep(1, 8, 0.0, 0.0, 10.0),),
+        mtt_ms=500.0,
+        error_rate=0.01,
+        target_tps=16.0,
+        cpu_warnings=(),
+        saturated=False,
+        lost_workers=0,
+    )
+
+
+def test_an_open_verdict_names_rates_not_the_pools_users() -> None:
+    """The reason names the stress step by its journey rate, the TPS row becomes the start
+    rate against the schedule, and max users within target is not given."""
+    steps = open_steps([_step()], SCHEDULE, _seconds([10] * 10, [0] * 10), processes=1)
+    verdict = open_verdict(judge(_run(), steps), steps, _run())
+    assert verdict.reason.startswith("MTT at the stress step (10.00 journeys/s) is 5.0 ms")
+    assert [check.name for check in verdict.checks][-1] == "rate_at_stress_step"
+    assert (verdict.checks[-1].measured, verdict.checks[-1].limit) == (10.0, 10.0)
+    assert verdict.max_users_within_target is None
+    assert (
+        "the highest offered rate within target was 10.00 journeys/s (step 1)"
+        in (verdict.caveats[0])
+    )
