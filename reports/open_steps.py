@@ -237,9 +237,14 @@ def _problem(
     if not planned:
         return None
     if dropped > DROPPED_LIMIT * planned:
-        return (
-            f"{dropped:,} of {planned:,} planned journeys dropped ({dropped / planned:.1%}): "
+        why = (
             f"every one of the pool's {max_users:,} virtual users was busy"
+            if max_users >= processes
+            else f"the pool's {max_users:,} virtual users are fewer than the {processes} "
+            "load-generator processes, so some processes had none"
+        )
+        return (
+            f"{dropped:,} of {planned:,} planned journeys dropped ({dropped / planned:.1%}): {why}"
         )
     off = started - planned
     if abs(off) > RATE_TOLERANCE * planned and abs(off) > processes:

@@ -319,6 +319,47 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "--run-dir: cannot create {scenarios}/run (Not a directory)",
     ),
     (
+        "arrivals with a locustfile",
+        "stairload.run",
+        [
+            "scenario3",
+            "--scenarios",
+            "{scenarios}",
+            "--shape",
+            "arrivals",
+            "--locustfile",
+            "locustfiles/stress.py",
+        ],
+        None,
+        "--shape arrivals: runs the scenario's steps on a pool of users; a --locustfile's "
+        "own user classes loop by themselves and cannot be pooled",
+    ),
+    (
+        "arrivals end rate below start rate",
+        "stairload.run",
+        [
+            "scenario3",
+            "--scenarios",
+            "{scenarios}",
+            "--shape",
+            "arrivals",
+            "--start-rate",
+            "5",
+            "--end-rate",
+            "2",
+        ],
+        None,
+        "{scenarios}: scenario3: end rate (2/s) must be >= start rate (5/s)",
+    ),
+    (
+        "arrivals kind unknown",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        lambda text: text.replace("spawn_rate: 100}", "spawn_rate: 100, arrivals: burst}", 1),
+        "{scenarios}: scenarios.scenario1.stairs.arrivals: must be one of 'even' or 'poisson' "
+        "(got 'burst')",
+    ),
+    (
         "RUN_DIR in /proc",
         "stairload.run",
         ["scenario2", "--scenarios", "{scenarios}", "--run-dir", "/proc/stairload-run"],

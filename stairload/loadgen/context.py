@@ -103,6 +103,11 @@ def context_from_options(options: RunOptions) -> RunContext:
         shape = "arrivals"
     arrivals = None
     if shape == "arrivals":
+        if options.user_locustfile:
+            raise UsageError(
+                "--shape arrivals: runs the scenario's steps on a pool of users; a "
+                "--locustfile's own user classes loop by themselves and cannot be pooled"
+            )
         arrivals = arrivals_for(
             suite,
             scenario.name,

@@ -33,11 +33,6 @@ class ScenarioUser(User):
 def install_user_classes(environment: Any, context: RunContext) -> list[str]:
     """Put the run's user classes on ``environment``; return their names."""
     if context.user_locustfile:
-        if context.arrivals is not None:
-            raise UsageError(
-                "--shape arrivals runs the scenario's steps; a --locustfile's own user "
-                "classes loop on their own and cannot be pooled"
-            )
         own = [cls for cls in environment.user_classes if cls is not ScenarioUser]
         if not own:
             raise UsageError(
