@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ def step_table(
         shortfall_cause=shortfall_cause,
         legacy_histograms=legacy_histograms,
     )
+    if run.shape == "arrivals":  # an open step's users are the pool's ceiling, not a plan
+        results = [dataclasses.replace(result, shortfall=None) for result in results]
     return with_generator_lag(
         with_target_cpu(results, target_cpu or {}, run.started_epoch), run.mtt_ms
     )
