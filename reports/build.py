@@ -99,7 +99,7 @@ def analyse(
     schedule = schedule_of(record.extras)
     if schedule is not None:  # an open run: its schedule and both latency views
         seconds = read_open_seconds(run_dir) if intervals.source == INTERVALS_CSV else {}
-        steps = open_steps(steps, schedule, seconds, record.workers)
+        steps = open_steps(steps, schedule, seconds, record.workers, run.mtt_ms)
     probes = measure(run.probes, probe_histograms) if run.probes else ()
     faults = int(intervals.totals["faults"].sum()) if "faults" in intervals.totals else 0
     verdict = judge(run, steps, intervals_cut=intervals.cut_last_line, faults=faults)

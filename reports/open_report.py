@@ -37,6 +37,7 @@ OPEN_HEADERS = (
     "planned",
     "started",
     "dropped",
+    "requests over the target (user-seen)",
     "requests in flight (TPS x MTT)",
     "service MTT / p95 / p99 ms",
     "user-seen MTT / p95 / p99 ms",
@@ -56,6 +57,7 @@ def open_rows(steps: Sequence[StepResult]) -> list[OpenRow]:
             f"{figures.planned_starts:,}",
             f"{figures.started:,}",
             f"{figures.dropped:,}",
+            "-" if figures.over_target is None else f"{figures.over_target:,}",
             _number(figures.busy_users, 2),
             " / ".join(
                 _number(value, 1)

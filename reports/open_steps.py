@@ -63,6 +63,7 @@ class OpenStep:
     service_p95_ms: float | None
     service_p99_ms: float | None
     problem: str | None = None  # why the step did not keep its schedule
+    over_target: int | None = None  # requests whose user-seen time was over the MTT target
 
 
 @dataclass
@@ -116,13 +117,22 @@ def open_steps(
     schedule: ArrivalStairs,
     seconds: Mapping[int, OpenSecond],
     processes: int,
+    target_ms: float | None = None,
 ) -> tuple[StepResult, ...]:
-    """The steps with their open-run figures, user-seen latency and schedule validity."""
-    return tuple(_one(step, schedule, seconds, max(1, processes)) for step in steps)
+    """The steps with their open-run figures, user-seen latency and schedule validity.
+
+    With ``target_ms`` each step also counts its requests whose user-seen time was over
+    it (Locust-rounded, as the percentiles): the requests a stall delayed past the target.
+    """
+    return tuple(_one(step, schedule, seconds, max(1, processes), target_ms) for step in steps)
 
 
 def _one(
-    step: StepResult, schedule: ArrivalStairs, seconds: Mapping[int, OpenSecond], processes: int
+    step: StepResult,
+    schedule: ArrivalStairs,
+    seconds: Mapping[int, OpenSecond],
+    processes: int,
+    target_ms: float | None = None,
 ) -> StepResult:
     start, end = step.window_start_s, step.window_end_s
     inside = [
@@ -155,6 +165,9 @@ def _one(
     for second in inside:
         merge_into(histogram, second.histogram)
     count = sum(histogram.values())
+    if target_ms is not None and step.measured:
+        over = sum(n for ms, n in histogram.items() if ms > target_ms)
+        service = dataclasses.replace(service, over_target=over)
     changes: dict[str, Any] = {"open": service, "shortfall": service.problem}
     if count:
         corrected = [second.corrected_ms for second in inside]

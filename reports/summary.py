@@ -49,6 +49,7 @@ OPEN_COLUMNS = (
     "planned_starts",
     "started",
     "dropped",
+    "over_target",
     "busy_users",
     "service_mtt_ms",
     "service_p50_ms",

@@ -100,6 +100,14 @@ def test_one_start_per_process_off_is_the_schedules_own_exactness() -> None:
     assert step.valid
 
 
+def test_requests_over_the_target_are_counted_from_the_user_seen_times() -> None:
+    """Half the journeys 600 ms late: their 50 requests are over a 500 ms target."""
+    late, on_time = _seconds([10] * 10, [0] * 10, 600.0), _seconds([10] * 10, [0] * 10)
+    seconds = {second: late[second] if second % 2 else on_time[second] for second in range(10)}
+    (step,) = open_steps([_step()], SCHEDULE, seconds, processes=1, target_ms=500.0)
+    assert step.open is not None and step.open.over_target == 50
+
+
 def test_the_verdicts_latency_is_the_user_seen_one_and_the_service_one_is_kept() -> None:
     """Journeys that started 100 ms late: MTT and p99 become 105 ms; service stays 5 ms."""
     seconds = _seconds([10] * 10, [0] * 10, late_ms=100.0)

@@ -155,6 +155,7 @@ def test_the_open_stairs_user_seen_p99_shows_the_stall(runs: tuple[Path, Path]) 
         if ms >= 1000
     )
     assert delayed >= 15, delayed  # the pool's 20 users, each stuck in the stall
+    assert step["over_target"] >= delayed  # over 500 ms, user-seen: counted per step
     assert step["p99_ms"] >= 1000, step  # user-seen (the verdict's view in an open run)
     assert step["service_p99_ms"] is not None
     assert_exact_totals(open_)
