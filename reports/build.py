@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from reports.generator_lag import with_generator_lag
 from reports.intervals import Intervals, load_intervals
-from reports.open_steps import open_steps, open_verdict, read_open_seconds, schedule_of
+from reports.open_steps import (
+    open_steps,
+    open_summary,
+    open_verdict,
+    read_open_seconds,
+    schedule_of,
+)
 from reports.rundata import RunInfo, run_info
 from reports.steps import (
     USERS_STOPPED,
@@ -167,6 +173,8 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
     run, verdict, steps = analysis.run, analysis.verdict, analysis.steps
     source = analysis.intervals.source
     capacity_html, capacity_summary = capacity_for_run(analysis)
+    if schedule_of(analysis.record.extras) is not None:
+        capacity_summary = {**capacity_summary, "open": open_summary(steps, run)}
     write_summary(
         run_dir / SUMMARY_JSON,
         summary(

@@ -182,31 +182,66 @@ def _one(
     return dataclasses.replace(step, **changes)
 
 
+def open_summary(steps: Sequence[StepResult], run: RunInfo) -> dict[str, Any]:
+    """summary.json's ``open`` object: the rates that answer an open run's question.
+
+    ``max_rate_within_target``: the highest offered rate whose (valid) step was within the
+    MTT and error-rate targets; ``first_rate_over_target``: the lowest whose valid step was
+    not; ``first_schedule_missed``: the first step that could not keep its schedule. Each
+    is a measured step's rate (no interpolation between steps), or None.
+    """
+    opened = [step for step in steps if step.open is not None]
+    within = [step for step in opened if within_target(step, run)]
+    over = [step for step in opened if step.valid and not within_target(step, run)]
+    missed = [step for step in opened if step.open is not None and step.open.problem]
+
+    def rate(step: StepResult | None) -> dict[str, Any] | None:
+        if step is None or step.open is None:
+            return None
+        return {"step": step.step, "journeys_per_s": round(step.open.offered_rate, 6)}
+
+    best = max(within, key=lambda step: step.open.offered_rate if step.open else 0.0, default=None)
+    return {
+        "max_rate_within_target": rate(best),
+        "first_rate_over_target": rate(over[0] if over else None),
+        "first_schedule_missed": {**(rate(missed[0]) or {}), "reason": missed[0].open.problem}
+        if missed and missed[0].open is not None
+        else None,
+    }
+
+
 def open_verdict(verdict: Verdict, steps: Sequence[StepResult], run: RunInfo) -> Verdict:
     """An open run's verdict: its steps are journey rates, not user counts.
 
     The users-based figures (max users within target, its range) would only repeat the
-    pool's ceiling, so they are left out; a caveat says so and names the highest offered
-    rate whose step was within target instead.
+    pool's ceiling, so they are left out; a caveat says so and names the rates of
+    ``open_summary`` instead.
     """
-    within = [s for s in steps if s.open is not None and within_target(s, run)]
-    best = max(within, key=lambda step: step.open.offered_rate if step.open else 0.0, default=None)
-    rate = (
-        f"the highest offered rate within target was {best.open.offered_rate:,.2f} "
-        f"journeys/s (step {best.step})"
-        if best is not None and best.open is not None
-        else "no step was within target"
+    figures = open_summary(steps, run)
+    best, over, missed = (
+        figures["max_rate_within_target"],
+        figures["first_rate_over_target"],
+        figures["first_schedule_missed"],
     )
-    missed = next((s for s in steps if s.open is not None and s.open.problem), None)
+    parts = [
+        f"the highest offered rate within target was {best['journeys_per_s']:,.2f} "
+        f"journeys/s (step {best['step']})"
+        if best
+        else "no step was within target"
+    ]
+    if over:
+        parts.append(
+            f"the first over it {over['journeys_per_s']:,.2f} journeys/s (step {over['step']})"
+        )
     kept = (
-        f" The schedule was first not kept at step {missed.step} "
-        f"({missed.open.offered_rate:,.2f} journeys/s offered): {missed.open.problem}."
-        if missed is not None and missed.open is not None
+        f" The schedule was first not kept at step {missed['step']} "
+        f"({missed['journeys_per_s']:,.2f} journeys/s offered): {missed['reason']}."
+        if missed
         else ""
     )
     note = (
         f"{OPEN_NOTE} Steps are journey rates, not user counts: 'max users within target' "
-        f"is not given; {rate}.{kept}"
+        f"is not given; {', '.join(parts)}.{kept}"
     )
     stress = steps[-1]
     checks = tuple(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from capacity.arrival_stairs import build_arrival_stairs
-from reports.open_steps import OpenSecond, open_steps, open_verdict
+from reports.open_steps import OpenSecond, open_steps, open_summary, open_verdict
 from reports.rundata import RunInfo
 from reports.steps import COMPLETE, StepResult
 from reports.verdict import judge
@@ -150,3 +150,13 @@ def test_an_open_verdict_names_rates_not_the_pools_users() -> None:
         "the highest offered rate within target was 10.00 journeys/s (step 1)"
         in (verdict.caveats[0])
     )
+
+
+def test_the_open_summary_names_measured_rates_only() -> None:
+    """Within target at 10/s, nothing over it, nothing missed: no interpolated rate."""
+    steps = open_steps([_step()], SCHEDULE, _seconds([10] * 10, [0] * 10), processes=1)
+    assert open_summary(steps, _run()) == {
+        "max_rate_within_target": {"step": 1, "journeys_per_s": 10.0},
+        "first_rate_over_target": None,
+        "first_schedule_missed": None,
+    }

@@ -175,6 +175,7 @@ def test_journeys_with_no_free_user_are_dropped_and_the_step_is_invalid(
     summary = json.loads((open_ / "summary.json").read_text(encoding="utf-8"))
     assert summary["invalid_steps"] == [1]
     assert "planned journeys dropped" in summary["reason"]
+    assert summary["open"]["first_schedule_missed"]["step"] == 1
 
 
 def test_an_arrival_stair_from_the_plan_keeps_its_schedule_on_the_embedded_target(
