@@ -41,7 +41,7 @@ STEP_COLUMNS = (
     "cpu_percent",
     "generator_loop_lag_ms",
 )
-# an open run's columns (reports.open_steps; blank for a closed run): its mtt_ms and
+# an open run's columns (reports.open_steps; only in an open run's files): its mtt_ms and
 # percentiles above are then user-seen times, these service_* ones the service times
 OPEN_COLUMNS = (
     "offered_rate",
@@ -61,7 +61,8 @@ OPEN_COLUMNS = (
 def step_row(step: StepResult) -> dict[str, Any]:
     """A step as a flat dict of rounded numbers, in STEP_COLUMNS order."""
     row = {column: getattr(step, column) for column in STEP_COLUMNS}
-    row.update({column: getattr(step.open, column, None) for column in OPEN_COLUMNS})
+    if step.open is not None:  # an open run's columns; a closed run's rows stay as they were
+        row.update({column: getattr(step.open, column) for column in OPEN_COLUMNS})
     for column, value in row.items():
         if isinstance(value, float):
             row[column] = round(value, 6 if column in ("error_rate", "tps_per_user") else 3)
@@ -131,7 +132,10 @@ def write_summary(path: Path, content: dict[str, Any]) -> Path:
 def write_steps_csv(path: Path, steps: Sequence[StepResult]) -> Path:
     """Write steps.csv, one row per planned step; empty cells where nothing was measured."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=(*STEP_COLUMNS, *OPEN_COLUMNS))
+        opened = any(step.open is not None for step in steps)
+        writer = csv.DictWriter(
+            handle, fieldnames=(*STEP_COLUMNS, *OPEN_COLUMNS) if opened else STEP_COLUMNS
+        )
         writer.writeheader()
         for step in steps:
             writer.writerow({k: "" if v is None else v for k, v in step_row(step).items()})
