@@ -65,9 +65,7 @@ def _on_init(environment: Any, **_: Any) -> None:
         # classes are installed at test_start, after the handshake put its paths back.
         environment.events.test_start.add_listener(_install_on_worker)
         runtime(environment).extras.update(
-            recorder=IntervalRecorder(environment),
-            health=LoadGeneratorHealth(environment),
-            arrival_counts=ArrivalCounts(environment),
+            recorder=IntervalRecorder(environment), health=LoadGeneratorHealth(environment)
         )
         return
     try:
@@ -135,7 +133,10 @@ def _on_init(environment: Any, **_: Any) -> None:
 def _install_on_worker(environment: Any, **_: Any) -> None:
     state = runtime(environment)
     state.context = None  # reload from the options the master just sent
-    install_user_classes(environment, run_context(environment))
+    context = run_context(environment)
+    install_user_classes(environment, context)
+    if context.arrivals is not None and "arrival_counts" not in state.extras:
+        state.extras["arrival_counts"] = ArrivalCounts(environment)  # an open run's counts
 
 
 def _abort(environment: Any, transition: Transition) -> None:
