@@ -34,15 +34,15 @@ from reports.steps import StepResult
 from reports.uncertainty import batch_means_interval
 from reports.verdict import Check, Verdict, within_target
 from stairload.rundir import INTERVALS_CSV
-from stairload.rundir.histogram import merge_into, parse_histogram, percentile
 from stairload.rundir.intervals import iter_intervals
+from stairload.rundir.latency import REPORTED_PERCENTILES, LatencyHistogram
 
 DROPPED_LIMIT = 0.01  # more than 1% of a step's planned journeys dropped: invalid
 RATE_TOLERANCE = 0.02  # started journeys off the plan by more than 2%: invalid
 TPS_CHECK = "tps_at_stress_step"  # the closed model's target TPS: replaced in an open run
 RATE_CHECK = "rate_at_stress_step"
 OPEN_NOTE = (
-    "Open run (journeys started on a schedule): MTT and percentiles are user-seen times, "
+    "Open run (journeys started on a schedule): MTT, percentiles and max are user-seen times, "
     "measured from when each journey should have started (coordinated omission corrected); "
     "the service times (from when each request was sent) are in the step table beside them."
 )
@@ -73,7 +73,7 @@ class OpenSecond:
     started: int = 0
     dropped: int = 0
     corrected_ms: float = 0.0  # sum of user-seen times
-    histogram: dict[int, int] = dataclasses.field(default_factory=dict)
+    histogram: LatencyHistogram = dataclasses.field(default_factory=LatencyHistogram)
 
 
 def schedule_of(record_extras: Mapping[str, Any]) -> ArrivalStairs | None:
@@ -106,9 +106,9 @@ def read_open_seconds(run_dir: Path) -> dict[int, OpenSecond]:
         second.started += row.started or 0
         second.dropped += row.dropped or 0
         if row.corrected_histogram:
-            histogram = parse_histogram(row.corrected_histogram)
-            merge_into(second.histogram, histogram)
-            second.corrected_ms += (row.corrected_mean_ms or 0.0) * sum(histogram.values())
+            histogram = LatencyHistogram.from_cell(row.corrected_histogram)
+            second.histogram.add(histogram)
+            second.corrected_ms += (row.corrected_mean_ms or 0.0) * histogram.count
     return seconds
 
 
@@ -122,7 +122,7 @@ def open_steps(
     """The steps with their open-run figures, user-seen latency and schedule validity.
 
     With ``target_ms`` each step also counts its requests whose user-seen time was over
-    it (Locust-rounded, as the percentiles): the requests a stall delayed past the target.
+    it (to the HDR histogram's 0.1%): the requests a stall delayed past the target.
     """
     return tuple(_one(step, schedule, seconds, max(1, processes), target_ms) for step in steps)
 
@@ -161,22 +161,24 @@ def _one(
         if step.measured
         else None,
     )
-    histogram: dict[int, int] = {}
+    histogram = LatencyHistogram()
     for second in inside:
-        merge_into(histogram, second.histogram)
-    count = sum(histogram.values())
+        histogram.add(second.histogram)
+    count = histogram.count
     if target_ms is not None and step.measured:
-        over = sum(n for ms, n in histogram.items() if ms > target_ms)
-        service = dataclasses.replace(service, over_target=over)
+        service = dataclasses.replace(service, over_target=histogram.count_above_ms(target_ms))
     changes: dict[str, Any] = {"open": service, "shortfall": service.problem}
     if count:
         corrected = [second.corrected_ms for second in inside]
-        requests = [float(sum(second.histogram.values())) for second in inside]
+        requests = [float(second.histogram.count) for second in inside]
+        p50, p95, p99, p99_9 = histogram.values_at_ms(REPORTED_PERCENTILES)
         changes.update(
             mtt_ms=sum(corrected) / count,
-            p50_ms=float(percentile(histogram, count, 0.50)),
-            p95_ms=float(percentile(histogram, count, 0.95)),
-            p99_ms=float(percentile(histogram, count, 0.99)),
+            p50_ms=p50,
+            p95_ms=p95,
+            p99_ms=p99,
+            p99_9_ms=p99_9,
+            max_ms=histogram.value_at_ms(100.0),
             mtt_interval=batch_means_interval(corrected, requests),
         )
     return dataclasses.replace(step, **changes)

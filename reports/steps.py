@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from stairload.rundir.latency import LatencyHistogram
     from reports.open_steps import OpenStep
+    from stairload.rundir.latency import LatencyHistogram
 
 COMPLETE, PARTIAL, RAMP_ONLY, NOT_REACHED = "complete", "partial", "ramp only", "not reached"
 HISTOGRAM_METHOD = (

@@ -3,9 +3,8 @@
 Pure bookkeeping (no Locust): ``stairload.loadgen.arrival_counts`` feeds it from Locust's
 events and ships it between processes. A request's user-seen time is its response time
 plus how late its journey started against the schedule (coordinated omission corrected),
-kept as a histogram of Locust-rounded milliseconds like the service times
-(``stairload.rundir.histogram``): when the HDR histograms replace those, this is the one
-place to switch.
+kept in microseconds in the same HDR histograms as the service times
+(``stairload.rundir.latency``).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stairload.rundir import IntervalRow
-from stairload.rundir.histogram import format_histogram, merge_into, round_response_time
+from stairload.rundir.latency import LatencyHistogram
 
 
 @dataclass
@@ -25,7 +24,7 @@ class SecondCounts:
     dropped: int = 0
     corrected_requests: int = 0
     corrected_total_ms: float = 0.0
-    corrected_histogram: dict[int, int] = field(default_factory=dict)
+    corrected_histogram: LatencyHistogram = field(default_factory=LatencyHistogram)
 
     def merge(self, other: SecondCounts) -> None:
         """Add another process's counts of the same second."""
@@ -33,7 +32,7 @@ class SecondCounts:
         self.dropped += other.dropped
         self.corrected_requests += other.corrected_requests
         self.corrected_total_ms += other.corrected_total_ms
-        merge_into(self.corrected_histogram, other.corrected_histogram)
+        self.corrected_histogram.add(other.corrected_histogram)
 
     @property
     def corrected_mean_ms(self) -> float | None:
@@ -69,8 +68,7 @@ class ArrivalBook:
         corrected = response_time_ms + lag_ms
         counts.corrected_requests += 1
         counts.corrected_total_ms += corrected
-        key = round_response_time(corrected)
-        counts.corrected_histogram[key] = counts.corrected_histogram.get(key, 0) + 1
+        counts.corrected_histogram.record_us(int(corrected * 1000 + 0.5))
 
     def pop(self, second: int) -> SecondCounts:
         """The merged counts of ``second`` (zero when nothing happened), forgotten here.
@@ -94,7 +92,9 @@ class ArrivalBook:
                 started=counts.started,
                 dropped=counts.dropped,
                 corrected_mean_ms=None if mean is None else round(mean, 3),
-                corrected_histogram=format_histogram(counts.corrected_histogram) or None,
+                corrected_histogram=counts.corrected_histogram.encode()
+                if counts.corrected_histogram.count
+                else None,
             )
             if row.is_total
             else row
@@ -105,7 +105,7 @@ class ArrivalBook:
         """Everything counted so far, as a worker ships it (and forgets it)."""
         wire = [
             [second, c.started, c.dropped, c.corrected_requests, c.corrected_total_ms,
-             [[key, count] for key, count in c.corrected_histogram.items()]]
+             c.corrected_histogram.to_wire()]
             for second, c in self.seconds.items()
         ]  # fmt: skip
         self.seconds = {}
@@ -120,6 +120,6 @@ class ArrivalBook:
                     int(dropped),
                     int(requests),
                     float(total_ms),
-                    {int(key): int(count) for key, count in histogram},
+                    LatencyHistogram.from_wire(histogram),
                 )
             )

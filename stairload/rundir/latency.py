@@ -186,6 +186,16 @@ class LatencyHistogram:
         """An ``intervals.csv`` histogram cell of either schema (see the module docstring)."""
         return cls.from_legacy(text) if ":" in text else cls.decode(text.strip())
 
+    def count_above_ms(self, limit_ms: float) -> int:
+        """How many values are above ``limit_ms``: those whose HDR bucket starts above it
+        (a bucket straddling the limit, under 0.1% wide, is not counted)."""
+        limit_us = limit_ms * 1000
+        return sum(
+            count
+            for index, count in self._counts.items()
+            if _GEOMETRY.get_value_from_index(index) > limit_us
+        )
+
     def value_at_ms(self, percentile: float) -> float | None:
         """The value at ``percentile`` (0 < p <= 100) in ms, to the us; None when empty."""
         return self.values_at_ms((percentile,))[0]

@@ -185,3 +185,12 @@ def test_a_sum_of_cells_equals_the_merged_histograms() -> None:
         total.add_cell("HISTF!")
     assert total.histogram().encode() == expected.encode()
     assert total.histogram().count == 1_723
+
+
+def test_count_above_counts_the_values_over_a_limit() -> None:
+    """Two answers of 600 ms and one of 400 ms: two above 500 ms, none above 600.6 ms."""
+    histogram = LatencyHistogram()
+    histogram.record_us(600_000, 2)
+    histogram.record_us(400_000)
+    assert histogram.count_above_ms(500.0) == 2
+    assert histogram.count_above_ms(600.6) == 0  # 600 ms's bucket is under 0.1% wide
