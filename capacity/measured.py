@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from capacity.cpu_line import CEILING_SHARE, CpuPoint
 from capacity.instances import (
-    CEILING_SHARE,
     DEFAULT_TARGET_CPU_PERCENT,
-    CpuPoint,
     Instances,
     instances_needed,
     whole_instances,

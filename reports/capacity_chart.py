@@ -24,7 +24,7 @@ def write_capacity_chart(
     """Draw the chart into ``path``; None when there is no measured plateau to show."""
     if not model.points:
         return None
-    from reports.charts import pyplot, save
+    from reports.chart_parts import pyplot, save
 
     plt = pyplot()
     fig, (tps_ax, mtt_ax) = plt.subplots(1, 2, figsize=(11, 4.4))

@@ -1,12 +1,28 @@
-"""The report's PNG charts (matplotlib, Agg backend): one function per chart."""
+"""The report's PNG charts (matplotlib, Agg backend): one function per chart.
+
+The parts they share (axes, colours, step marks, legends) are ``reports.chart_parts``'s.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reports.alarm_log import AlarmChange
+from reports.chart_parts import (
+    COLORS,
+    SIZE,
+    TARGET_COLOR,
+    legend_below,
+    legend_below_both,
+    mark_steps,
+    plot_users,
+    pyplot,
+    save,
+    step_error_bars,
+    time_axis,
+)
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 from stairload.rundir import AlarmState
@@ -23,48 +39,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-_TICK_STEPS_S = (5, 10, 15, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200)
-_COLORS = {"tps": "#1f77b4", "users": "#555555", "plan": "#ff7f0e", "mtt": "#2ca02c"}
-_TARGET = "#d62728"
-_SIZE = (11, 4.6)
-
-
-def pyplot() -> Any:
-    """matplotlib.pyplot on the Agg backend (imported here to keep the CLI fast)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def time_axis(ax: Axes, duration_s: float) -> None:
-    """Elapsed-time ticks: mm:ss up to an hour, h:mm beyond; at most ~10 ticks."""
-    from matplotlib.ticker import FuncFormatter, MultipleLocator
-
-    step = next((s for s in _TICK_STEPS_S if duration_s / s <= 10), _TICK_STEPS_S[-1])
-    ax.xaxis.set_major_locator(MultipleLocator(step))
-    if duration_s < 3600:
-        ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda x, _: f"{int(x) // 60}:{int(x) % 60:02d}")
-        )
-        ax.set_xlabel("elapsed time (mm:ss)")
-    else:
-        ax.xaxis.set_major_formatter(
-            FuncFormatter(lambda x, _: f"{int(x) // 3600}:{int(x) % 3600 // 60:02d}")
-        )
-        ax.set_xlabel("elapsed time (h:mm)")
-    ax.set_xlim(0, max(duration_s, 1))
-    ax.grid(True, axis="y", alpha=0.3)
-
-
-def save(fig: Figure, path: Path) -> Path:
-    """Write the figure as PNG and free it."""
-    fig.savefig(path, dpi=100)
-    pyplot().close(fig)
-    return path
 
 
 def write_charts(
@@ -99,99 +73,18 @@ def _smooth(values: pd.Series, points: int) -> pd.Series:
     return values.rolling(window, min_periods=1, center=True).mean() if window > 1 else values
 
 
-def _step_error_bars(
-    ax: Axes, steps: Sequence[StepResult], figure: str, color: str, label: str
-) -> None:
-    """Each measured step's figure at the middle of its window, with its 95% interval."""
-    middles, values, below, above = [], [], [], []
-    for step in steps:
-        value = step.tps if figure == "tps" else step.mtt_ms
-        interval = step.tps_interval if figure == "tps" else step.mtt_interval
-        if value is None or interval is None or not interval.computable:
-            continue
-        middles.append((step.window_start_s + step.window_end_s) / 2)
-        values.append(value)
-        below.append(value - interval.low)  # type: ignore[operator]
-        above.append(interval.high - value)  # type: ignore[operator]
-    if values:
-        ax.errorbar(
-            middles,
-            values,
-            yerr=[below, above],
-            fmt="o",
-            markersize=4,
-            color=color,
-            capsize=4,
-            linewidth=1.4,
-            zorder=4,
-            label=label,
-        )
-
-
-def _mark_steps(ax: Axes, steps: Sequence[StepResult]) -> None:
-    """Dotted lines at step starts, shaded excluded ramps, step numbers along the top."""
-    every = max(1, len(steps) // 12)
-    for index, step in enumerate(steps):
-        ax.axvline(step.start_s, color="#999999", linestyle=":", linewidth=0.8)
-        label = "ramp, excluded from the step table" if index == 0 else None
-        ax.axvspan(
-            step.start_s, step.window_start_s, color="#cccccc", alpha=0.3, linewidth=0, label=label
-        )
-        if index % every == 0:
-            middle = (step.start_s + step.end_s) / 2
-            ax.text(
-                middle,
-                1.01,
-                f"S{step.step}",
-                transform=ax.get_xaxis_transform(),
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                color="#666666",
-            )
-
-
-def _plot_users(ax: Axes, run: RunInfo, totals: pd.DataFrame, linewidth: float) -> None:
-    """Planned users (dashed) and actual users (steps) on ``ax``, from zero."""
-    ax.plot(
-        *_planned_users(run),
-        color=_COLORS["plan"],
-        linestyle="--",
-        linewidth=linewidth + 0.2,
-        label="planned users",
-    )
-    ax.plot(
-        totals["time_s"],
-        totals["users"],
-        drawstyle="steps-post",
-        color=_COLORS["users"],
-        linewidth=linewidth,
-        label="actual users",
-    )
-    ax.set_ylabel("users")
-    ax.set_ylim(bottom=0)
-
-
-def _planned_users(run: RunInfo) -> tuple[list[float], list[float]]:
-    times, users = [], []
-    for step in run.steps:
-        times += [step.start_s, step.end_s]
-        users += [step.users, step.users]
-    return times, users
-
-
 def _tps_chart(
     run: RunInfo, totals: pd.DataFrame, steps: Sequence[StepResult], duration: float
 ) -> Figure:
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     tps = totals["requests"] / totals["duration_s"]
     smooth = len(totals) > 240
     ax.plot(
         totals["time_s"],
         tps,
         drawstyle="steps-post",
-        color=_COLORS["tps"],
+        color=COLORS["tps"],
         linewidth=0.6 if smooth else 1.2,
         alpha=0.45 if smooth else 1.0,
         label="TPS per interval",
@@ -201,18 +94,18 @@ def _tps_chart(
             totals["time_s"],
             _smooth(tps, len(totals)),
             drawstyle="steps-post",
-            color=_COLORS["tps"],
+            color=COLORS["tps"],
             linewidth=1.6,
             label="TPS (rolling mean)",
         )
-    _step_error_bars(ax, steps, "tps", "#1f1f1f", "step TPS, 95% CI")
+    step_error_bars(ax, steps, "tps", "#1f1f1f", "step TPS, 95% CI")
     ax.set_ylabel("TPS (requests/s)")
     ax.set_ylim(bottom=0)
     right = ax.twinx()
-    _plot_users(right, run, totals, linewidth=1.0)
-    _mark_steps(ax, steps)
+    plot_users(right, run, totals, linewidth=1.0)
+    mark_steps(ax, steps)
     time_axis(ax, duration)
-    _legend(ax, right)
+    legend_below_both(ax, right)
     ax.set_title("Throughput (TPS) and users over time", pad=16)
     return fig
 
@@ -225,25 +118,29 @@ def _mtt_chart(
     alarms: Sequence[AlarmChange] = (),
 ) -> Figure:
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     ax.plot(
         totals["time_s"],
         totals["mean_ms"],
         drawstyle="steps-post",
-        color=_COLORS["mtt"],
+        color=COLORS["mtt"],
         linewidth=0.8,
         label="MTT per interval",
     )
     ax.axhline(
-        run.mtt_ms, color=_TARGET, linestyle="--", linewidth=1.2, label=f"target {run.mtt_ms:g} ms"
+        run.mtt_ms,
+        color=TARGET_COLOR,
+        linestyle="--",
+        linewidth=1.2,
+        label=f"target {run.mtt_ms:g} ms",
     )
-    _step_error_bars(ax, steps, "mtt", "#1f1f1f", "step MTT, 95% CI")
+    step_error_bars(ax, steps, "mtt", "#1f1f1f", "step MTT, 95% CI")
     ax.set_ylabel("MTT, mean response time (ms)")
     ax.set_ylim(bottom=0)
-    _mark_steps(ax, steps)
+    mark_steps(ax, steps)
     _mark_alarms(ax, alarms)
     time_axis(ax, duration)
-    _below(ax)
+    legend_below(ax)
     ax.set_title("Mean test time (MTT) over time", pad=16)
     return fig
 
@@ -276,7 +173,7 @@ def _percentile_chart(
     if totals["p95_ms"].isna().all():
         return None
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     for column, color in (("p99_ms", "#9467bd"), ("p95_ms", "#e377c2"), ("p50_ms", "#17becf")):
         ax.plot(
             totals["time_s"],
@@ -287,23 +184,27 @@ def _percentile_chart(
             label=column.replace("_ms", ""),
         )
     ax.axhline(
-        run.mtt_ms, color=_TARGET, linestyle="--", linewidth=1.2, label=f"target {run.mtt_ms:g} ms"
+        run.mtt_ms,
+        color=TARGET_COLOR,
+        linestyle="--",
+        linewidth=1.2,
+        label=f"target {run.mtt_ms:g} ms",
     )
     ax.set_ylabel("response time (ms)")
     ax.set_ylim(bottom=0)
-    _mark_steps(ax, steps)
+    mark_steps(ax, steps)
     time_axis(ax, duration)
-    _below(ax)
+    legend_below(ax)
     ax.set_title("Response-time percentiles per interval", pad=16)
     return fig
 
 
 def _error_chart(totals: pd.DataFrame, steps: Sequence[StepResult], duration: float) -> Figure:
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=_SIZE, layout="constrained")
+    fig, ax = plt.subplots(figsize=SIZE, layout="constrained")
     failures = totals["failures"] / totals["duration_s"]
     ax.fill_between(
-        totals["time_s"], failures, step="post", color=_TARGET, alpha=0.35, label="failures/s"
+        totals["time_s"], failures, step="post", color=TARGET_COLOR, alpha=0.35, label="failures/s"
     )
     ax.set_ylabel("failures per second")
     ax.set_ylim(bottom=0, top=max(1.0, float(failures.max() or 0) * 1.15))
@@ -312,9 +213,9 @@ def _error_chart(totals: pd.DataFrame, steps: Sequence[StepResult], duration: fl
     right.plot(totals["time_s"], share, color="#8c564b", linewidth=0.9, label="error % of requests")
     right.set_ylabel("error %")
     right.set_ylim(0, max(1.0, float(share.max()) * 1.15 if share.notna().any() else 1.0))
-    _mark_steps(ax, steps)
+    mark_steps(ax, steps)
     time_axis(ax, duration)
-    _legend(ax, right)
+    legend_below_both(ax, right)
     ax.set_title("Errors over time", pad=16)
     return fig
 
@@ -324,10 +225,10 @@ def _users_chart(
 ) -> Figure:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(11, 3.6), layout="constrained")
-    _plot_users(ax, run, totals, linewidth=1.2)
-    _mark_steps(ax, steps)
+    plot_users(ax, run, totals, linewidth=1.2)
+    mark_steps(ax, steps)
     time_axis(ax, duration)
-    _below(ax)
+    legend_below(ax)
     ax.set_title("Users: planned vs actual", pad=16)
     return fig
 
@@ -354,7 +255,7 @@ def _throughput_chart(
         users,
         [step.tps for step in points],
         marker="o",
-        color=_COLORS["tps"],
+        color=COLORS["tps"],
         label="measured, one point per step",
     )
     with_interval = [s for s in points if s.tps_interval is not None and s.tps_interval.computable]
@@ -367,7 +268,7 @@ def _throughput_chart(
                 [step.tps_interval.high - step.tps for step in with_interval],  # type: ignore[operator,union-attr]
             ],
             fmt="none",
-            ecolor=_COLORS["tps"],
+            ecolor=COLORS["tps"],
             capsize=4,
             label="95% CI of the step's TPS",
         )
@@ -376,7 +277,7 @@ def _throughput_chart(
         ax.scatter(
             [step.users for step in over],
             [step.tps for step in over],
-            color=_TARGET,
+            color=TARGET_COLOR,
             zorder=3,
             label=f"MTT over {mtt_ms:g} ms",
         )
@@ -406,24 +307,3 @@ def _throughput_chart(
     ax.legend(loc="upper left", fontsize=9)
     ax.set_title("Throughput vs users")
     return fig
-
-
-def _legend(left: Axes, right: Axes) -> None:
-    handles, labels = left.get_legend_handles_labels()
-    more_handles, more_labels = right.get_legend_handles_labels()
-    _below(left, handles + more_handles, labels + more_labels)
-
-
-def _below(ax: Axes, handles: list[Any] | None = None, labels: list[str] | None = None) -> None:
-    """Legend under the x axis, so it never hides the data."""
-    if handles is None or labels is None:
-        handles, labels = ax.get_legend_handles_labels()
-    ax.legend(
-        handles,
-        labels,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
-        ncols=min(len(labels), 5),
-        fontsize=9,
-        frameon=False,
-    )

@@ -55,7 +55,7 @@ def compare(run_a: Path, run_b: Path, out_dir: Path, exclude_seconds: float = 0.
         COMPARE_TPS_PNG: _overlay(a, b, "tps", "TPS (requests/s)", "Throughput: A vs B"),
         COMPARE_MTT_PNG: _overlay(a, b, "mean_ms", "MTT (ms)", "Mean test time: A vs B"),
     }
-    from reports.charts import save
+    from reports.chart_parts import save
 
     paths = [save(fig, out_dir / name) for name, fig in charts.items()]
     (out_dir / COMPARE_HTML).write_text(_page(a, b, rows, paths), encoding="utf-8")
@@ -90,7 +90,7 @@ def _round(value: float | None) -> float | None:
 
 
 def _overlay(a: Analysis, b: Analysis, column: str, ylabel: str, title: str) -> Figure:
-    from reports.charts import pyplot, time_axis
+    from reports.chart_parts import pyplot, time_axis
 
     fig, ax = pyplot().subplots(figsize=(11, 4.6), layout="constrained")
     duration = 1.0

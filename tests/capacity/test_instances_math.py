@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capacity.instances import CpuPoint, cpu_cost, instances_needed
+from capacity.cpu_line import CpuPoint, cpu_cost
+from capacity.instances import instances_needed
 
 # 5% idle plus 0.05% of a core per TPS: 0.5 ms of CPU per request.
 LINE = [CpuPoint(tps, 5.0 + 0.05 * tps) for tps in (100.0, 400.0, 800.0, 1200.0)]
