@@ -44,6 +44,12 @@ def stairs_for(
         raise UsageError(
             f"{suite.source}: {scenario_name}: end users ({end}) must be >= start users ({start})"
         )
+    probes_by_step = bool(probes) and settings.probe_seconds is None  # half a step each
+    if step_seconds is not None and end == start and not probes_by_step:
+        raise UsageError(
+            f"--step-seconds: this stair has one plateau ({start:,} start and end users), "
+            f"held --hold-seconds; give its length there (got {step_seconds:g})"
+        )
     stairs = build_stairs(
         start_users=start,
         end_users=end,
@@ -78,15 +84,17 @@ def constant_for(
     time_scale: float = 1.0,
     users_scale: float = 1.0,
     spawn_rate: float | None = None,
+    users: int | None = None,
 ) -> Stairs:
-    """One plateau: ``case_name``'s planned VUser for ``scenario_name``, for a duration."""
+    """One plateau: ``users``, else ``case_name``'s planned VUser, for a duration."""
     _check_scales(time_scale, users_scale)
     if not duration_seconds > 0:
         raise UsageError(f"duration_seconds: must be > 0 (got {duration_seconds:g})")
     settings = suite.scenario(scenario_name).stairs
-    row = plan_for_case(suite, scenario_name, case_name, settings.step_users)
+    if users is None:
+        users = plan_for_case(suite, scenario_name, case_name, settings.step_users).vusers
     return constant_load(
-        users=row.vusers,
+        users=users,
         duration_seconds=duration_seconds,
         spawn_rate=settings.spawn_rate if spawn_rate is None else spawn_rate,
         time_scale=time_scale,

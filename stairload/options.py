@@ -36,15 +36,19 @@ class RunOption:
     choices: tuple[str, ...] | None = None
     repeatable: bool = False  # given once per value; parsed into a list
     switch: bool = False  # a flag without a value: True when given
+    const: Any = None  # a flag without a value: stores this in ``into`` (store_const)
+    into: str | None = None  # the attribute it lands in, when not the flag's own name
 
     @property
     def dest(self) -> str:
         """The attribute name the parsed value lands in."""
-        return self.flag.removeprefix("--").replace("-", "_")
+        return self.into or self.flag.removeprefix("--").replace("-", "_")
 
     def add_to(self, parser: Any, **extra: Any) -> None:
         """Register this option on ``parser`` (an argparse parser or group)."""
         settings: dict[str, Any] = {"default": self.default, "help": self.help, **extra}
+        if self.const is not None:
+            settings.update(action="store_const", const=self.const, dest=self.dest)
         if self.repeatable:
             settings.update(action="append", default=None)
         if self.switch:
@@ -62,6 +66,23 @@ class RunOption:
 _users = bounded(int, 1, limits.MAX_USERS)
 _scale = bounded(float, *limits.SCALE)
 _seconds = bounded(float, 0.001, limits.MAX_SECONDS)
+
+
+def _hold_seconds(text: str) -> float:
+    """A hold of 0 is refused with the reason: the last plateau is the step the verdict judges."""
+    try:
+        zero = float(text) == 0
+    except ValueError:
+        zero = False
+    if zero:
+        raise argparse.ArgumentTypeError(
+            "must be > 0: the last plateau (the stress step the verdict judges) is held this "
+            "long, its ramp included; for a last step as long as the others give "
+            "--hold-seconds equal to --step-seconds (got 0)"
+        )
+    return _seconds(text)
+
+
 _spawn_rate = bounded(float, 0.001, limits.MAX_SPAWN_RATE)
 
 SCENARIO = RunOption(
@@ -97,12 +118,21 @@ START_USERS = RunOption("--start-users", _users, None, "override: first plateau"
 END_USERS = RunOption("--end-users", _users, None, "override: last plateau", "N")
 STEP_USERS = RunOption("--step-users", _users, None, "override: users added per step", "N")
 STEP_SECONDS = RunOption("--step-seconds", _seconds, None, "override: step length", "S")
-HOLD_SECONDS = RunOption("--hold-seconds", _seconds, None, "override: final hold", "S")
+HOLD_SECONDS = RunOption(
+    "--hold-seconds", _hold_seconds, None, "override: final hold (the last plateau's length)", "S"
+)
 SPAWN_RATE = RunOption(
     "--spawn-rate", _spawn_rate, None, "override: users started per second while ramping", "N"
 )
 DURATION_SECONDS = RunOption(
     "--duration-seconds", _seconds, None, "override: constant run length (default step + hold)", "S"
+)
+USERS = RunOption(
+    "--users",
+    _users,
+    None,
+    "--shape constant only: hold this many users (default: the case's planned VUser)",
+    "N",
 )
 ABORT_ON = RunOption(
     "--abort-on",
@@ -210,9 +240,18 @@ PROBE_USERS = RunOption(
     "--probe-users",
     _probe_users,
     None,
-    "override: probe steps below the plan, held half a step each before the stair "
-    "(e.g. 1,100,400; 'none' for none); measured apart, never part of the verdict",
+    "override: probe steps below the plan, held before the stair (the built-in scenarios "
+    "have some by default, for the capacity model); e.g. 1,100,400; measured apart, never "
+    "part of the verdict",
     "N,N,...",
+)
+NO_PROBES = RunOption(
+    "--no-probes",
+    None,
+    None,
+    "leave out the scenario's probe steps (same as --probe-users none)",
+    const=(),
+    into=PROBE_USERS.dest,
 )
 
 _rate = bounded(float, 0.001, limits.MAX_SPAWN_RATE)
@@ -244,6 +283,7 @@ STAIR_OVERRIDES = (
     HOLD_SECONDS,
     SPAWN_RATE,
     PROBE_USERS,
+    NO_PROBES,
 )
 RUN_OPTIONS = (
     SCENARIOS,
@@ -255,6 +295,7 @@ RUN_OPTIONS = (
     *STAIR_OVERRIDES,
     *ARRIVAL_OVERRIDES,
     DURATION_SECONDS,
+    USERS,
     TARGET_USERS,
     METRICS_PORT,
     WEB,
@@ -316,6 +357,7 @@ class RunOptions:
     max_users: int | None = None
     arrivals: str | None = None
     duration_seconds: float | None = None
+    users: int | None = None
     target_users: int = SEEDED_USERS
     metrics_port: int | None = None
     web: bool = False
@@ -326,7 +368,9 @@ class RunOptions:
     @classmethod
     def from_namespace(cls, values: Any, **changes: Any) -> RunOptions:
         """The options a parser put in ``values`` (argparse's namespace), with ``changes``."""
-        given = {field.name: getattr(values, field.name) for field in fields(cls)}
+        given = {  # Locust's parser keeps its own --users (num_users): ours is absent there
+            field.name: getattr(values, field.name, field.default) for field in fields(cls)
+        }
         given["abort_on"] = tuple(given["abort_on"] or ())
         given["run_dir"] = given["run_dir"] or ""
         given["user_locustfile"] = given["user_locustfile"] or ""

@@ -62,8 +62,9 @@ _DUPLICATE_LINES = (_line_of(_DUPLICATE, "  scenario3:", 2), _line_of(_DUPLICATE
 
 def _big_step(text: str) -> str:
     head, tail = text.split("  scenario2:", 1)
-    stairs = "stairs: {step_users: 100, step_seconds: 60, hold_seconds: 300, spawn_rate: 100}"
-    big = "stairs: {step_users: 100000, step_seconds: 60, hold_seconds: 300, spawn_rate: 100000}"
+    stairs = "stairs: {step_users: 100, step_seconds: 60, hold_seconds: 300, spawn_rate: 100,"
+    big = "stairs: {step_users: 100000, step_seconds: 60, hold_seconds: 300, spawn_rate: 100000,"
+    assert stairs in tail
     return head + "  scenario2:" + tail.replace(stairs, big, 1)
 
 
@@ -310,6 +311,57 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         ["scenario2", "--scenarios", "{scenarios}", "--hold-seconds", "1e308"],
         None,
         "--hold-seconds: must be in 0.001..604,800 (got '1e308') (see 'stairload run --help')",
+    ),
+    (
+        "--hold-seconds 0",
+        "stairload.run",
+        ["scenario2", "--scenarios", "{scenarios}", "--hold-seconds", "0"],
+        None,
+        "--hold-seconds: must be > 0: the last plateau (the stress step the verdict judges) is "
+        "held this long, its ramp included; for a last step as long as the others give "
+        "--hold-seconds equal to --step-seconds (got 0) (see 'stairload run --help')",
+    ),
+    (
+        "--step-seconds for a one-plateau stair",
+        "stairload.run",
+        [
+            "scenario2",
+            "--scenarios",
+            "{scenarios}",
+            "--start-users",
+            "1200",
+            "--end-users",
+            "1200",
+            "--step-seconds",
+            "30",
+            "--no-probes",
+        ],
+        None,
+        "--step-seconds: this stair has one plateau (1,200 start and end users), held "
+        "--hold-seconds; give its length there (got 30)",
+    ),
+    (
+        "--step-seconds for a constant run",
+        "stairload.run",
+        ["scenario2", "--scenarios", "{scenarios}", "--shape", "constant", "--step-seconds", "30"],
+        None,
+        "--step-seconds: a stair option, but --shape constant holds one plateau; give "
+        "--duration-seconds (got 30)",
+    ),
+    (
+        "--probe-users for a constant run",
+        "stairload.run",
+        ["scenario2", "--scenarios", "{scenarios}", "--shape", "constant", "--probe-users", "1,4"],
+        None,
+        "--probe-users: a stair option, but --shape constant holds one plateau (got 1,4)",
+    ),
+    (
+        "--users for a stair",
+        "stairload.run",
+        ["scenario2", "--scenarios", "{scenarios}", "--users", "50"],
+        None,
+        "--users: only for --shape constant; a stair climbs from --start-users to --end-users "
+        "over --step-seconds steps and a --hold-seconds hold (got 50)",
     ),
     (
         "RUN_DIR under a file",

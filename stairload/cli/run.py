@@ -30,5 +30,5 @@ def _run(argv: Sequence[str] | None) -> int:
     context = context.with_run_dir(make_run_dir(context))
     request = RunRequest(context, build_spec(args, context, host=args.host))
     code = run(request)
-    print(exit_line(code, request.run_dir), flush=True)
+    print(exit_line(code, request.run_dir, no_report=args.no_report), flush=True)
     return code

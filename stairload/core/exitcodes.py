@@ -68,7 +68,12 @@ _ABRUPT = "The run ended abruptly: "
 _STILL_SAYS = "processes were killed before it recorded its end)."
 
 ENDINGS = (
-    Ending(OK, "PASS", "the verdict passed, or no report was asked for", ExitReason.COMPLETED),
+    Ending(
+        OK,
+        "PASS",
+        "the verdict passed (with --no-report: the run completed, NOT JUDGED)",
+        ExitReason.COMPLETED,
+    ),
     Ending(FAILED, "", "the command could not do its job for a reason that is not a user mistake"),
     Ending(USAGE, "USAGE", "a bad option or configuration; nothing ran"),
     Ending(

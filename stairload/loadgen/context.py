@@ -167,6 +167,7 @@ def arrival_steps(arrivals: ArrivalStairs) -> Stairs:
 def _stairs(suite: Suite, scenario: Scenario, case_name: str, options: RunOptions) -> Stairs:
     scales = {"time_scale": options.time_scale, "users_scale": options.users_scale}
     if options.shape == "constant":
+        _refuse_stair_options(options)
         settings = scenario.stairs
         return constant_for(
             suite,
@@ -174,6 +175,35 @@ def _stairs(suite: Suite, scenario: Scenario, case_name: str, options: RunOption
             case_name,
             options.duration_seconds or settings.step_seconds + settings.hold_seconds,
             spawn_rate=options.spawn_rate,
+            users=options.users,
             **scales,
         )
+    for flag, value in (
+        ("--users", options.users),
+        ("--duration-seconds", options.duration_seconds),
+    ):
+        if value is not None:
+            raise UsageError(
+                f"{flag}: only for --shape constant; a stair climbs from --start-users to "
+                f"--end-users over --step-seconds steps and a --hold-seconds hold (got {value:g})"
+            )
     return stairs_for(suite, scenario.name, **stair_overrides(options), **scales)
+
+
+def _refuse_stair_options(options: RunOptions) -> None:
+    """A constant run has one plateau: a stair's numbers would be silently ignored."""
+    stair_only = (
+        ("--start-users", options.start_users, "--users"),
+        ("--end-users", options.end_users, "--users"),
+        ("--step-users", options.step_users, "--users"),
+        ("--step-seconds", options.step_seconds, "--duration-seconds"),
+        ("--hold-seconds", options.hold_seconds, "--duration-seconds"),
+        ("--probe-users", options.probe_users or None, None),
+    )
+    for flag, value, instead in stair_only:
+        if value is not None:
+            shown = ",".join(map(str, value)) if isinstance(value, tuple) else f"{value:g}"
+            use = f"; give {instead}" if instead else ""
+            raise UsageError(
+                f"{flag}: a stair option, but --shape constant holds one plateau{use} (got {shown})"
+            )

@@ -14,14 +14,23 @@ from pathlib import Path
 from stairload.core import exitcodes
 from stairload.rundir import SUMMARY_JSON
 
+NOT_JUDGED = (
+    "--no-report: the run completed but nothing judged it; the MTT and error checks, "
+    "generator saturation and whether the plan's users ran were not checked "
+    "(stairload report build {run_dir} gives the verdict)"
+)
 
-def exit_line(code: int, run_dir: Path | None) -> str:
+
+def exit_line(code: int, run_dir: Path | None, *, no_report: bool = False) -> str:
     """``[stairload] exit code 98 (INCONCLUSIVE: <the verdict's reason>)``.
 
     Codes that end a run before or without a verdict are named by the code (the name and
     meaning of its row in ``exitcodes.ENDINGS``); any other (0, 98, 99, or a
-    --fail-exit-code) by the verdict in summary.json, with its reason.
+    --fail-exit-code) by the verdict in summary.json, with its reason. A run that
+    completed with ``no_report`` has no verdict: ``NOT JUDGED``, never PASS.
     """
+    if no_report and code == exitcodes.OK:
+        return f"[stairload] exit code {code} (NOT JUDGED: {NOT_JUDGED.format(run_dir=run_dir)})"
     name, why = "", ""
     ending = exitcodes.of_code(code)
     if ending is not None and ending.name and not ending.command:  # a code a run can end with

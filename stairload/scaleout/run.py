@@ -89,7 +89,10 @@ def main(argv: Sequence[str]) -> int:
     stress_args = build_parser().parse_args([args.scenario, *rest])
     if stress_args.host:
         raise UsageError("--host: the host is the group's load balancer; give --instance-cmd")
-    context = context_from_options(RunOptions.from_namespace(stress_args))
+    # The scaling rehearsal climbs the planned stair only: probe steps (for the capacity
+    # model of one instance) would only delay the group's first scale-out.
+    no_probes = {"probe_users": ()} if stress_args.probe_users is None else {}
+    context = context_from_options(RunOptions.from_namespace(stress_args, **no_probes))
     options = context.options
     scenarios_path = Path(options.scenarios)
     settings, alarms_raw = load_scaling(scenarios_path)

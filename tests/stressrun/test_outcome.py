@@ -37,3 +37,11 @@ def test_run_codes_are_named_by_the_code(tmp_path):
 def test_no_summary_falls_back_to_the_codes_meaning(tmp_path):
     """99 without summary.json: the generic meaning."""
     assert exit_line(99, tmp_path) == "[stairload] exit code 99 (FAIL: the verdict failed)"
+
+
+def test_a_run_without_its_report_is_not_judged_never_pass(tmp_path):
+    """--no-report, exit 0: NOT JUDGED, saying saturation and the plan were not checked."""
+    line = exit_line(0, tmp_path, no_report=True)
+    assert line.startswith("[stairload] exit code 0 (NOT JUDGED: --no-report: ")
+    assert "generator saturation" in line and "PASS" not in line
+    assert f"stairload report build {tmp_path}" in line

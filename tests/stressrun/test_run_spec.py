@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from stairload.loadgen.context import add_arguments, run_options
+from stairload.loadgen.context import add_arguments, context_from_options, run_options
 from stairload.options import RUN_OPTIONS, SCENARIO, RunOptions
 from stairload.run.arguments import build_parser
 
@@ -52,3 +54,39 @@ def test_the_object_cannot_change() -> None:
     """Nothing downstream mutates the options it was handed."""
     with pytest.raises(dataclasses.FrozenInstanceError):
         RunOptions(scenario="scenario2").time_scale = 1.0  # type: ignore[misc]
+
+
+def test_no_probes_leaves_the_scenarios_probe_steps_out() -> None:
+    """--no-probes is --probe-users none: an empty tuple, which the stair honours."""
+    args = build_parser().parse_args(["scenario2", "--no-probes"])
+    options = RunOptions.from_namespace(args)
+    assert options.probe_users == ()
+    assert context_from_options(options).stairs.probes == ()
+    assert context_from_options(RunOptions(scenario="scenario2")).stairs.probes
+
+
+def test_a_constant_run_holds_the_users_given() -> None:
+    """--shape constant --users 7: one plateau of 7 users instead of the case's VUser."""
+    args = build_parser().parse_args(["scenario2", "--shape", "constant", "--users", "7"])
+    stairs = context_from_options(RunOptions.from_namespace(args)).stairs
+    assert [step.users for step in stairs.steps] == [7]
+    default = context_from_options(RunOptions(scenario="scenario2", shape="constant")).stairs
+    assert [step.users for step in default.steps] == [1200]
+
+
+@pytest.mark.parametrize(
+    ("variable", "no_probes"),
+    [([], False), (["PROBES=0"], True), (["PROBES="], True), (["PROBES=on"], False)],
+)
+def test_make_probes_variable_passes_no_probes(variable: list[str], no_probes: bool) -> None:
+    """make stress-scenario2 runs the probes; PROBES=0 or PROBES= adds --no-probes."""
+    root = Path(__file__).resolve().parents[2]
+    dry = subprocess.run(
+        ["make", "-n", "stress-scenario2", *variable],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    run_line = next(line for line in dry.stdout.splitlines() if "stairload run" in line)
+    assert ("--no-probes" in run_line.split()) is no_probes
