@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from reports.steps import (
     step_results,
     with_target_cpu,
 )
+from reports.trust import RunConditions, Trust, judge_trust
 from reports.verdict import Verdict, judge
 from stairload.core.faults import DATA_FAULT_METHOD
 from stairload.rundir import (
@@ -67,6 +68,7 @@ class Analysis:
     exclude_seconds: float
     record: RunRecord  # run.json's record, read once
     probes: tuple[StepResult, ...] = ()  # probe steps below the plan: not in the verdict
+    trust: Trust | None = None  # the capacity answer's first lines (made by ``build``)
 
 
 def analyse(
@@ -172,7 +174,14 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
     analysis = analyse(run_dir, exclude_seconds, record)
     run, verdict, steps = analysis.run, analysis.verdict, analysis.steps
     source = analysis.intervals.source
-    capacity_html, capacity_summary = capacity_for_run(analysis)
+    capacity_html, capacity_summary, reading = capacity_for_run(analysis)
+    trust = judge_trust(reading, steps, analysis.probes, run_conditions(analysis))
+    analysis = replace(analysis, trust=trust)
+    capacity_summary["trust"] = {
+        "trusted": trust.trusted,
+        "summary": trust.summary,
+        "changes": list(trust.changes),
+    }
     if schedule_of(analysis.record.extras) is not None:
         capacity_summary = {**capacity_summary, "open": open_summary(steps, run)}
     write_summary(
@@ -213,9 +222,23 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
         capacity=capacity_html,
         open_rows=open_rows(steps),
         open_max_users=schedule.max_users if schedule is not None else None,
+        trust=trust,
     )
     (run_dir / REPORT_HTML).write_text(page, encoding="utf-8")
     return analysis
+
+
+def run_conditions(analysis: Analysis) -> RunConditions:
+    """What the run was measured under: its target, CPU budget, machine load and probes."""
+    record, machine = analysis.record, analysis.run.machine
+    load, cores = machine.get("load_average_max"), machine.get("cores")
+    return RunConditions(
+        embedded_target=record.embedded_target,
+        budget_cores=record.target_cpus,
+        load_average_max=float(load) if isinstance(load, int | float) else None,
+        cores=int(cores) if isinstance(cores, int | float) else None,
+        probes_planned=len(record.stairs.probes),
+    )
 
 
 def scaling_figures(run_dir: Path) -> dict[str, Any] | None:

@@ -111,8 +111,9 @@ def inputs_from_record(record: RunRecord, stress_users: int | None) -> CapacityI
     )
 
 
-def capacity_for_run(analysis: Analysis) -> tuple[str, dict[str, Any]]:
-    """The section's HTML (and capacity.png) and summary.json's model/instances objects."""
+def capacity_for_run(analysis: Analysis) -> tuple[str, dict[str, Any], CapacityReading]:
+    """The section's HTML (and capacity.png), summary.json's model/instances objects and
+    the reading they show."""
     inputs = inputs_from_record(analysis.record, analysis.run.end_users or None)
     reading = capacity_reading(analysis.steps, analysis.probes, inputs)
     stress = analysis.steps[-1] if analysis.steps else None
@@ -128,7 +129,7 @@ def capacity_for_run(analysis: Analysis) -> tuple[str, dict[str, Any]]:
         stress_mtt_ms=stress.mtt_ms if stress is not None and stress.valid else None,
         probes=analysis.probes,
     )
-    return html, reading.to_summary()
+    return html, reading.to_summary(), reading
 
 
 def capacity_reading(

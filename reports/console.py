@@ -40,6 +40,8 @@ def build_and_report(
     if verdict.exit_note:
         print(f"note: {verdict.exit_note}")
     print(f"verdict: {verdict.verdict} ({verdict.reason})")
+    for line in analysis.trust.lines() if analysis.trust is not None else ():
+        print(line)
     for check in verdict.checks:
         result = ("PASS" if check.passed else "FAIL") if check.gate else "info"
         if check.invalid_reason:

@@ -21,6 +21,7 @@ from reports.inputs import ReportInputs
 from reports.open_report import OPEN_HEADERS, OpenRow
 from reports.rundata import RunInfo
 from reports.steps import StepResult, percentile_method
+from reports.trust import Trust
 from reports.uncertainty import Interval
 from reports.verdict import Check, Verdict
 
@@ -57,6 +58,7 @@ def render_report(
     capacity: str = "",
     open_rows: Sequence[OpenRow] = (),
     open_max_users: int | None = None,
+    trust: Trust | None = None,
 ) -> str:
     """The whole page as a string (``scaling``: a scale-out run's scaling.json; ``capacity``:
     the Capacity section's rendered HTML)."""
@@ -65,6 +67,7 @@ def render_report(
         css=Markup(CSS),
         run=run,
         verdict=verdict,
+        trust=trust,
         source=source,
         checks=[_check(check) for check in verdict.checks],
         facts=[
