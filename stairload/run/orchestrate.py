@@ -78,6 +78,15 @@ def run(request: RunRequest) -> int:
 def _announce(request: RunRequest) -> None:
     title = stair_title(request.context)
     print(f"[stairload] {title}; run directory {request.run_dir}", flush=True)
+    stairs = request.context.stairs
+    if stairs.probes:
+        users = ", ".join(f"{probe.users:,}" for probe in stairs.probes)
+        print(
+            f"[stairload] first {len(stairs.probes)} probe steps below the plan ({users} users, "
+            f"{stairs.probes[0].end_s - stairs.probes[0].ramp_end_s:g} s each) for the "
+            "capacity model, never part of the verdict (--no-probes leaves them out)",
+            flush=True,
+        )
     if request.spec.options.web:
         port = request.spec.options.web_port
         print(f"[stairload] live page: http://127.0.0.1:{port}/ (updated every second)", flush=True)

@@ -18,7 +18,7 @@ def test_scenario2_climbs_from_1200_to_2100_in_nine_increments(repo_scenarios: s
 
 def test_scenario2_timeline_has_the_planned_times(repo_scenarios: str) -> None:
     """A 12 s ramp to 1,200, one-minute steps with 1 s ramps, a 300 s hold: 852 s in all."""
-    stairs = capacity.stairs_for(load_scenarios(repo_scenarios), "scenario2")
+    stairs = capacity.stairs_for(load_scenarios(repo_scenarios), "scenario2", probe_users=())
     assert stairs.steps[0] == Step(1, 1200, 0.0, 12.0, 72.0)
     assert stairs.steps[1] == Step(2, 1300, 72.0, 73.0, 132.0)
     assert stairs.steps[-1] == Step(10, 2100, 552.0, 553.0, 852.0)
@@ -30,7 +30,11 @@ def test_scenario2_at_smoke_scale_climbs_12_to_21_users_in_3_second_steps(
 ) -> None:
     """With time scale 0.05 and users scale 0.01 the stair is 12 -> 21 users, 3 s per step."""
     stairs = capacity.stairs_for(
-        load_scenarios(repo_scenarios), "scenario2", time_scale=0.05, users_scale=0.01
+        load_scenarios(repo_scenarios),
+        "scenario2",
+        time_scale=0.05,
+        users_scale=0.01,
+        probe_users=(),
     )
     assert [step.users for step in stairs.steps] == list(range(12, 22))
     assert [step.end_s - step.start_s for step in stairs.steps[1:-1]] == pytest.approx([3.0] * 8)
@@ -40,7 +44,11 @@ def test_scenario2_at_smoke_scale_climbs_12_to_21_users_in_3_second_steps(
 def test_stage_at_follows_the_scaled_stair(repo_scenarios: str) -> None:
     """stage_at reads the stair: 12 users at the start, 13 after the first step, None at the end."""
     stairs = capacity.stairs_for(
-        load_scenarios(repo_scenarios), "scenario2", time_scale=0.05, users_scale=0.01
+        load_scenarios(repo_scenarios),
+        "scenario2",
+        time_scale=0.05,
+        users_scale=0.01,
+        probe_users=(),
     )
     assert [stage_at(stairs, t).users for t in (0.0, 3.59, 3.6, 42.5)] == [12, 12, 13, 21]
     assert stage_at(stairs, 42.6) is None
@@ -70,3 +78,14 @@ def test_unknown_case_in_constant_for_names_the_known_cases(repo_scenarios: str)
         capacity.constant_for(load_scenarios(repo_scenarios), "scenario2", "stres", 60)
     known = "known: average, stress; did you mean 'stress'?"
     assert str(raised.value) == f"{repo_scenarios}: unknown case 'stres'; {known}"
+
+
+def test_built_in_scenarios_probe_below_the_knee_before_the_stair(repo_scenarios: str) -> None:
+    """Each built-in scenario holds probe steps below its start (1 user first), half a step each."""
+    suite = load_scenarios(repo_scenarios)
+    for name in ("scenario1", "scenario2", "scenario3"):
+        stairs = capacity.stairs_for(suite, name)
+        assert stairs.probes[0].users == 1
+        assert all(probe.users < stairs.start_users for probe in stairs.probes)
+        assert len(stairs.probes) + len(stairs.steps) >= 6  # the USL's MIN_POINTS
+        assert {round(p.end_s - p.ramp_end_s, 6) for p in stairs.probes} == {30.0}  # half a step

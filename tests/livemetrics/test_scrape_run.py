@@ -41,7 +41,7 @@ def test_a_scrape_during_a_run_matches_intervals_csv_for_the_same_second(tmp_pat
     run_dir = tmp_path / "run"
     process = subprocess.Popen(
         [sys.executable, "-m", "stairload", "run", "scenario2", "--time-scale", "0.05",
-         "--users-scale", "0.005", "--hold-seconds", "60", "--target-users", "300",
+         "--users-scale", "0.005", "--hold-seconds", "60", "--target-users", "300", "--no-probes",
          "--metrics-port", str(port), "--run-dir", str(run_dir), "--no-report"],
         cwd=ROOT,
         stdout=subprocess.PIPE,

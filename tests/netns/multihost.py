@@ -91,6 +91,7 @@ def start_run(net: Network, run_dir: Path, target_url: str, stair: list[str]) ->
             "stairload",
             "run",
             "scenario2",
+            "--no-probes",
             "--host",
             target_url,
             "--master-bind-host",

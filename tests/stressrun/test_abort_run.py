@@ -40,7 +40,7 @@ def test_abort_on_stops_the_run_at_the_breaching_step(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     command = [
         *(sys.executable, "-m", "stairload", "run", "scenario2", "--scenarios", str(scenarios)),
-        *("--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300"),
+        *("--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300", "--no-probes"),
         *("--abort-on", "Too many users", "--run-dir", str(run_dir)),
     ]
     result = subprocess.run(

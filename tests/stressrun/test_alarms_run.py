@@ -70,6 +70,7 @@ def _run(scenarios: Path, run_dir: Path, webhook_url: str) -> subprocess.Complet
         "stairload",
         "run",
         "scenario2",
+        "--no-probes",
         "--scenarios",
         str(scenarios),
         "--time-scale",

@@ -19,7 +19,7 @@ from stairload.target.testing import launch_target
 
 pytestmark = pytest.mark.integration
 
-_SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300"]
+_SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300", "--no-probes"]
 
 
 def _wait_for_rows(intervals: Path, rows: int, process: subprocess.Popen[str]) -> None:

@@ -24,6 +24,7 @@ def saturated(tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], Path]
         "TIME_SCALE=0.05",
         "USERS_SCALE=0.01",
         "WORKERS=0",
+        "PROBES=",
         f"RUN_DIR={run_dir}",
         "STRESS_ARGS=--target-users 300 --generator-cpu-limit 1",
     ]

@@ -21,7 +21,7 @@ SMOKE_ARGS = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users",
 
 
 def _stressrun(*args: str) -> list[str]:
-    return [sys.executable, "-m", "stairload", "run", "scenario2", *args]
+    return [sys.executable, "-m", "stairload", "run", "scenario2", "--no-probes", *args]
 
 
 def _processes_mentioning(text: str) -> list[psutil.Process]:

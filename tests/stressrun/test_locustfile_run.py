@@ -43,6 +43,7 @@ def test_a_locustfile_runs_under_the_planned_stair(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     command = [sys.executable, "-m", "stairload", "run", "scenario3", "--locustfile", str(mine)]
     command += ["--time-scale", "0.02", "--users-scale", "0.2", "--target-users", "50"]
+    command += ["--no-probes"]
     command += ["--run-dir", str(run_dir)]
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False

@@ -23,7 +23,7 @@ from stairload.rundir import MASTER_RECORD_JSON, RUN_JSON, ExitReason, RunRecord
 def _request(run_dir: Path, *options: str) -> RunRequest:
     args = build_parser().parse_args(
         ["scenario2", "--scenarios", str(ROOT / "scenarios.yaml"), "--time-scale", "0.05",
-         "--users-scale", "0.01", "--workers", "0", *options]
+         "--users-scale", "0.01", "--workers", "0", "--no-probes", *options]
     )  # fmt: skip
     run_dir.mkdir()
     context = context_from_options(RunOptions.from_namespace(args)).with_run_dir(run_dir)

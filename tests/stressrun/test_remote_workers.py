@@ -22,7 +22,8 @@ def test_a_worker_with_another_scenarios_file_is_refused_on_both_sides(tmp_path:
     port = free_port()
     master = subprocess.Popen(
         [sys.executable, "-m", "stairload", "run", "scenario2", "--time-scale", "0.05",
-         "--users-scale", "0.01", "--target-users", "300", "--master-bind-host", "127.0.0.1",
+         "--users-scale", "0.01", "--target-users", "300", "--no-probes",
+         "--master-bind-host", "127.0.0.1",
          "--master-port", str(port), "--expect-workers", "1", "--expect-workers-timeout", "6",
          "--run-dir", str(tmp_path / "run"), "--no-report"],
         cwd=ROOT,

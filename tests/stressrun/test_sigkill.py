@@ -17,7 +17,7 @@ from stressrun_helpers import ROOT
 
 pytestmark = pytest.mark.integration
 
-_SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300"]
+_SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300", "--no-probes"]
 
 
 def _family(text: str) -> list[psutil.Process]:

@@ -15,7 +15,7 @@ from stressrun_helpers import ROOT
 from stairload.cli.run import main
 from stairload.target.testing import launch_target
 
-SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300"]
+SMOKE = ["--time-scale", "0.05", "--users-scale", "0.01", "--target-users", "300", "--no-probes"]
 
 
 @pytest.mark.parametrize(
