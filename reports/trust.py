@@ -99,13 +99,11 @@ def judge_trust(
             "a CPU budget for the embedded target (--target-cpus 1), so it measures one "
             "core's worth of service instead of the share it wins from the load generator"
         )
-    instances = reading.instances
-    no_count = f"; no instance count ({instances.reason})" if instances.reason else ""
-    return Trust(False, f"NOT trustworthy: {model.reason}{no_count}", tuple(changes))
+    return Trust(False, f"NOT trustworthy: {model.reason}; {_counts(reading)}", tuple(changes))
 
 
 def _answer(reading: CapacityReading) -> str:
-    model, intervals, instances = reading.model, reading.intervals, reading.instances
+    model, intervals = reading.model, reading.intervals
     points = len(model.points)
     probes = sum(point.probe for point in model.points)
     parts = [f"USL fit over {points} plateaus ({probes} probe steps), R^2 {model.r2:.3f}"]
@@ -120,12 +118,19 @@ def _answer(reading: CapacityReading) -> str:
         parts.append(f"users at {model.target_ms:g} ms {users}")
     if intervals is None and reading.intervals_reason:
         parts.append(f"no intervals: {reading.intervals_reason}")
-    if instances.cases:
-        counts = ", ".join(f"{case.case} {case.text}" for case in instances.cases)
-        parts.append(f"instances at {instances.target_cpu_percent:g}% CPU: {counts}")
-    else:
-        parts.append(f"no instance count ({instances.reason or 'no CPU data'})")
+    parts.append(_counts(reading))
     return "; ".join(parts)
+
+
+def _counts(reading: CapacityReading) -> str:
+    """The instance counts with their ranges, or why there are none."""
+    instances = reading.instances
+    if not instances.cases:
+        return f"no instance count ({instances.reason or 'no CPU data'})"
+    counts = ", ".join(f"{case.case} {case.text}" for case in instances.cases)
+    bound = instances.binding_limit
+    by = f" (bound: {bound.name})" if bound is not None else ""
+    return f"instances at {instances.target_cpu_percent:g}% CPU: {counts}{by}"
 
 
 def _seconds_estimate(model: UslModel, measured: Sequence[StepResult]) -> str:

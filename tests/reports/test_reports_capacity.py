@@ -212,3 +212,18 @@ def test_run_with_too_few_steps_is_one_line_exit_2(
     assert (code, out) == (2, "")
     assert err.startswith(f"Error: --from-run: {run_dir}: 2 measured plateau(s); the capacity")
     assert err.count("\n") == 1
+
+
+def test_the_first_lines_give_the_model_and_the_instance_range(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console's model line: trusted, N* with its interval, instances with their range."""
+    from reports.console import build_and_report
+
+    build_and_report(built)
+    line = capsys.readouterr().out.splitlines()[1]
+    instances = _summary(built)["instances"]
+    low, high = instances["stress"]["instances_range"]
+    assert line.startswith("model: USL fit over 8 plateaus (0 probe steps), R^2 ")
+    assert "peak concurrency N* " in line and "(95% CI " in line
+    assert f"stress {instances['stress']['instances']} ({low} to {high})" in line
