@@ -238,6 +238,7 @@ def run_conditions(analysis: Analysis) -> RunConditions:
         load_average_max=float(load) if isinstance(load, int | float) else None,
         cores=int(cores) if isinstance(cores, int | float) else None,
         probes_planned=len(record.stairs.probes),
+        step_seconds=record.stairs.step_seconds / record.time_scale if record.time_scale else 0.0,
     )
 
 

@@ -23,9 +23,10 @@ own misfit, which longer steps do not shrink. Steps ``f`` times longer divide ``
 
 and every plateau's 95% half-width ``h_i`` fits inside the allowed relative error of its
 prediction ``X^(N_i)`` when ``f_rel = max_i (h_i / (MAX_RELATIVE_ERROR X^(N_i)))^2``.
-The estimate is ``max(f_r2, f_rel)`` times the seconds the plateaus were measured (the
-longest). When ``lack`` alone breaks the R^2 rule, more seconds would not help, and the
-line says the plateaus differ from any USL curve by more than their own noise.
+The estimate is ``max(f_r2, f_rel)`` times the stair's step length, in the real (unscaled)
+seconds ``--step-seconds`` takes. When ``lack`` alone breaks the R^2 rule, more seconds
+would not help, and the line says the plateaus differ from any USL curve by more than
+their own noise.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class RunConditions:
     load_average_max: float | None
     cores: int | None
     probes_planned: int
+    step_seconds: float = 0.0  # the stair's step length in real (unscaled) seconds
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def judge_trust(
         return Trust(True, _answer(reading))
     measured = [step for step in (*probes, *steps) if step.valid and step.tps is not None]
     changes = []
-    seconds = _seconds_estimate(model, measured)
+    seconds = _seconds_estimate(model, measured, conditions.step_seconds)
     if seconds:
         changes.append(seconds)
     probe_change = _probe_change(model, conditions)
@@ -133,7 +135,7 @@ def _counts(reading: CapacityReading) -> str:
     return f"instances at {instances.target_cpu_percent:g}% CPU: {counts}{by}"
 
 
-def _seconds_estimate(model: UslModel, measured: Sequence[StepResult]) -> str:
+def _seconds_estimate(model: UslModel, measured: Sequence[StepResult], step_seconds: float) -> str:
     """More seconds per step, with how many, when the batch variance says it would help."""
     if not model.fitted or len(measured) < MIN_POINTS:
         return ""
@@ -158,7 +160,7 @@ def _seconds_estimate(model: UslModel, measured: Sequence[StepResult]) -> str:
     noise = sum(interval.standard_error**2 for _, interval, _ in rows)  # type: ignore[operator]
     lack = max(0.0, residual - noise)
     allowed = (1.0 - MIN_R2) * total
-    longest = max(step.seconds for step, _, _ in rows)
+    typical = sorted(step.seconds for step, _, _ in rows)[len(rows) // 2]  # a planned step's
     if lack >= allowed:
         return (
             f"the plateaus differ from the fitted curve by more than their own noise "
@@ -174,16 +176,18 @@ def _seconds_estimate(model: UslModel, measured: Sequence[StepResult]) -> str:
     factor = max(factor_r2, factor_rel)
     if factor <= 1.0:
         return ""
-    needed = math.ceil(factor * longest / 10.0) * 10
+    real = step_seconds or typical  # --step-seconds is in real (unscaled) seconds
+    needed = math.ceil(factor * real / 10.0) * 10
     if factor > PRACTICAL_FACTOR:
         return (
-            f"steps about {factor:,.0f} times longer ({needed:,} s each, now {longest:,.0f} s), "
-            "from the batch variance of the plateaus' TPS: too long to be the fix; the "
-            "noise has to come down first (the changes below)"
+            f"steps about {factor:,.0f} times longer (--step-seconds {needed:,}, now "
+            f"{real:,.0f}), from the batch variance of the plateaus' TPS: too long to be the "
+            "fix; the noise has to come down first (the changes below)"
         )
     return (
-        f"about {needed:,} s per step (now {longest:,.0f} s), from the batch variance of the "
-        f"plateaus' TPS: --step-seconds {needed:,} (and probe steps as long)"
+        f"about {needed:,} s per step (now {real:,.0f} s; {typical:,.0f} s measured each), "
+        f"from the batch variance of the plateaus' TPS: --step-seconds {needed:,} "
+        "(probe steps get half of it)"
     )
 
 
