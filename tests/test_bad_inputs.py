@@ -407,7 +407,7 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "arrivals kind unknown",
         "capacity",
         ["table", "--scenarios", "{scenarios}"],
-        lambda text: text.replace("spawn_rate: 100}", "spawn_rate: 100, arrivals: burst}", 1),
+        lambda text: text.replace("spawn_rate: 100,", "spawn_rate: 100, arrivals: burst,", 1),
         "{scenarios}: scenarios.scenario1.stairs.arrivals: must be one of 'even' or 'poisson' "
         "(got 'burst')",
     ),
