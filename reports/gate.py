@@ -1,7 +1,9 @@
 """A run judged against a baseline run: what regressed, step by step and over the whole run.
 
 Both runs are read from their built reports (``summary.json``; ``stairload report build``
-writes it). Steps are matched by their planned user count. Per matched step: MTT and p95
+writes it). Steps are matched by their planned user count, an open run's (``--shape
+arrivals``) by their offered journey rate: an open and a closed run cannot be matched.
+Per matched step: MTT and p95
 not more than ``mtt_worse_pct`` / ``p95_worse_pct`` above the baseline's, TPS not more than
 ``tps_lower_pct`` below it, error rate not above the baseline's plus ``error_rate_points``.
 Over the whole run: the error rate and the peak TPS by the same rules (the peak with
@@ -20,6 +22,7 @@ a regression cannot be told from a measurement that describes the generator.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,13 +36,18 @@ PASSED, REGRESSED, INCONCLUSIVE = "PASS", "REGRESSED", "INCONCLUSIVE"
 INTERVALS = "95% intervals"
 POINTS = "point values"
 _MEASURED = ("complete", "partial")
+USERS, RATE = "users", "journeys/s"  # what a step is matched by: closed runs, open runs
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule applied to one step (``users``) or to the whole run (``users`` None)."""
+    """One rule applied to one step (``users``) or to the whole run (``users`` None).
 
-    users: int | None
+    ``users`` is the step's planned users, or its offered journeys per second when
+    ``unit`` is ``RATE`` (an open run).
+    """
+
+    users: float | None
     metric: str  # mtt_ms, p95_ms, tps, error_rate, peak_tps
     baseline: float | None
     measured: float | None
@@ -47,11 +55,17 @@ class Finding:
     regressed: bool
     basis: str  # INTERVALS or POINTS
     rule: str
+    unit: str = USERS
 
     @property
     def where(self) -> str:
-        """'step of 300 users' or 'whole run'."""
-        return "whole run" if self.users is None else f"{self.users:,} users"
+        """'300 users', '2.083 journeys/s' or 'whole run'."""
+        return "whole run" if self.users is None else step_label(self.users, self.unit)
+
+
+def step_label(key: float, unit: str) -> str:
+    """A matched step as the gate names it: '1,200 users' or '2.083 journeys/s'."""
+    return f"{int(key):,} users" if unit == USERS else f"{key:g} journeys/s"
 
 
 @dataclass(frozen=True)
@@ -66,8 +80,9 @@ class GateResult:
     reason: str
     findings: tuple[Finding, ...]
     invalid: tuple[str, ...]
-    unmatched_users: tuple[int, ...]
+    unmatched_users: tuple[float, ...]
     rules: RegressionRules
+    unit: str = USERS  # what steps were matched by
 
     @property
     def regressions(self) -> tuple[Finding, ...]:
@@ -84,6 +99,7 @@ class GateResult:
             "rules": asdict(self.rules),
             "invalid": list(self.invalid),
             "unmatched_users": list(self.unmatched_users),
+            "matched_by": self.unit,
             "regressions": len(self.regressions),
             "findings": [{**asdict(finding), "where": finding.where} for finding in self.findings],
         }
@@ -108,19 +124,35 @@ def read_summary(run_dir: Path) -> dict[str, Any]:
 def gate(baseline_dir: Path, run_dir: Path, rules: RegressionRules) -> GateResult:
     """Judge ``run_dir`` against ``baseline_dir`` (both with a built report)."""
     baseline, run = read_summary(baseline_dir), read_summary(run_dir)
-    base_steps, run_steps = _measured_steps(baseline), _measured_steps(run)
+    unit, run_unit = _unit(baseline), _unit(run)
+    base_steps, run_steps = _measured_steps(baseline, unit), _measured_steps(run, run_unit)
+    if unit != run_unit:
+        base_steps, run_steps = {}, {}
     matched = sorted(set(base_steps) & set(run_steps))
     unmatched = tuple(sorted(set(base_steps) ^ set(run_steps)))
     findings: list[Finding] = []
-    for users in matched:
-        findings.extend(_step_findings(users, base_steps[users], run_steps[users], rules))
+    for key in matched:
+        findings.extend(
+            dataclasses.replace(finding, unit=unit)
+            for finding in _step_findings(key, base_steps[key], run_steps[key], rules)
+        )
     findings.extend(_run_findings(baseline, run, rules))
-    invalid = _invalid(baseline, "baseline", matched) + _invalid(run, "run", matched)
+    invalid = _invalid(baseline, "baseline", base_steps, matched, unit)
+    invalid += _invalid(run, "run", run_steps, matched, unit)
     regressed = [finding for finding in findings if finding.regressed]
-    if invalid:
+    if unit != run_unit:
+        outcome, reason = (
+            INCONCLUSIVE,
+            (
+                f"the baseline's steps are {unit} and the run's {run_unit} (one is an open run, "
+                "--shape arrivals, the other closed): their steps cannot be matched"
+            ),
+        )
+    elif invalid:
         outcome, reason = INCONCLUSIVE, "; ".join(invalid)
     elif not matched:
-        outcome, reason = INCONCLUSIVE, "no measured step has the same user count in both runs"
+        what = "user count" if unit == USERS else "offered journey rate"
+        outcome, reason = INCONCLUSIVE, f"no measured step has the same {what} in both runs"
     elif regressed:
         where = sorted({finding.where for finding in regressed}, key=_where_order)
         outcome, reason = REGRESSED, f"{len(regressed)} rule(s) regressed: {', '.join(where)}"
@@ -138,31 +170,50 @@ def gate(baseline_dir: Path, run_dir: Path, rules: RegressionRules) -> GateResul
         invalid=tuple(invalid),
         unmatched_users=unmatched,
         rules=rules,
+        unit=unit,
     )
 
 
-def _where_order(where: str) -> tuple[int, int]:
+def _where_order(where: str) -> tuple[int, float]:
     if where == "whole run":
-        return (1, 0)
-    return (0, int(where.split()[0].replace(",", "")))
+        return (1, 0.0)
+    return (0, float(where.split()[0].replace(",", "")))
 
 
-def _measured_steps(summary: dict[str, Any]) -> dict[int, dict[str, Any]]:
+def _unit(summary: dict[str, Any]) -> str:
+    """RATE when the run was open (its steps carry an offered rate), else USERS."""
+    steps = [step for step in summary["steps"] if isinstance(step, dict)]
+    return RATE if steps and all("offered_rate" in step for step in steps) else USERS
+
+
+def _measured_steps(summary: dict[str, Any], unit: str) -> dict[float, dict[str, Any]]:
+    """The measured steps by what they are matched on (``_step_key``)."""
     return {
-        int(step["users"]): step
+        _step_key(step, unit): step
         for step in summary["steps"]
         if isinstance(step, dict) and step.get("status") in _MEASURED
     }
 
 
-def _invalid(summary: dict[str, Any], label: str, matched: list[int]) -> list[str]:
+def _step_key(step: dict[str, Any], unit: str) -> float:
+    """A closed step's planned users; an open step's offered rate (to 4 decimals)."""
+    return int(step["users"]) if unit == USERS else round(float(step["offered_rate"]), 4)
+
+
+def _invalid(
+    summary: dict[str, Any],
+    label: str,
+    steps: dict[float, dict[str, Any]],
+    matched: list[float],
+    unit: str,
+) -> list[str]:
     problems = []
     if summary.get("verdict") == "INCONCLUSIVE":
         problems.append(f"the {label}'s verdict is INCONCLUSIVE ({summary.get('reason', '')})")
     invalid_steps = set(summary.get("invalid_steps") or ())
-    for step in summary["steps"]:
-        if step.get("users") in matched and step.get("step") in invalid_steps:
-            problems.append(f"the {label}'s step of {step['users']:,} users is invalid")
+    for key in matched:
+        if steps[key].get("step") in invalid_steps:
+            problems.append(f"the {label}'s step of {step_label(key, unit)} is invalid")
     return problems
 
 
@@ -174,7 +225,7 @@ def _number(row: dict[str, Any], key: str) -> float | None:
 
 
 def _step_findings(
-    users: int, base: dict[str, Any], run: dict[str, Any], rules: RegressionRules
+    users: float, base: dict[str, Any], run: dict[str, Any], rules: RegressionRules
 ) -> list[Finding]:
     return [
         _higher_is_worse(
@@ -206,7 +257,7 @@ def _intervals(
 
 
 def _higher_is_worse(
-    users: int,
+    users: float,
     metric: str,
     base: dict[str, Any],
     run: dict[str, Any],
@@ -244,7 +295,7 @@ def _higher_is_worse(
 
 
 def _lower_is_worse(
-    users: int | None,
+    users: float | None,
     metric: str,
     base: dict[str, Any],
     run: dict[str, Any],
@@ -282,7 +333,7 @@ def _lower_is_worse(
 
 
 def _error_rate(
-    users: int | None, before: float | None, after: float | None, rules: RegressionRules
+    users: float | None, before: float | None, after: float | None, rules: RegressionRules
 ) -> Finding:
     points = rules.error_rate_points
     limit = None if before is None else round(before + points / 100, 9)

@@ -266,8 +266,8 @@ def _gate(args: argparse.Namespace) -> int:
         for line in table_lines(result.regressions):
             print(line)
     if result.unmatched_users:
-        users = ", ".join(f"{users:,}" for users in result.unmatched_users)
-        print(f"steps in one run only (not compared): {users} users")
+        keys = ", ".join(f"{key:,g}" for key in result.unmatched_users)
+        print(f"steps in one run only (not compared): {keys} {result.unit}")
     print(f"report: {html_path} ({json_path.name} beside it)")
     if result.outcome == INCONCLUSIVE:
         return exitcodes.INCONCLUSIVE

@@ -198,6 +198,7 @@ def test_gate_json_and_html_are_written(built, tmp_path, capsys):
             "regressed": True,
             "basis": "95% intervals",  # the report writes (here zero-width) intervals
             "rule": "mtt_ms interval's low end <= baseline interval's high end + 10%",
+            "unit": "users",
             "where": "200 users",
         }
     ]
@@ -272,3 +273,45 @@ def test_gate_markdown_lists_what_regressed(built, tmp_path, capsys):
     assert "| 300 users | tps | 1200 | 840 | 1080 | 95% intervals |" in lines
     assert "| 300 users | p95_ms | 400 | 560 | 440 | point values |" in lines
     assert sum(line.startswith("| ") for line in lines) == 1 + 10
+
+
+def _open_summary(run_dir: Path, rates: list[float], mtt_ms: float) -> Path:
+    """An open run's summary.json: every step has the pool's 300 users and its own rate."""
+    run_dir.mkdir()
+    steps = [
+        {
+            "step": index + 1,
+            "users": 300,
+            "offered_rate": rate,
+            "status": "complete",
+            "tps": rate * 5,
+            "mtt_ms": mtt_ms * (index + 1),
+            "p95_ms": mtt_ms * (index + 1) * 2,
+            "error_rate": 0.0,
+        }
+        for index, rate in enumerate(rates)
+    ]
+    summary = {"run_id": run_dir.name, "verdict": "PASS", "steps": steps, "peak_tps": rates[-1] * 5}
+    (run_dir / "summary.json").write_text(json.dumps(summary))
+    return run_dir
+
+
+def test_open_runs_are_matched_by_offered_rate(tmp_path, capsys):
+    """Two open runs (all steps 300 pooled users): steps pair by rate, the slower one regresses."""
+    rates = [1.1574, 1.6204, 2.0833]
+    baseline = _open_summary(tmp_path / "base", rates, 100.0)
+    slower = _open_summary(tmp_path / "slow", rates, 150.0)
+    assert main(["gate", str(baseline), str(slower)]) == exitcodes.REGRESSED
+    out = capsys.readouterr().out
+    assert "1.1574 journeys/s" in out and "2.0833 journeys/s" in out
+    gate = json.loads((slower / "gate.json").read_text())
+    assert gate["matched_by"] == "journeys/s"
+    assert {f["users"] for f in gate["findings"] if f["users"] is not None} == set(rates)
+    assert main(["gate", str(slower), str(baseline)]) == 0
+
+
+def test_an_open_run_against_a_closed_one_is_inconclusive(built, tmp_path, capsys):
+    """A closed baseline and an open run: their steps cannot be matched, 98."""
+    opened = _open_summary(tmp_path / "open", [1.0, 2.0, 3.0], 100.0)
+    assert main(["gate", str(built()), str(opened)]) == exitcodes.INCONCLUSIVE
+    assert "their steps cannot be matched" in capsys.readouterr().out
