@@ -124,7 +124,7 @@ def _stairload(shape: Shape, setting: Setting, run_dir: Path) -> list[str]:
         "--case", shape.name,
         "--start-users", users, "--end-users", users, "--step-users", users,
         "--spawn-rate", str(shape.spawn_rate),
-        "--step-seconds", hold, "--hold-seconds", hold,
+        "--hold-seconds", hold,  # one plateau: its length is the hold
         "--target-users", str(setting.seeded_users),
         "--no-report", "--fail-exit-code", "0",
         "--run-dir", str(run_dir),
