@@ -22,6 +22,7 @@ from typing import Any
 
 import gevent
 from locust import events
+from locust.html import get_html_report
 from locust.runners import MasterRunner, WorkerRunner
 
 from capacity.stairs import stage_at
@@ -30,6 +31,7 @@ from stairload.alarms.state import Transition
 from stairload.core.errors import StairloadError
 from stairload.core.exitcodes import ABORTED
 from stairload.livemetrics import LiveMetrics, LiveSource, serve_live_metrics
+from stairload.loadgen import locust_csv
 from stairload.loadgen.arrival_counts import ArrivalCounts
 from stairload.loadgen.context import add_arguments, scenarios_path
 from stairload.loadgen.final_stats import rewrite_locust_csvs
@@ -43,9 +45,12 @@ from stairload.loadgen.spawn_message import compute_default_args_once
 from stairload.loadgen.status import StatusLine
 from stairload.loadgen.target_cpu import TargetCpu
 from stairload.loadgen.users import ScenarioUser, install_user_classes
-from stairload.rundir import RUN_JSON, TARGET_CPU_CSV, ExitReason, RunRecord
+from stairload.rundir import LOCUST_HTML, RUN_JSON, TARGET_CPU_CSV, ExitReason, RunRecord
+from stairload.rundir.atomic import RunDirFault, write_file
 
 __all__ = ["ScenarioUser", "StairShape"]
+
+locust_csv.install()
 
 _log = logging.getLogger("stairload")
 
@@ -80,6 +85,8 @@ def _on_init(environment: Any, **_: Any) -> None:
     if context.run_dir is not None:
         Path(context.run_dir).mkdir(parents=True, exist_ok=True)
     recorder = IntervalRecorder(environment)
+    recorder.on_fault = lambda fault: _run_dir_fault(environment, fault)
+    runtime(environment).extras[locust_csv.ON_FAULT] = recorder.on_fault
     health = LoadGeneratorHealth(environment)
     recorder.listeners.append(StatusLine(environment, generator_cpu=health.latest_cpu).on_second)
     state = runtime(environment)
@@ -121,8 +128,13 @@ def _on_init(environment: Any, **_: Any) -> None:
         if context.options.web:
             state.extras["live_page"] = _serve_live_page(environment, context, source)
     state.on_start.append(
-        lambda _t0: _write_record(
-            environment, RUN_JSON, ended_at=None, exit_reason=ExitReason.RUNNING
+        lambda _t0: _writing(
+            environment,
+            _write_record,
+            environment,
+            RUN_JSON,
+            ended_at=None,
+            exit_reason=ExitReason.RUNNING,
         )
     )
     # Locust fires ``quit`` after the master got the workers' final reports (``quitting``
@@ -161,6 +173,18 @@ def _abort(environment: Any, transition: Transition) -> None:
     _stop_gracefully(environment)
 
 
+def _run_dir_fault(environment: Any, fault: RunDirFault) -> None:
+    """A file of the run directory could not be written: exit with its code, stop in order."""
+    state = runtime(environment)
+    if "fault" in state.extras:
+        return
+    state.extras["fault"] = fault
+    _log.error("%s; stopping the run", fault)
+    environment.process_exit_code = fault.exit_code
+    if "ended_elapsed" not in state.extras:  # not already quitting
+        _stop_gracefully(environment)
+
+
 def _stop_gracefully(environment: Any) -> None:
     _log.info("SIGTERM: stopping the run")
     runner = environment.runner
@@ -188,7 +212,8 @@ def _on_quit(environment: Any) -> None:
     for server in ("metrics", "live_page"):
         if server in state.extras:
             state.extras[server].close()
-    rewrite_locust_csvs(environment)
+    _writing(environment, rewrite_locust_csvs, environment)
+    _writing(environment, _write_locust_html, environment)
     if recorder.late_requests:
         _log.warning(
             "%d requests were reported after their second was written (the load generator "
@@ -203,11 +228,38 @@ def _on_quit(environment: Any) -> None:
     finished = ended_elapsed >= stairs.total_seconds - 1.0
     if os.getppid() != state.extras["parent_pid"]:
         reason = ExitReason.RUNNER_LOST  # the runner was killed; the kernel stopped us too
+    elif "fault" in state.extras:
+        reason = state.extras["fault"].reason
     elif "abort" in state.extras:
         reason = ExitReason.ABORTED
     else:
         reason = ExitReason.COMPLETED if finished else ExitReason.INTERRUPTED
-    _write_record(environment, end_record_name(reason), ended_at=time.time(), exit_reason=reason)
+    if "fault" in state.extras:
+        environment.process_exit_code = state.extras["fault"].exit_code
+    name = end_record_name(reason)
+    _writing(
+        environment, _write_record, environment, name, ended_at=time.time(), exit_reason=reason
+    )
+
+
+def _writing(environment: Any, write: Any, *args: Any, **kwargs: Any) -> None:
+    """Call ``write``; a run-directory fault ends the run with its code (no traceback)."""
+    try:
+        write(*args, **kwargs)
+    except RunDirFault as fault:
+        state = runtime(environment)
+        state.extras.setdefault("fault", fault)
+        _log.error("%s", fault)
+        environment.process_exit_code = state.extras["fault"].exit_code
+
+
+def _write_locust_html(environment: Any) -> None:
+    """Locust's own HTML report, written atomically (``--html`` would write it unguarded)."""
+    context = run_context(environment)
+    if context.run_dir is None or environment.parsed_options.html_file:
+        return
+    page = get_html_report(environment, show_download_link=False)
+    write_file(Path(context.run_dir) / LOCUST_HTML, page)
 
 
 def _serve_metrics(environment: Any, context: Any, source: LiveSource) -> LiveMetrics:

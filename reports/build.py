@@ -38,6 +38,7 @@ from stairload.rundir import (
     PlannedStep,
     RunRecord,
 )
+from stairload.rundir.atomic import write_file
 from stairload.rundir.files import (
     JUNIT_XML,
     MTT_PNG,
@@ -197,9 +198,9 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
         ),
     )
     write_steps_csv(run_dir / STEPS_CSV, steps)
-    (run_dir / JUNIT_XML).write_text(junit_xml(run.run_id, verdict, steps), encoding="utf-8")
+    write_file(run_dir / JUNIT_XML, junit_xml(run.run_id, verdict, steps))
     markdown = markdown_summary(run.run_id, verdict, steps, str(run_dir / REPORT_HTML))
-    (run_dir / SUMMARY_MD).write_text(markdown, encoding="utf-8")
+    write_file(run_dir / SUMMARY_MD, markdown)
     alarms = load_alarm_changes(run_dir)
     charts = write_charts(run_dir, run, analysis.intervals.totals, steps, verdict.knee_step, alarms)
     schedule = schedule_of(analysis.record.extras)
@@ -224,7 +225,7 @@ def build(run_dir: Path, exclude_seconds: float = 0.0, record: RunRecord | None 
         open_max_users=schedule.max_users if schedule is not None else None,
         trust=trust,
     )
-    (run_dir / REPORT_HTML).write_text(page, encoding="utf-8")
+    write_file(run_dir / REPORT_HTML, page)
     return analysis
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports.rundata import RunInfo
 from reports.steps import StepResult
+from stairload.rundir.atomic import write_with
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,9 +53,11 @@ def time_axis(ax: Axes, duration_s: float) -> None:
 
 
 def save(fig: Figure, path: Path) -> Path:
-    """Write the figure as PNG and free it."""
-    fig.savefig(path, dpi=100)
-    pyplot().close(fig)
+    """Write the figure as PNG (atomically, ``stairload.rundir.atomic``) and free it."""
+    try:
+        write_with(path, lambda handle: fig.savefig(handle, format="png", dpi=100), binary=True)
+    finally:
+        pyplot().close(fig)
     return path
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from reports.build import Analysis, analyse
 from reports.html import CSS
+from stairload.rundir.atomic import write_file, write_with
 from stairload.rundir.files import COMPARE_CSV, COMPARE_HTML, COMPARE_MTT_PNG, COMPARE_TPS_PNG
 
 if TYPE_CHECKING:
@@ -47,10 +48,13 @@ def compare(run_a: Path, run_b: Path, out_dir: Path, exclude_seconds: float = 0.
     a, b = analyse(run_a, exclude_seconds), analyse(run_b, exclude_seconds)
     rows = tuple(delta_rows(a, b))
     out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / COMPARE_CSV).open("w", newline="", encoding="utf-8") as handle:
+
+    def write(handle: IO[str]) -> None:
         writer = csv.DictWriter(handle, fieldnames=DELTA_COLUMNS)
         writer.writeheader()
         writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+
+    write_with(out_dir / COMPARE_CSV, write)
     charts = {
         COMPARE_TPS_PNG: _overlay(a, b, "tps", "TPS (requests/s)", "Throughput: A vs B"),
         COMPARE_MTT_PNG: _overlay(a, b, "mean_ms", "MTT (ms)", "Mean test time: A vs B"),
@@ -58,7 +62,7 @@ def compare(run_a: Path, run_b: Path, out_dir: Path, exclude_seconds: float = 0.
     from reports.chart_parts import save
 
     paths = [save(fig, out_dir / name) for name, fig in charts.items()]
-    (out_dir / COMPARE_HTML).write_text(_page(a, b, rows, paths), encoding="utf-8")
+    write_file(out_dir / COMPARE_HTML, _page(a, b, rows, paths))
     return Comparison(out_dir, rows)
 
 

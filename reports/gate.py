@@ -30,6 +30,7 @@ from typing import Any
 
 from capacity.config import RegressionRules
 from stairload.core.errors import InputError
+from stairload.rundir.atomic import write_file
 from stairload.rundir.files import GATE_HTML, GATE_JSON, SUMMARY_JSON
 
 PASSED, REGRESSED, INCONCLUSIVE = "PASS", "REGRESSED", "INCONCLUSIVE"
@@ -388,7 +389,7 @@ def write_gate(result: GateResult, out_dir: Path) -> tuple[Path, Path]:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out_dir / GATE_JSON, out_dir / GATE_HTML
-    json_path.write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
+    write_file(json_path, json.dumps(result.to_json(), indent=2) + "\n")
     rows = [
         [
             finding.where,
@@ -402,7 +403,7 @@ def write_gate(result: GateResult, out_dir: Path) -> tuple[Path, Path]:
         for finding in result.findings
     ]
     page = render("gate.html", css=Markup(CSS), gate=result, rows=rows)
-    html_path.write_text(page, encoding="utf-8")
+    write_file(html_path, page)
     return json_path, html_path
 
 

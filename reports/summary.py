@@ -6,10 +6,11 @@ import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from reports.steps import StepResult, percentile_method
 from reports.verdict import Verdict
+from stairload.rundir.atomic import write_file, write_with
 
 STEP_COLUMNS = (
     "step",
@@ -125,13 +126,14 @@ def summary(
 
 def write_summary(path: Path, content: dict[str, Any]) -> Path:
     """Write summary.json."""
-    path.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
+    write_file(path, json.dumps(content, indent=2) + "\n")
     return path
 
 
 def write_steps_csv(path: Path, steps: Sequence[StepResult]) -> Path:
     """Write steps.csv, one row per planned step; empty cells where nothing was measured."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
+
+    def write(handle: IO[str]) -> None:
         opened = any(step.open is not None for step in steps)
         writer = csv.DictWriter(
             handle, fieldnames=(*STEP_COLUMNS, *OPEN_COLUMNS) if opened else STEP_COLUMNS
@@ -139,6 +141,8 @@ def write_steps_csv(path: Path, steps: Sequence[StepResult]) -> Path:
         writer.writeheader()
         for step in steps:
             writer.writerow({k: "" if v is None else v for k, v in step_row(step).items()})
+
+    write_with(path, write)
     return path
 
 

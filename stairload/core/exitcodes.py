@@ -30,6 +30,8 @@ class ExitReason(StrEnum):
     ERROR = "error"  # Locust stopped before the run started
     ABORTED = "aborted"  # an alarm rule with ``abort`` stopped the run
     RUNNER_LOST = "runner_lost"  # the runner was killed; its children stopped with it
+    DISK_FULL = "disk_full"  # a file of the run directory could not be written: no space
+    RUN_DIR_UNWRITABLE = "run_dir_unwritable"  # ... : read-only, no permission, a symlink
 
     @property
     def finished(self) -> bool:
@@ -44,6 +46,8 @@ TARGET_UNREACHABLE = 3
 LOCUST_FAILED = 4
 WARMUP_COMPLETION_FAILED = 5
 WARMUP_TOO_MANY_ERRORS = 6
+DISK_FULL = 7
+RUN_DIR_UNWRITABLE = 8
 REGRESSED = 96
 ABORTED = 97
 INCONCLUSIVE = 98
@@ -103,6 +107,21 @@ ENDINGS = (
         command="warmup",
     ),
     Ending(
+        DISK_FULL,
+        "DISK FULL",
+        "a file of the run directory could not be written: the disk is full",
+        ExitReason.DISK_FULL,
+        "The run stopped because its disk was full: the files hold what was written before.",
+    ),
+    Ending(
+        RUN_DIR_UNWRITABLE,
+        "RUN DIRECTORY NOT WRITABLE",
+        "a file of the run directory could not be written (read-only, no permission, a symlink)",
+        ExitReason.RUN_DIR_UNWRITABLE,
+        "The run stopped because its run directory could not be written: the files hold "
+        "what was written before.",
+    ),
+    Ending(
         REGRESSED,
         "REGRESSED",
         "the run regressed against its baseline",
@@ -159,7 +178,7 @@ _BY_REASON = {ending.reason: ending for ending in ENDINGS if ending.reason is no
 
 
 def of_code(code: int) -> Ending | None:
-    """The row of exit code ``code``; None for a code of no row (``--fail-exit-code 7``)."""
+    """The row of exit code ``code``; None for a code of no row (``--fail-exit-code 42``)."""
     return _BY_CODE.get(code)
 
 

@@ -10,13 +10,13 @@ own formatter, the file holds the same totals Locust prints and ``intervals.csv`
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
+from stairload.rundir.atomic import write_with
 from stairload.rundir.files import (
     LOCUST_EXCEPTIONS_SUFFIX,
     LOCUST_FAILURES_SUFFIX,
@@ -41,7 +41,4 @@ def rewrite_locust_csvs(environment: Any) -> None:
 def _replace(path: Path, write: Callable[[Any], None]) -> None:
     # A new file moved over the old one: Locust's writer keeps its handle on the old one,
     # so a last write of its loop cannot bring the stale numbers back.
-    partial = path.with_name(f".{path.name}.partial")
-    with partial.open("w", newline="", encoding="utf-8") as handle:
-        write(csv.writer(handle))
-    os.replace(partial, path)
+    write_with(path, lambda handle: write(csv.writer(handle)))

@@ -8,7 +8,9 @@ worker has reported past it. Without workers the local process does both halves.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import math
 import time
 from collections.abc import Callable
@@ -22,6 +24,7 @@ from capacity.stairs import stage_at
 from stairload.core.faults import is_generator_fault
 from stairload.loadgen.runtime import run_context, runtime
 from stairload.rundir import COLUMNS, INTERVALS_CSV, IntervalRow
+from stairload.rundir.atomic import RunDirFault, Stream
 from stairload.rundir.histogram import IntervalBook, second_rows
 
 _T0_MESSAGE = "stairload_t0"
@@ -49,8 +52,9 @@ class IntervalRecorder:
         self.users_now: Callable[[], int] = lambda: environment.runner.user_count
         # an open run adds its per-second counts to each second's rows (loadgen.arrivals)
         self.decorate: Callable[[int, list[IntervalRow]], list[IntervalRow]] | None = None
-        self._file: Any = None
-        self._writer: Any = None  # a csv.writer once the file is open
+        self._stream: Stream | None = None  # intervals.csv once its first rows are due
+        self.fault: RunDirFault | None = None  # intervals.csv could not be written
+        self.on_fault: Callable[[RunDirFault], None] = lambda _fault: None
         self._greenlets: list[gevent.Greenlet] = []
         runner = environment.runner
         self._is_master = isinstance(runner, MasterRunner)
@@ -189,18 +193,24 @@ class IntervalRecorder:
         if self.book.buckets:  # late ones of written seconds need one more second to go in
             last = max(last, self._written_through + 1)
         self.write_through(last)
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        if self._stream is not None:
+            with contextlib.suppress(RunDirFault):
+                self._stream.close()
+            self._stream = None
 
     def _append(self, rows: list[IntervalRow]) -> None:
+        """Append whole rows; a fault stops the writing (``on_fault`` says so once)."""
         run_dir = run_context(self.environment).run_dir
-        if run_dir is None or not rows:
+        if run_dir is None or not rows or self.fault is not None:
             return
-        if self._writer is None:
-            path = Path(run_dir) / INTERVALS_CSV
-            self._file = path.open("w", newline="", encoding="utf-8")
-            self._writer = csv.writer(self._file)
-            self._writer.writerow(COLUMNS)
-        self._writer.writerows(row.cells() for row in rows)
-        self._file.flush()
+        text = io.StringIO()
+        writer = csv.writer(text)
+        try:
+            if self._stream is None:
+                self._stream = Stream(Path(run_dir) / INTERVALS_CSV)
+                writer.writerow(COLUMNS)
+            writer.writerows(row.cells() for row in rows)
+            self._stream.write(text.getvalue())
+        except RunDirFault as fault:
+            self.fault = fault
+            self.on_fault(fault)

@@ -26,7 +26,7 @@ from stairload.run.console import follow
 from stairload.run.lifeline import dies_with_parent
 from stairload.run.request import RunRequest, RunSpec
 from stairload.run.stop import StopRequest
-from stairload.rundir import LOCUST_CSV_PREFIX, LOCUST_HTML, LOCUST_LOG, worker_log
+from stairload.rundir import LOCUST_CSV_PREFIX, LOCUST_LOG, worker_log
 
 MASTER_STOP_SECONDS = 30.0
 WORKER_STOP_SECONDS = 10.0
@@ -40,6 +40,7 @@ class Children:
     master: subprocess.Popen[str] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     lost: list[dict[str, Any]] = field(default_factory=list)
+    master_ended_at: float | None = None  # time.time() when the master was seen gone
 
 
 def run_locust(
@@ -54,7 +55,8 @@ def run_locust(
         CPU_LIMIT_ENV: repr(float(spec.generator_cpu_limit)),
     }
     prefix = str(run_dir / LOCUST_CSV_PREFIX)
-    role = ["--csv", prefix, "--csv-full-history", "--html", str(run_dir / LOCUST_HTML)]
+    # no --html: the master writes locust.html itself, atomically (locustfiles/stress.py)
+    role = ["--csv", prefix, "--csv-full-history"]
     if not spec.full_stats:
         role.append("--only-summary")
     master_host, port = "127.0.0.1", 0
@@ -177,6 +179,7 @@ def _watch(children: Children, stop: StopRequest, started: float) -> None:
                     file=sys.stderr,
                     flush=True,
                 )
+    children.master_ended_at = time.time()
     master.wait()
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 
 from stairload.core import exitcodes
-from stairload.run.conclude import conclude, end_before_locust
+from stairload.run.conclude import conclude, end_before_locust, end_on_fault
 from stairload.run.locust_processes import Children, run_locust, stop_all
 from stairload.run.machine_load import MachineLoad
 from stairload.run.preflight import preflight
@@ -25,6 +25,7 @@ from stairload.run.stop import StopRequest
 from stairload.run.target_cpu_feed import TargetCpuFeed
 from stairload.run.target_process import external_cpu_feed, start_target, stop_target, unreachable
 from stairload.rundir import LOCUST_LOG, TARGET_CPU_CSV, ExitReason
+from stairload.rundir.atomic import RunDirFault
 from stairload.targetcpu import TargetCpuError
 
 
@@ -40,9 +41,14 @@ def run(request: RunRequest) -> int:
     target = None
     feed = None
     children = Children()
+    fault: RunDirFault | None = None
+    locust_code = exitcodes.FAILED
     with stop.catching():
-        write_planned(request, host or None)
-        _announce(request)
+        try:
+            write_planned(request, host or None)
+            _announce(request)
+        except RunDirFault as error:
+            return end_on_fault(request, host or None, error)
         machine_load = MachineLoad().start()
         try:
             if not host:
@@ -51,9 +57,12 @@ def run(request: RunRequest) -> int:
                     return end_before_locust(request, None, exitcodes.TARGET_UNREACHABLE)
                 host = target.base_url
                 feed = TargetCpuFeed(target.process.pid, run_dir / TARGET_CPU_CSV).start()
+                feed.on_fault = stop.fault
             else:
                 try:
                     feed = external_cpu_feed(spec, run_dir / TARGET_CPU_CSV)
+                    if feed is not None:
+                        feed.on_fault = stop.fault
                 except TargetCpuError as error:
                     print(f"Error: {error}", file=sys.stderr)
                     return end_before_locust(request, host, exitcodes.USAGE, ExitReason.ERROR)
@@ -65,6 +74,10 @@ def run(request: RunRequest) -> int:
                 code = exitcodes.code_of(stop.reason)
                 return end_before_locust(request, host, code, stop.reason)
             locust_code = run_locust(request, host, stop, children, embedded=target is not None)
+        except RunDirFault as error:
+            fault = error
+            if children.master is not None and children.master.poll() is None:
+                children.master.kill()  # the run cannot record anything: stop at once
         finally:
             stop_all(children)
             machine_load.stop()
@@ -72,6 +85,8 @@ def run(request: RunRequest) -> int:
                 feed.stop()
             if target is not None:
                 stop_target(target)
+    if fault is not None:
+        return end_on_fault(request, host or None, fault)
     return conclude(request, host, stop, children, locust_code, machine_load.summary())
 
 

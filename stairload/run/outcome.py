@@ -49,6 +49,8 @@ _RUN_CODES = (
     exitcodes.USAGE,
     exitcodes.TARGET_UNREACHABLE,
     exitcodes.LOCUST_FAILED,
+    exitcodes.DISK_FULL,
+    exitcodes.RUN_DIR_UNWRITABLE,
     exitcodes.ABORTED,
     exitcodes.INTERRUPTED,
     exitcodes.TERMINATED,

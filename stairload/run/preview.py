@@ -10,6 +10,7 @@ from pathlib import Path
 
 from capacity.stairs import Stairs
 from stairload.loadgen.context import RunContext
+from stairload.rundir.atomic import write_with
 
 
 def stair_title(context: RunContext) -> str:
@@ -62,5 +63,7 @@ def draw_stairs(stairs: Stairs, title: str, path: Path) -> None:
     axis.set_title(title, fontsize=10)
     axis.grid(alpha=0.3)
     figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
+    try:
+        write_with(path, lambda handle: figure.savefig(handle, format="png"), binary=True)
+    finally:
+        plt.close(figure)

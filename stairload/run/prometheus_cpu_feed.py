@@ -13,9 +13,11 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from stairload.run.target_cpu_feed import HEADER
+from stairload.rundir.atomic import RunDirFault, Stream
 from stairload.targetcpu import PrometheusCpu, TargetCpuError
 
 _POLL_SECONDS = 5.0
@@ -33,11 +35,15 @@ class PrometheusCpuFeed:
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="prometheus-cpu", daemon=True)
         self._warned = False
+        self._stream: Stream | None = None
+        self.fault: RunDirFault | None = None  # the file could not be written: no more lines
+        self.on_fault: Callable[[RunDirFault], None] = lambda _fault: None
 
     def start(self) -> PrometheusCpuFeed:
         """Check the query answers once (an error here stops the run), then poll."""
         self._started = time.time()
-        self.path.write_text(HEADER, encoding="utf-8")
+        self._stream = Stream(self.path)
+        self._stream.write(HEADER)
         self._write(self.source.by_second(self._started - _LOOKBACK_SECONDS, self._started))
         self._thread.start()
         return self
@@ -47,10 +53,12 @@ class PrometheusCpuFeed:
         self._stopping.set()
         self._thread.join(timeout=15.0)
         self._poll(self._started)
+        if self._stream is not None:
+            self._stream.close()
         return dict(self._written)
 
     def _loop(self) -> None:
-        while not self._stopping.wait(_POLL_SECONDS):
+        while not self._stopping.wait(_POLL_SECONDS) and self.fault is None:
             self._poll(time.time() - _LOOKBACK_SECONDS)
 
     def _poll(self, since: float) -> None:
@@ -63,8 +71,12 @@ class PrometheusCpuFeed:
 
     def _write(self, samples: dict[int, float]) -> None:
         fresh = {s: round(v, 2) for s, v in samples.items() if self._written.get(s) != round(v, 2)}
-        if not fresh:
+        if not fresh or self._stream is None or self.fault is not None:
             return
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.writelines(f"{second},{value}\n" for second, value in sorted(fresh.items()))
+        try:
+            self._stream.write("".join(f"{s},{v}\n" for s, v in sorted(fresh.items())))
+        except RunDirFault as fault:
+            self.fault = fault
+            self.on_fault(fault)
+            return
         self._written.update(fresh)

@@ -15,6 +15,7 @@ far it got.
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import time
 from dataclasses import replace
@@ -26,13 +27,37 @@ from stairload.loadgen.run_record import run_record
 from stairload.run.request import RunRequest
 from stairload.run.workers import available_cores
 from stairload.rundir import MASTER_RECORD_JSON, RUN_JSON, ExitReason, RunRecord
+from stairload.rundir.atomic import write_file
+
+RESERVE_NAME = ".stairload-reserve"  # room kept for the final run.json on a full disk
+RESERVE_BYTES = 1024 * 1024
 
 
 def write_planned(request: RunRequest, host: str | None) -> None:
-    """Moment 1: the plan, ``starting``, before any child process starts."""
+    """Moment 1: the plan, ``starting``, before any child process starts.
+
+    Also keeps ``RESERVE_BYTES`` of the disk in a hidden file, given back just before the
+    final record: a run that filled its disk still ends with a final ``run.json``.
+    """
     runner_record(request, host=host, exit_reason=ExitReason.STARTING).dump(
         request.run_dir / RUN_JSON
     )
+    write_file(request.run_dir / RESERVE_NAME, bytes(RESERVE_BYTES))
+
+
+def release_reserve(request: RunRequest) -> None:
+    """Give back the disk space ``write_planned`` kept."""
+    with contextlib.suppress(OSError):
+        (request.run_dir / RESERVE_NAME).unlink()
+
+
+def running_record(request: RunRequest) -> RunRecord | None:
+    """The record the master wrote when the load started (``running``), or None."""
+    try:
+        record = RunRecord.load(request.run_dir / RUN_JSON)
+    except StairloadError:
+        return None
+    return record if record.exit_reason == ExitReason.RUNNING else None
 
 
 def runner_record(request: RunRequest, *, host: str | None, exit_reason: ExitReason) -> RunRecord:
@@ -91,5 +116,6 @@ def concluded_record(
 
 def write_final(request: RunRequest, record: RunRecord, exit_code: int) -> None:
     """Moment 3: the final record with the code the command exits with, written once."""
+    release_reserve(request)
     replace(record, exit_code=exit_code).dump(request.run_dir / RUN_JSON)
     (request.run_dir / MASTER_RECORD_JSON).unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stairload.rundir import ExitReason
+from stairload.rundir.atomic import RunDirFault
 
 
 @dataclass
@@ -36,6 +37,13 @@ class StopRequest:
                 file=sys.stderr,
                 flush=True,
             )
+
+    def fault(self, fault: RunDirFault) -> None:
+        """A file of the run directory could not be written: stop the run for that reason."""
+        if not self.reason:
+            self.reason = fault.reason
+            self.signalled_at = time.monotonic()
+            print(f"Error: {fault}; stopping the run", file=sys.stderr, flush=True)
 
     @contextmanager
     def catching(self) -> Iterator[StopRequest]:

@@ -12,8 +12,10 @@ nothing in time still has its CPU measured.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+from stairload.rundir.atomic import RunDirFault, Stream
 from stairload.targetcpu import ProcessTreeCpu
 
 HEADER = "unix_second,cpu_percent\n"
@@ -27,12 +29,16 @@ class TargetCpuFeed:
         self.path = path
         self._cpu = ProcessTreeCpu(pid)
         self._written: dict[int, float] = {}
+        self._stream: Stream | None = None
+        self.fault: RunDirFault | None = None  # the file could not be written: no more lines
+        self.on_fault: Callable[[RunDirFault], None] = lambda _fault: None
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="target-cpu-feed", daemon=True)
 
     def start(self) -> TargetCpuFeed:
-        """Write the header, start sampling and writing."""
-        self.path.write_text(HEADER, encoding="utf-8")
+        """Write the header, start sampling and writing; ``RunDirFault`` when it cannot."""
+        self._stream = Stream(self.path)
+        self._stream.write(HEADER)
         self._cpu.start()
         self._thread.start()
         return self
@@ -43,16 +49,22 @@ class TargetCpuFeed:
         self._stopping.set()
         self._thread.join(timeout=5.0)
         self._write()
+        if self._stream is not None:
+            self._stream.close()
         return dict(self._written)
 
     def _loop(self) -> None:
-        while not self._stopping.wait(_WRITE_EVERY_SECONDS):
+        while not self._stopping.wait(_WRITE_EVERY_SECONDS) and self.fault is None:
             self._write()
 
     def _write(self) -> None:
         fresh = {s: v for s, v in self._cpu.by_second().items() if self._written.get(s) != v}
-        if not fresh:
+        if not fresh or self._stream is None or self.fault is not None:
             return
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.writelines(f"{second},{value}\n" for second, value in sorted(fresh.items()))
+        try:
+            self._stream.write("".join(f"{s},{v}\n" for s, v in sorted(fresh.items())))
+        except RunDirFault as fault:
+            self.fault = fault
+            self.on_fault(fault)
+            return
         self._written.update(fresh)

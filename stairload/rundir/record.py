@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from stairload.core.errors import ConfigError, InputError
+from stairload.rundir.atomic import write_file
 from stairload.rundir.files import RUN_JSON
 from stairload.rundir.states import ExitReason
 
@@ -115,10 +116,8 @@ class RunRecord:
         return {**doc, **self.extras}
 
     def dump(self, path: Path) -> None:
-        """Write ``path`` atomically: a reader never sees half a file."""
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
-        partial.replace(path)
+        """Write ``path`` atomically: a reader never sees half a file; ``RunDirFault``."""
+        write_file(path, json.dumps(self.to_json(), indent=2) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> RunRecord:

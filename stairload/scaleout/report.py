@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from stairload.rundir.atomic import write_file, write_with
 from stairload.rundir.files import INSTANCES_CSV, SCALING_HTML, SCALING_JSON, SCALING_PNG
 from stairload.scaleout.events import load_events
 
@@ -164,9 +165,9 @@ def write_scaling_report(
         "failures": int(totals["failures"].sum()),
         "requests": int(totals["requests"].sum()),
     }
-    (run_dir / SCALING_JSON).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    write_file(run_dir / SCALING_JSON, json.dumps(figures, indent=2))
     _chart(run_dir, totals, instance_timeline(run_dir, started), events, started)
-    (run_dir / SCALING_HTML).write_text(_html(figures, started), encoding="utf-8")
+    write_file(run_dir / SCALING_HTML, _html(figures, started))
     return figures
 
 
@@ -223,8 +224,14 @@ def _chart(
             counts.legend(loc="upper left", fontsize=8)
     figure.suptitle("Load through HAProxy and the group's instances over time")
     figure.tight_layout()
-    figure.savefig(run_dir / SCALING_PNG, dpi=90)
-    plt.close(figure)
+    try:
+        write_with(
+            run_dir / SCALING_PNG,
+            lambda handle: figure.savefig(handle, format="png", dpi=90),
+            binary=True,
+        )
+    finally:
+        plt.close(figure)
 
 
 def _cell(value: object) -> str:
