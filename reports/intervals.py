@@ -16,6 +16,7 @@ from stairload.rundir.intervals import (
     TARGET_CPU_COLUMN,
     TIME_COLUMNS,
 )
+from stairload.rundir.ranges import check_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,6 +182,15 @@ def _by_name(rows: pd.DataFrame) -> pd.DataFrame:
     return summary.drop(columns=["weighted"]).sort_values("requests", ascending=False)
 
 
+_HISTORY_NAMES = {
+    "timestamp": "Timestamp",
+    "users": "User Count",
+    "requests": "Total Request Count",
+    "failures": "Total Failure Count",
+    "mean_ms": "Total Average Response Time",
+}
+
+
 def _from_history(path: Path, started_epoch: float | None) -> Intervals:
     """Per-interval totals from the Aggregated rows' cumulative counts and mean.
 
@@ -198,6 +208,9 @@ def _from_history(path: Path, started_epoch: float | None) -> Intervals:
     count = _numeric(raw, "Total Request Count", path.name, blank_ok=False)
     failed = _numeric(raw, "Total Failure Count", path.name, blank_ok=False)
     mean = _numeric(raw, "Total Average Response Time", path.name, blank_ok=True).fillna(0.0)
+    named = {"timestamp": stamp, "users": users, "requests": count, "mean_ms": mean}
+    check_frame(path.name, pd.DataFrame(named), 2, named, _HISTORY_NAMES)
+    check_frame(path.name, pd.DataFrame({"failures": failed}), 2, ["failures"], _HISTORY_NAMES)
     cumulative = pd.DataFrame(
         {"stamp": stamp, "users": users, "count": count, "failed": failed, "sum": count * mean}
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from stairload.core.errors import InputError, UsageError
 from stairload.rundir import HISTORY_CSV, RUN_JSON, ExitReason, PlannedStep, RunRecord, StairsRecord
 from stairload.rundir import Thresholds as ThresholdsRecord
+from stairload.rundir.ranges import check_number
 
 MIN_PLATEAU_SECONDS = 3.0
 
@@ -117,12 +118,15 @@ def _history(path: Path) -> tuple[list[float], list[int]]:
     samples: dict[float, int] = {}
     for line, row in enumerate(rows, start=2):
         try:
-            samples[float(row["Timestamp"])] = int(float(row["User Count"]))
+            stamp, users = float(row["Timestamp"]), float(row["User Count"])
         except (KeyError, TypeError, ValueError):
             raise InputError(
                 f"{HISTORY_CSV}: an Aggregated row has no numeric Timestamp and User Count "
                 f"(row {line})"
             ) from None
+        check_number(HISTORY_CSV, line, "timestamp", stamp, "Timestamp")
+        check_number(HISTORY_CSV, line, "users", users, "User Count")
+        samples[stamp] = int(users)
     if len(samples) < 2:
         raise InputError(f"{HISTORY_CSV}: fewer than two Aggregated rows")
     ordered = sorted(samples.items())

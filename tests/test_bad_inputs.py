@@ -418,6 +418,18 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         None,
         "--run-dir: cannot create /proc/stairload-run (No such file or directory)",
     ),
+    (
+        "JSON body nested 300 deep",
+        "capacity",
+        ["table", "--scenarios", "{scenarios}"],
+        lambda text: text.replace(
+            'json: {username: "user{user}", password: "password{user}"}',
+            "json: " + "[" * 300 + "1" + "]" * 300,
+            1,
+        ),
+        "{scenarios}: scenarios.scenario1.steps[0].json: nested 300 deep; at most 32 levels "
+        "are allowed (got " + "[" * 57 + "...)",
+    ),
 ]
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from reports.console import build_and_report, require_dir
 from stairload.core import exitcodes
-from stairload.core.argtypes import bounded, exit_code
+from stairload.core.argtypes import bounded, exit_code, number
 from stairload.core.commandline import Parser, run_cli
 from stairload.core.errors import InputError, UsageError
 from stairload.options import SCENARIOS
@@ -178,7 +178,7 @@ def _gate_parser(commands: argparse._SubParsersAction) -> None:
 def _exclude_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--exclude-seconds",
-        type=float,
+        type=number,
         default=0.0,
         metavar="S",
         help="also drop the first S seconds after each step's ramp (default %(default)s)",

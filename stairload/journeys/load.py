@@ -124,7 +124,7 @@ def _step(index: int, model: StepModel, known: set[str]) -> Step:
         name=model.name or path.label,
         headers=_headers(model.headers, f"{at}.headers", known),
         query=_templates(model.query, f"{at}.query", known),
-        body=_json(model.body, f"{at}.json", known) if model.body is not None else None,
+        body=_body(model.body, f"{at}.json", known) if model.body is not None else None,
         statuses=statuses,
         checks=checks,
         captures=tuple(captures),
@@ -172,6 +172,31 @@ def _template(value: Any, at: str, known: Iterable[str], shown: object = None) -
 
 def _constant(value: Any) -> Template:
     return Template(repr(value), (lambda _values, _rng: value,), frozenset())
+
+
+MAX_BODY_DEPTH = 32  # lists and mappings inside one another in a JSON body
+
+
+def _body(value: Any, at: str, known: set[str]) -> RenderJson:
+    """A request's JSON body, bounded in depth before it is compiled (and rendered)."""
+    depth = _body_depth(value)
+    if depth > MAX_BODY_DEPTH:
+        message = f"nested {depth} deep; at most {MAX_BODY_DEPTH} levels are allowed"
+        raise _Invalid(at, message, shown(value))
+    return _json(value, at, known)
+
+
+def _body_depth(value: Any) -> int:
+    """How deep lists and mappings nest in ``value`` (no recursion: any depth is safe)."""
+    deepest, pending = 0, [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth) for child in children)
+    return deepest
 
 
 def _json(value: Any, at: str, known: set[str]) -> RenderJson:

@@ -103,6 +103,22 @@ class _StairsModel(LenientModel):
             raise problem("must list at least one step")
         return steps
 
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> _StairsModel:
+        for name in ("steps", "probes"):
+            steps = getattr(self, name)
+            for index in range(1, len(steps)):
+                before, step = steps[index - 1], steps[index]
+                if step.step <= before.step or step.start_s < before.start_s:
+                    raise problem(
+                        f"must be in order: step numbers increasing, each starting no "
+                        f"earlier than the one before (step {before.step} at "
+                        f"{before.start_s:g} s)",
+                        at=(name, index),
+                        got={"step": step.step, "start_s": step.start_s},
+                    )
+        return self
+
     def record(self) -> StairsRecord:
         steps = tuple(step.step_record() for step in self.steps)
         return StairsRecord(

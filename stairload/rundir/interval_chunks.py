@@ -37,6 +37,7 @@ from stairload.rundir.intervals import (
     TOTAL_NAME,
     missing_column,
 )
+from stairload.rundir.ranges import check_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -202,6 +203,8 @@ class IntervalChunks:
             },
             index=others.index,
         )
+        check_frame(self.name, totals, first_line, NUMBER_COLUMNS)
+        check_frame(self.name, named, first_line, NAMED_COLUMNS)
         return IntervalChunk(first_line, totals, named)
 
     def _find_bad_cell(self, body: BinaryIO, wanted: list[str]) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from stairload.core.errors import InputError
 from stairload.rundir.files import INTERVALS_CSV
+from stairload.rundir.ranges import check_number, check_row
 
 TOTAL_NAME = "Total"  # the ``name`` of the row summing every request of one second
 COUNT_COLUMNS = ("time_s", "users", "target_users", "requests", "failures")
@@ -172,5 +173,7 @@ def _row(raw: dict[str, str], line: int) -> IntervalRow:
             raise InputError(
                 f"{INTERVALS_CSV}: line {line}: {column}: not a number (got {raw.get(column)!r})"
             ) from None
+        check_number(INTERVALS_CSV, line, column, number)
         values[column] = int(number) if column in _INTEGERS else number
+    check_row(INTERVALS_CSV, line, values)
     return IntervalRow(**values)  # type: ignore[arg-type]

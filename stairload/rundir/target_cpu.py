@@ -8,10 +8,10 @@ and ``stairload.run.prometheus_cpu_feed`` (``--target-cpu-prometheus``), one per
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from stairload.rundir.files import TARGET_CPU_CSV
+from stairload.rundir.ranges import check_number
 
 HEADER = "unix_second,cpu_percent"
 
@@ -23,13 +23,13 @@ def read_target_cpu(run_dir: Path) -> dict[int, float]:
     except FileNotFoundError:
         return {}
     samples: dict[int, float] = {}
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         second, _, value = line.partition(",")
         try:
-            number = float(value)
-            samples[int(second)] = number
+            unix, percent = int(second), float(value)
         except ValueError:
             continue  # the header, or a line cut short by a crash
-        if not math.isfinite(number):
-            del samples[int(second)]
+        check_number(TARGET_CPU_CSV, number, "unix_second", unix)
+        check_number(TARGET_CPU_CSV, number, "cpu_percent", percent)
+        samples[unix] = percent
     return samples

@@ -138,8 +138,8 @@ def test_unreadable_files_give_one_line_and_exit_2(make_run, capsys, name, text,
         (
             lambda d: d.update(exit_reason="bored"),
             "run.json: exit_reason: must be one of starting, running, completed, interrupted, "
-            "terminated, target_unreachable, error, aborted, runner_lost; did you mean "
-            "'aborted'? (got 'bored')",
+            "terminated, target_unreachable, error, aborted, runner_lost, disk_full, "
+            "run_dir_unwritable; did you mean 'aborted'? (got 'bored')",
         ),
     ],
 )
