@@ -52,7 +52,7 @@ def _table(args: argparse.Namespace) -> str:
 def _what_if(args: argparse.Namespace) -> str:
     if args.explain and args.format not in ("table", "markdown"):
         raise UsageError(f"--explain: needs --format table or markdown (got {args.format})")
-    suite = load_scenarios(args.scenarios)
+    suite = load_scenarios(args.scenarios, journeys=False)  # the plan's numbers only
     dau = args.dau if args.dau is not None else grown_dau(suite, args.growth)
     plan = what_if(
         suite,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, ModelWrapValidatorHandler, field_validator, model_validator
@@ -25,10 +26,16 @@ from stairload.core.models import (
     problem,
     validated,
 )
-from stairload.journeys.journey import Journey
-from stairload.journeys.load import JOURNEY_KEYS, parse_journey
+
+if TYPE_CHECKING:
+    from stairload.journeys.journey import Journey
 
 _SCENARIO_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+
+
+# The keys of a scenario that make its journey: stairload.journeys.spec.JOURNEY_KEYS (a test
+# holds them equal); spelled here so that loading a plan does not build the journey models.
+JOURNEY_KEYS = ("vars", "data", "headers", "steps", "locustfile")
 
 
 @dataclass(frozen=True)
@@ -75,14 +82,33 @@ class StairSettings:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One user journey: its daily shape (R, T), its journey (steps), its stair settings."""
+    """One user journey: its daily shape (R, T), its journey (steps), its stair settings.
+
+    The journey is checked and compiled when first used (``journey``): a command that
+    needs only the plan's numbers (``capacity what-if``, ``reports build --plan``) does
+    not pay for it, or fail on a journey it does not run. ``load_scenarios`` checks every
+    journey unless asked not to.
+    """
 
     name: str
     description: str
     requests_per_user_per_day: float
     journey_seconds: float
-    journey: Journey
     stairs: StairSettings
+    journey_raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    source: str = ""  # the scenarios file, for the journey's error messages and data files
+
+    @cached_property
+    def journey(self) -> Journey:
+        """The scenario's journey, checked and compiled (``ConfigError`` names the field)."""
+        from stairload.journeys.load import parse_journey
+
+        return parse_journey(
+            self.journey_raw,
+            source=self.source,
+            scenario_name=self.name,
+            base_dir=Path(self.source).parent,
+        )
 
     def load(self) -> ScenarioLoad:
         """The numbers the formulas need."""
@@ -153,8 +179,12 @@ class Suite:
         )
 
 
-def load_scenarios(path: str | Path) -> Suite:
-    """Read and validate ``path``, journeys included; every mistake raises one ``ConfigError``."""
+def load_scenarios(path: str | Path, *, journeys: bool = True) -> Suite:
+    """Read and validate ``path``; every mistake raises one ``ConfigError``.
+
+    ``journeys=False`` leaves each scenario's journey to be checked when it is first used:
+    for a command that needs only the plan's numbers.
+    """
     source = str(path)
     try:
         raw = strict_yaml.load_text(strict_yaml.read_text(Path(path)))
@@ -174,13 +204,12 @@ def load_scenarios(path: str | Path) -> Suite:
         raise ConfigError(
             source, "", "is empty; expected a mapping with service, cases, thresholds and scenarios"
         )
-    return parse_suite(source, raw)
+    return parse_suite(source, raw, journeys=journeys)
 
 
-def parse_suite(source: str, raw: object) -> Suite:
+def parse_suite(source: str, raw: object, *, journeys: bool = True) -> Suite:
     """Validate an already-parsed YAML document (data files are read next to ``source``)."""
     document = validated(_SuiteModel, raw, source)
-    base_dir = Path(source).parent
     suite = Suite(
         source=source,
         service=Service(**document.service.given()),
@@ -189,11 +218,13 @@ def parse_suite(source: str, raw: object) -> Suite:
         cases=tuple(case.case(name) for name, case in document.cases.items()),
         thresholds=document.thresholds.thresholds(),
         scenarios=tuple(
-            scenario.scenario(name, source, base_dir)
-            for name, scenario in document.scenarios.items()
+            scenario.scenario(name, source) for name, scenario in document.scenarios.items()
         ),
         alarms_raw=document.alarms,
     )
+    if journeys:
+        for scenario in suite.scenarios:
+            _ = scenario.journey  # checked and compiled now: every mistake at load
     _check_steps_fit(suite)
     return suite
 
@@ -339,22 +370,24 @@ class _ScenarioModel(StrictModel):
     ]
     journey_seconds: _Seconds
     stairs: _StairsModel
-    # the journey, checked and compiled by stairload.journeys.load.parse_journey
+    # the journey (JOURNEY_KEYS), checked and compiled by stairload.journeys.load.parse_journey
     vars: Any = None
     data: Any = None
     headers: Any = None
     steps: Any = None
     locustfile: Any = None
 
-    def scenario(self, name: str, source: str, base_dir: Path) -> Scenario:
-        journey = {key: getattr(self, key) for key in JOURNEY_KEYS if key in self.model_fields_set}
+    def scenario(self, name: str, source: str) -> Scenario:
+        keys = JOURNEY_KEYS
+        journey = {key: getattr(self, key) for key in keys if key in self.model_fields_set}
         return Scenario(
             name=name,
             description=self.description,
             requests_per_user_per_day=self.requests_per_user_per_day,
             journey_seconds=self.journey_seconds,
-            journey=parse_journey(journey, source=source, scenario_name=name, base_dir=base_dir),
             stairs=StairSettings(**self.stairs.given()),
+            journey_raw=journey,
+            source=source,
         )
 
 

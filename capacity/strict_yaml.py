@@ -1,4 +1,4 @@
-"""YAML for configuration files, read defensively: bounded in size, aliases and duplicates refused.
+"""YAML for configuration files, read defensively: size and aliases bounded, duplicates refused.
 
 PyYAML's ``safe_load`` expands aliases (a "billion laughs" file of a few hundred bytes
 becomes gigabytes once an error message prints the value) and keeps the last of two

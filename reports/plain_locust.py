@@ -39,7 +39,7 @@ def write_plain_run_record(
 
     if (run_dir / RUN_JSON).exists():
         raise UsageError(f"--plan: {run_dir / RUN_JSON} exists; --plan is for plain Locust runs")
-    suite = load_scenarios(plan_path)
+    suite = load_scenarios(plan_path, journeys=False)  # the plan's numbers only
     scenario = suite.scenario(scenario_name)
     case = suite.case(case_name or suite.end_case)
     stamps, users = _history(run_dir / HISTORY_CSV)

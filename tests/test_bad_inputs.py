@@ -419,6 +419,24 @@ ROWS: list[tuple[str, str, list[str], Callable[[str], str] | None, str]] = [
         "--run-dir: cannot create /proc/stairload-run (No such file or directory)",
     ),
     (
+        "HOST with a token in its query",
+        "stairload.run",
+        [
+            "scenario2",
+            "--scenarios",
+            "{scenarios}",
+            "--host",
+            "http://127.0.0.1:9/?token=secret",
+            "--run-dir",
+            "{tmp}/run",
+        ],
+        None,
+        "--host: must not carry a query string or fragment ('?...', '#...'): every request "
+        "path would be appended after it, and it would be written to run.json and the "
+        "reports; send a token as a header (scenarios.yaml headers:) (got "
+        "'http://127.0.0.1:9/') (see 'stairload run --help')",
+    ),
+    (
         "JSON body nested 300 deep",
         "capacity",
         ["table", "--scenarios", "{scenarios}"],

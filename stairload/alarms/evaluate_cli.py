@@ -9,6 +9,7 @@ against CloudWatch's published tables.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,3 +123,23 @@ def _datapoints(text: str) -> list[float | None]:
                 f"datapoint {position} must be a finite number or '-' (got {item!r})"
             ) from None
     return values
+
+
+def attach_datapoints(argv: Sequence[str]) -> list[str]:
+    """``--datapoints -,-,10`` as ``--datapoints=-,-,10``: argparse takes a value that starts
+    with '-' for an option, so a range whose oldest datapoint is missing (or negative)
+    needs the ``=`` form; both forms are accepted."""
+    joined: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--datapoints":
+            value = next(tokens, None)
+            if value is not None and value.startswith("-") and not value.startswith("--"):
+                joined.append(f"{token}={value}")
+                continue
+            joined.append(token)
+            if value is not None:
+                joined.append(value)
+            continue
+        joined.append(token)
+    return joined

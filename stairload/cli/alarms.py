@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from stairload.alarms.cloudwatch import EventError, slack_payload_from_event
 from stairload.alarms.config import AlarmSettings, Language, parse_alarms
-from stairload.alarms.evaluate_cli import add_evaluate_command
+from stairload.alarms.evaluate_cli import add_evaluate_command, attach_datapoints
 from stairload.alarms.notifier import PostError, post_json, require_webhook_url
 from stairload.alarms.wording import metric_label, window
 from stairload.core.commandline import Parser, run_cli
@@ -30,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(attach_datapoints(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.command(args))
     except PostError as error:

@@ -22,7 +22,7 @@ def redacted(url: str) -> str:
 
 
 def url_problem(url: str, *, secret: bool = False, credentials: bool = False) -> str | None:
-    """Why ``url`` is not an http(s) URL with a host and no credentials, or None when it is one.
+    """Why ``url`` is not an http(s) URL with a host, no credentials and no query, or None.
 
     The answer shows ``url`` with credentials redacted; for a ``secret`` URL (a webhook)
     it shows nothing of it but the scheme. Credentials are refused unless ``credentials``
@@ -45,6 +45,14 @@ def url_problem(url: str, *, secret: bool = False, credentials: bool = False) ->
         return f"must name a host{got}"
     if not credentials and (parts.username is not None or parts.password is not None):
         return f"must not contain a user name or password{got}"
+    if not secret and ("?" in url or "#" in url):
+        # a token in a query is a secret too: show only what comes before it
+        before = redacted(url.split("?", 1)[0].split("#", 1)[0])
+        return (
+            "must not carry a query string or fragment ('?...', '#...'): every request "
+            "path would be appended after it, and it would be written to run.json and the "
+            f"reports; send a token as a header (scenarios.yaml headers:) (got {before!r})"
+        )
     return None
 
 

@@ -188,6 +188,26 @@ def test_evaluate_explains_each_datapoint(capsys: pytest.CaptureFixture[str]) ->
     ]
 
 
+def test_evaluate_takes_a_leading_missing_datapoint_after_a_space(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--datapoints -,-,10`` (the issue's own form) reads as ``--datapoints=-,-,10``."""
+    assert main([*_EVALUATE, "--datapoints", "-,-,700"]) == 0
+    spaced = capsys.readouterr().out
+    assert main([*_EVALUATE, "--datapoints=-,-,700"]) == 0
+    assert spaced == capsys.readouterr().out
+    assert spaced.splitlines()[1] == "1         -  missing, filled as missing (undecided)"
+
+
+def test_evaluate_takes_negative_datapoints_after_a_space(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--datapoints -5,-3`` is two negative datapoints, not an unknown option."""
+    argv = ["evaluate", "--threshold", "0", "--comparison", "LessThanThreshold"]
+    assert main([*argv, "--evaluation-periods", "2", "--datapoints", "-5,-3"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "state: ALARM"
+
+
 _EVALUATE_HELP = " (see 'stairload alarms evaluate --help')"
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Runs the `capacity` command's main with ARGS here, then names the heavy modules it loaded.
 _RUNNER = """
@@ -25,3 +28,43 @@ def test_what_if_imports_neither_pandas_nor_matplotlib(repo_scenarios: str) -> N
     )
     assert "2,083.3  2,100  4,200" in result.stdout
     assert result.stdout.splitlines()[-1] == "heavy modules: none"
+
+
+_JOURNEY_RUNNER = """
+import sys
+from capacity.cli import main
+code = main(sys.argv[1:])
+assert code == 0, code
+names = ("stairload.journeys.load", "stairload.journeys.journey", "jmespath")
+print("journey modules:", ", ".join(n for n in names if n in sys.modules) or "none")
+"""
+
+
+def test_what_if_neither_checks_nor_compiles_journeys(repo_scenarios: str) -> None:
+    """Issue 23: what-if needs the plan's numbers only; the journey code is never imported."""
+    args = ["what-if", "--dau", "45000", "--scenarios", repo_scenarios]
+    result = subprocess.run(
+        [sys.executable, "-c", _JOURNEY_RUNNER, *args], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "journey modules: none"
+
+
+def test_what_if_answers_for_a_plan_whose_journey_is_not_runnable(tmp_path: Path) -> None:
+    """A scenario with neither steps nor a locustfile still has a plan; table still refuses."""
+    from capacity.cli import main
+
+    text = (ROOT / "scenarios.yaml").read_text(encoding="utf-8")
+    start = text.index("    steps:", text.index("  scenario3:"))
+    end = text.index("\n# Alarms")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert main(["what-if", "--dau", "45000", "--scenarios", str(path)]) == 0
+    assert main(["table", "--scenarios", str(path)]) == 2
+
+
+def test_the_plans_journey_keys_are_the_journeys() -> None:
+    """capacity.config spells the journey keys itself (to stay light); they are the same."""
+    from capacity.config import JOURNEY_KEYS as PLAN_KEYS
+    from stairload.journeys.spec import JOURNEY_KEYS
+
+    assert PLAN_KEYS == JOURNEY_KEYS

@@ -82,3 +82,25 @@ def test_plan_without_scenario_is_one_line(
     assert capsys.readouterr().err == (
         "Error: --plan and --scenario go together (a plain Locust run needs both)\n"
     )
+
+
+def test_a_plan_whose_scenario_has_no_journey_still_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--plan needs the plan's numbers only: a scenario without steps or locustfile will do."""
+    text = (ROOT / "scenarios.yaml").read_text(encoding="utf-8")
+    start = text.index("    steps:", text.index("  scenario3:"))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text[:start] + text[text.index("\n# Alarms") :], encoding="utf-8")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    lines = ["Timestamp,User Count,Type,Name,Total Request Count,Total Failure Count,"
+             "Total Average Response Time\n"]  # fmt: skip
+    for second in range(16):
+        users = 2 if second < 8 else 4
+        lines.append(f"{1795532273 + second},{users},,Aggregated,{10 * second},0,20.0\n")
+    (run_dir / "locust_stats_history.csv").write_text("".join(lines))
+    code = main(["build", str(run_dir), "--plan", str(plan), "--scenario", "scenario3"])
+    captured = capsys.readouterr()
+    assert code in (0, 98, 99), captured.err
+    assert json.loads((run_dir / "run.json").read_text())["plan"]["target_tps"] == 60
