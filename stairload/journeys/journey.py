@@ -91,12 +91,19 @@ class Step:
 
 @dataclass(frozen=True)
 class DataFile:
-    """The CSV rows handed to virtual users, and how (sequential, random or unique)."""
+    """A checked CSV file whose rows go to virtual users, and how (sequential, random, unique).
+
+    The rows stay in the file: ``stairload.journeys.data`` reads them as they are handed
+    out. ``offsets`` holds the byte offset of every ``index_every``-th row (row 0 first),
+    so a row can be found without reading the file from its start.
+    """
 
     path: Path
     pick: str
     columns: tuple[str, ...]
-    rows: tuple[dict[str, str], ...]
+    row_count: int
+    offsets: tuple[int, ...] = ()
+    index_every: int = 64
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stairload.journeys.blocking import BlockingClient
+from stairload.journeys.data import row_at
 from stairload.journeys.journey import DataFile, Journey
 from stairload.journeys.runner import JourneyRunner, Judge
 
@@ -215,5 +216,5 @@ def _row(data: DataFile | None, vu: int, rng: random.Random) -> dict[str, str] |
     if data is None:
         return None
     if data.pick == "random":
-        return rng.choice(data.rows)
-    return data.rows[(vu - 1) % len(data.rows)]
+        return row_at(data, rng.randrange(data.row_count))
+    return row_at(data, (vu - 1) % data.row_count)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from stairload.journeys.data import DataExhausted, RowPicker, read_data_file
+from stairload.journeys.data import (
+    DataExhausted,
+    RowPicker,
+    iter_rows,
+    read_data_file,
+    row_at,
+)
 
 
 def _data(tmp_path: Path, pick: str, rows: int = 3):
@@ -49,4 +55,66 @@ def test_columns_are_stripped_and_values_kept_as_text(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
     path.write_text(" id , note\n007,a, b\n".replace("a, b", '"a, b"'))
     data = read_data_file(path, "sequential")
-    assert data.columns == ("id", "note") and data.rows[0] == {"id": "007", "note": "a, b"}
+    assert data.columns == ("id", "note") and row_at(data, 0) == {"id": "007", "note": "a, b"}
+
+
+def _tricky(tmp_path: Path, rows: int) -> tuple[Path, list[dict[str, str]]]:
+    """A file with a byte-order mark, blank lines, quoted commas and line breaks, CRLF."""
+    expected = []
+    lines = ["\ufeffname,note\r\n"]
+    for number in range(rows):
+        note = f"line one\nline two {number}" if number % 7 == 0 else f"a, b {number}"
+        expected.append({"name": f"n{number}", "note": note})
+        lines.append(f'n{number},"{note}"\r\n')
+        if number % 50 == 0:
+            lines.append("\r\n")
+    path = tmp_path / "tricky.csv"
+    path.write_bytes("".join(lines).encode("utf-8"))
+    return path, expected
+
+
+def test_every_row_is_found_from_the_noted_offsets(tmp_path: Path) -> None:
+    """row_at and iter_rows read the same rows as a whole-file parse, across index blocks."""
+    path, expected = _tricky(tmp_path, 300)
+    data = read_data_file(path, "random")
+    assert data.row_count == 300 and len(data.offsets) == 5
+    assert [row_at(data, number) for number in range(300)] == expected
+    assert list(iter_rows(data, 130, 3)) == expected[130::3]
+
+
+def test_sequential_processes_wrap_over_their_own_rows(tmp_path: Path) -> None:
+    """Process 2 of 3 of a 200-row file takes rows 1, 4, ..., 199, then 1 again."""
+    path, expected = _tricky(tmp_path, 200)
+    picker = RowPicker(read_data_file(path, "sequential"), None, 1, 3)
+    own = expected[1::3]
+    assert [picker.next_row() for _ in range(len(own) + 2)] == [*own, *own[:2]]
+
+
+_MEMORY = """
+import resource, sys
+from stairload.journeys.data import RowPicker, read_data_file
+data = read_data_file(__import__("pathlib").Path(sys.argv[1]), "random")
+picker = RowPicker(data)
+rows = [picker.next_row() for _ in range(1000)]
+print(data.row_count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_data_file_bigger_than_memory_wants_is_streamed(tmp_path: Path) -> None:
+    """A 60 MB file (over the old 50 MB whole-file cap) loads and hands out random rows in
+    the memory of an empty run (it was read whole: ~6 bytes of memory per byte of file)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.csv"
+    row = "user{0:07d},password{0:07d}\n"
+    with path.open("w") as handle:
+        handle.write("username,password\n")
+        handle.writelines(row.format(number) for number in range(2_200_000))
+    assert path.stat().st_size > 60_000_000
+    done = subprocess.run(
+        [sys.executable, "-c", _MEMORY, str(path)], capture_output=True, text=True, check=True
+    )
+    count, peak_mb = map(int, done.stdout.split())
+    assert count == 2_200_000
+    assert peak_mb < 120, peak_mb

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from stairload.core.errors import ConfigError
+from stairload.journeys.data import iter_rows
 from stairload.journeys.load import parse_journey
 
 OK = {"request": "GET /notes"}
@@ -217,7 +218,7 @@ def test_data_columns_are_known_variables(tmp_path: Path) -> None:
     }
     journey = parse_journey(raw, source="s.yaml", scenario_name="notes", base_dir=tmp_path)
     assert journey.data is not None
-    assert journey.data.rows == ({"username": "ann", "password": "secret"},)
+    assert list(iter_rows(journey.data)) == [{"username": "ann", "password": "secret"}]
 
 
 def test_the_default_name_shows_each_variable_in_brackets(tmp_path: Path) -> None:
