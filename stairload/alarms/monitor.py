@@ -24,6 +24,7 @@ from stairload.alarms.state import AlarmEvaluator, AlarmState, Transition
 from stairload.alarms.wording import metric_label, threshold_cause
 from stairload.core.urls import url_problem
 from stairload.rundir import ALARMS_JSONL, IntervalRow, total_row
+from stairload.rundir.atomic import RunDirFault, Stream
 from stairload.rundir.latency import LatencyHistogram
 
 
@@ -151,11 +152,14 @@ class AlarmMonitor:
         if aborts:
             record["aborts_run"] = True
         self.records.append(record)
-        try:
-            with self.path.open("a", encoding="utf-8") as file:
-                file.write(json.dumps(record, ensure_ascii=False) + "\n")
-        except OSError as error:
-            LOG.warning("cannot append to %s: %s", self.path, error.strerror or error)
+        try:  # never through a symlink; a line the disk took half of is cut back
+            stream = Stream(self.path, append=True)
+            try:
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            finally:
+                stream.close()
+        except RunDirFault as fault:
+            LOG.warning("%s", fault)
 
 
 def sample_from_row(row: IntervalRow) -> dict[str, Any]:

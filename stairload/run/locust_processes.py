@@ -27,6 +27,7 @@ from stairload.run.lifeline import dies_with_parent
 from stairload.run.request import RunRequest, RunSpec
 from stairload.run.stop import StopRequest
 from stairload.rundir import LOCUST_CSV_PREFIX, LOCUST_LOG, worker_log
+from stairload.rundir.atomic import open_log
 
 MASTER_STOP_SECONDS = 30.0
 WORKER_STOP_SECONDS = 10.0
@@ -66,7 +67,7 @@ def run_locust(
     # The master writes to its log file, never to a pipe: if this process dies, the master
     # still finishes its run directory instead of failing on a broken pipe.
     log_path = run_dir / LOCUST_LOG
-    with log_path.open("w", encoding="utf-8") as log:
+    with open_log(log_path) as log:
         children.master = subprocess.Popen(
             locust_command(request, host, role),
             stdout=log,
@@ -80,7 +81,7 @@ def run_locust(
     tee.start()
     for index in range(1, spec.workers + 1):
         worker_role = ["--worker", "--master-host", master_host, "--master-port", str(port)]
-        worker_output = (run_dir / worker_log(index)).open("wb")
+        worker_output = open_log(run_dir / worker_log(index))
         children.workers.append(
             subprocess.Popen(
                 locust_command(request, host, worker_role),

@@ -145,3 +145,12 @@ def probe(directory: Path) -> RunDirFault | None:
     with contextlib.suppress(OSError):
         path.unlink()
     return None
+
+
+def open_log(path: Path) -> IO[bytes]:
+    """A new log file for a child process's output (truncated), never through a symlink."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.fdopen(os.open(path, flags, 0o644), "wb")
+    except OSError as error:
+        raise fault_of(path, error) from None

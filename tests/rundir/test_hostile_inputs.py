@@ -117,3 +117,17 @@ def test_a_byte_order_mark_is_dropped_from_a_data_file(
     (tmp_path / "rows.csv").write_bytes(b"\xef\xbb\xbfusername\nann1\n")
     path = _data_scenario(tmp_path, "rows.csv")
     assert capacity_main(["table", "--scenarios", str(path)]) == 0, capsys.readouterr().err
+
+
+def test_a_run_json_nested_100000_deep_is_one_line_in_every_reader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """capacity instances --from-run and report compare read run.json as build does."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "run.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    message = "Error: run.json: nested more than 32 levels deep\n"
+    assert capacity_main(["instances", "--from-run", str(tmp_path / "a")]) == 2
+    assert capsys.readouterr().err == message
+    assert report_main(["compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 2
+    assert capsys.readouterr().err == message
