@@ -5,9 +5,11 @@ A report that cannot be built is an error (exit 1), never a silent success.
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ def conclude(
 ) -> int:
     """After Locust exited: build the report, write the final ``run.json``; the exit code."""
     master = master_record(request)
-    fault = run_dir_fault(request, locust_code, master)
+    fault = stop.run_dir_fault or run_dir_fault(request, locust_code, master)
     if master is None or not master.exit_reason.finished:
         reason = stop.reason or (fault and fault.reason) or ExitReason.ERROR
     else:
@@ -64,14 +66,23 @@ def conclude(
         if killed:
             record.extras["master_killed"] = killed
         print(f"Error: {_why_stopped(request, locust_code, killed)}", file=sys.stderr)
-    report_code: int | None = exitcodes.FAILED  # a report that crashed did not pass either
     try:
         draw_plan(request)
         report_code = build_report(request, record)
-    finally:
-        if code == exitcodes.OK and report_code is not None:
-            code = report_code  # the verdict's code is the command's
+    except RunDirFault as fault:  # the report could not be written: the run ends on it
+        faulted = replace(record, exit_reason=fault.reason)
+        return _end_on_fault(request, faulted, fault, fault.exit_code)
+    except BaseException:
+        # a report that crashed did not pass either
+        write_final(request, record, exitcodes.FAILED if code == exitcodes.OK else code)
+        raise
+    if code == exitcodes.OK and report_code is not None:
+        code = report_code  # the verdict's code is the command's
+    try:
         write_final(request, record, code)
+    except RunDirFault as fault:
+        faulted = replace(record, exit_reason=fault.reason)
+        return _end_on_fault(request, faulted, fault, fault.exit_code)
     return code
 
 
@@ -108,8 +119,9 @@ def run_dir_fault(
     found = probe(request.run_dir)
     if found is not None and (reason or master is None):
         return found
-    if reason is not None:  # the master saw it, and the disk has room again
-        return RunDirFault(request.run_dir, OSError(0, exitcodes.of_reason(reason).meaning))
+    if reason is not None:  # the master saw it, and a small file fits again
+        number = errno.ENOSPC if reason == ExitReason.DISK_FULL else errno.EROFS
+        return RunDirFault(request.run_dir, OSError(number, f"see {LOCUST_LOG}"))
     return None
 
 
@@ -182,6 +194,8 @@ def build_report(request: RunRequest, record: RunRecord) -> int | None:
         return build_and_report(
             request.run_dir, fail_exit_code=request.spec.fail_exit_code, record=record
         )
+    except RunDirFault:
+        raise
     except StairloadError as error:
         print(
             f"Error: the report could not be built from {request.run_dir}: {error}",

@@ -24,6 +24,7 @@ class StopRequest:
 
     reason: ExitReason | None = None
     signalled_at: float = 0.0
+    run_dir_fault: RunDirFault | None = None  # the fault that stopped the run, if one did
 
     def handler(self, signum: int, _frame: Any) -> None:
         """The SIGINT and SIGTERM handler: the first signal counts, later ones are ignored."""
@@ -39,11 +40,15 @@ class StopRequest:
             )
 
     def fault(self, fault: RunDirFault) -> None:
-        """A file of the run directory could not be written: stop the run for that reason."""
+        """A file of the run directory could not be written: stop the run for that reason.
+
+        The run's one ``Error:`` line comes at its end (``stairload.run.conclude``).
+        """
         if not self.reason:
             self.reason = fault.reason
+            self.run_dir_fault = fault
             self.signalled_at = time.monotonic()
-            print(f"Error: {fault}; stopping the run", file=sys.stderr, flush=True)
+            print(f"[stairload] {fault.reason.value}: stopping the run...", file=sys.stderr)
 
     @contextmanager
     def catching(self) -> Iterator[StopRequest]:

@@ -216,7 +216,7 @@ def test_unwritable_run_directory_is_logged_not_raised(
         _run(monitor, [600.0] * 5)
     assert monitor.states == {"MTT over target": "ALARM"}
     assert [r.getMessage() for r in caplog.records] == [
-        f"cannot append to {tmp_path / 'missing' / 'alarms.jsonl'}: No such file or directory"
+        f"{tmp_path / 'missing' / 'alarms.jsonl'}: not writable (No such file or directory)"
     ]
 
 

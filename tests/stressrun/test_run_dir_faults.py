@@ -76,14 +76,14 @@ def _wait_for_rows(runner: subprocess.Popen[str], run_dir: Path, lines: int) -> 
 def _fill(path: Path) -> Path:
     """Write zeros into ``path`` until the file system says it is full."""
     filler = path / "filler"
-    with filler.open("wb") as handle:
-        chunk = bytes(64 * 1024)
-        with contextlib.suppress(OSError):
-            while True:
-                handle.write(chunk)
-                handle.flush()
-        with contextlib.suppress(OSError):
-            handle.flush()
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        for size in (1 << 20, 1 << 16, 1 << 12, 1):  # down to the last byte
+            with contextlib.suppress(OSError):
+                while True:
+                    os.write(descriptor, bytes(size))
+    finally:
+        os.close(descriptor)
     return filler
 
 
@@ -143,6 +143,26 @@ def test_a_disk_that_fills_mid_run_ends_disk_full(tmp_path: Path, disk: Path) ->
     assert built.returncode in (0, 98, 99), built.stdout[-2000:] + built.stderr[-2000:]
     assert "The run stopped because its disk was full" in (run_dir / "report.html").read_text()
     assert json.loads((run_dir / "summary.json").read_text())["exit_reason"] == "disk_full"
+
+
+def test_a_full_disk_under_the_embedded_target_ends_disk_full(disk: Path) -> None:
+    """The target-CPU feed (a thread of the runner) meets the full disk: no traceback."""
+    run_dir = disk / "run"
+    argv = ["scenario2", "--time-scale", "0.1", "--users-scale", "0.01", "--workers", "0"]
+    argv += ["--target-users", "300"]  # a small database: the disk is for the run
+    runner = _start(ROOT / "scenarios.yaml", [*argv, "--run-dir", str(run_dir)])
+    _wait_for_rows(runner, run_dir, 20)
+    _fill(disk)
+    out, err = runner.communicate(timeout=180)
+    assert runner.returncode == 7, out[-3000:] + err[-3000:]
+    assert "Traceback" not in out + err
+    errors = _error_lines(err)
+    assert len(errors) == 1, err
+    assert errors[0].endswith(": the disk is full (No space left on device)"), errors
+    record = json.loads((run_dir / "run.json").read_text())
+    assert (record["exit_reason"], record["exit_code"]) == ("disk_full", 7)
+    assert _leftovers(run_dir) == []
+    read_intervals(run_dir / "intervals.csv")  # whole rows only
 
 
 def test_a_run_directory_made_read_only_mid_run_ends_unwritable(tmp_path: Path) -> None:
