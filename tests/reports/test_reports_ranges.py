@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MakeRun
 
 from stairload.cli.report import main
 from stairload.core.errors import InputError
 from stairload.rundir import read_intervals
 
 ROOT = Path(__file__).resolve().parents[2]
+MakeRun = Callable[..., Path]  # the make_run fixture of tests/reports/conftest.py
 
 
 def _set_cell(run_dir: Path, row_index: int, column: str, value: str) -> int:
