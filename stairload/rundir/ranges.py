@@ -38,6 +38,10 @@ RANGES: dict[str, tuple[float, float]] = {
     "p95_ms": (0, MAX_MS),
     "p99_ms": (0, MAX_MS),
     "max_ms": (0, MAX_MS),
+    "p99_9_ms": (0, MAX_MS),
+    "corrected_mean_ms": (0, MAX_MS),
+    "started": (0, MAX_COUNT),
+    "dropped": (0, MAX_COUNT),
     "target_cpu_percent": (0, MAX_CPU_PERCENT),
     "cpu_percent": (0, MAX_CPU_PERCENT),
 }
