@@ -125,6 +125,7 @@ def _stairload(shape: Shape, setting: Setting, run_dir: Path) -> list[str]:
         "--start-users", users, "--end-users", users, "--step-users", users,
         "--spawn-rate", str(shape.spawn_rate),
         "--hold-seconds", hold,  # one plateau: its length is the hold
+        "--no-probes",  # the same work as the peers: no probe steps before the plateau
         "--target-users", str(setting.seeded_users),
         "--no-report", "--fail-exit-code", "0",
         "--run-dir", str(run_dir),

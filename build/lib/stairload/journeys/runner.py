@@ -1,0 +1,229 @@
+"""The one step runner: walks a compiled journey through any HTTP client, judging each answer.
+
+A client sends one request and records it in its own statistics; the runner fills the
+templates, and the client asks the runner's judge whether the answer is right (status,
+JMESPath checks on the JSON body, captures) before recording it as a success or a
+failure with the judge's reason. A failed step ends the pass; the next pass starts again
+at the first step with only the user's own variables (``vu``, the data row, ``vars``).
+A request that cannot be built (a missing variable, a header value with a line break) is
+not sent: the client records it as a journey fault (``stairload.core.faults``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from jmespath.exceptions import JMESPathError
+
+from stairload.journeys.journey import Journey, Step, jmespath_options
+from stairload.journeys.template import MissingVariable
+
+# The judge of one answer: (status, body bytes, transport error) -> failure reason or None.
+Judge = Callable[[int, "bytes | None", "str | None"], "str | None"]
+
+
+class Client(Protocol):
+    """What the runner needs from an HTTP client (Locust's, or a plain blocking one)."""
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        name: str,
+        headers: dict[str, str],
+        body: Any,
+        judge: Judge,
+    ) -> str | None:
+        """Send ``body`` as JSON (None: no body); record the answer as ``judge`` says.
+
+        Returns the failure reason (None on success). ``status`` is 0 and ``error`` says
+        why when no answer came.
+        """
+        ...
+
+    def record_failure(self, method: str, name: str, reason: str) -> None:
+        """Record a step that failed before its request could be sent."""
+        ...
+
+
+@dataclass(frozen=True)
+class StepFailure:
+    """Which step failed and why; ``str()`` names the request once."""
+
+    step: Step
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.step.label}: {self.reason}"
+
+
+class JourneyRunner:
+    """One virtual user's walk through a journey, pass after pass."""
+
+    def __init__(
+        self,
+        journey: Journey,
+        client: Client,
+        *,
+        vu: int,
+        row: Mapping[str, str] | None = None,
+        rng: random.Random | None = None,
+        between_steps: Callable[[], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.journey = journey
+        self._client = client
+        self._rng = rng or random.Random()
+        self._between_steps = between_steps
+        self._sleep = sleep
+        self.iteration = 0
+        self.values: dict[str, Any] = {}
+        self._search = jmespath_options(self.values)
+        self._step: Step | None = None  # the step whose answer the judge is looking at
+        base: dict[str, Any] = {"vu": vu, **(row or {})}
+        for name, template in journey.variables:
+            if overrides and name in overrides:
+                base[name] = overrides[name]
+            else:
+                base[name] = template.value(base, self._rng)
+        self._base = base
+        self._headers = tuple(
+            (header, template, template.variables - {"uuid"})
+            for header, template in journey.headers
+        )
+
+    def run(self) -> StepFailure | None:
+        """One pass from the first step; the failed step and its reason, or None."""
+        self.iteration += 1
+        values = self.values
+        values.clear()
+        values.update(self._base)
+        values["iteration"] = self.iteration
+        between = self._between_steps
+        for step in self.journey.steps:
+            if between is not None and step.index:
+                between()
+            reason = self._run_step(step)
+            if reason is not None:
+                return StepFailure(step, reason)
+            if step.think_seconds:
+                self._sleep(step.think_seconds)
+        return None
+
+    def _run_step(self, step: Step) -> str | None:
+        values, rng = self.values, self._rng
+        try:
+            path = step.path.render(values, rng)
+            if step.query:
+                query = {key: template.render(values, rng) for key, template in step.query}
+                path = f"{path}{'&' if '?' in path else '?'}{urlencode(query)}"
+            headers = {
+                header: template.render(values, rng)
+                for header, template, needs in self._headers
+                if needs <= values.keys()
+            }
+            for header, template in step.headers:
+                headers[header] = template.render(values, rng)
+            body = step.body(values, rng) if step.body is not None else None
+            _check_header_values(headers)
+        except (MissingVariable, ValueError) as error:
+            reason = f"not sent: {error}"
+            self._client.record_failure(step.method, step.name, reason)
+            return reason
+        self._step = step
+        return self._client.send(
+            step.method, path, name=step.name, headers=headers, body=body, judge=self._judge
+        )
+
+    def _judge(self, status: int, content: bytes | None, error: str | None) -> str | None:
+        step = self._step
+        assert step is not None, "the judge runs only during a step"
+        if error is not None:
+            return error
+        statuses = step.statuses
+        if statuses is None:
+            if not 200 <= status < 300:
+                return f"expected a 2xx status, got {status}{_detail(content)}"
+        elif status not in statuses:
+            wanted = " or ".join(str(code) for code in sorted(statuses))
+            return f"expected status {wanted}, got {status}{_detail(content)}"
+        if not step.needs_json:
+            return None
+        if not content:
+            return "body is empty, expected JSON"
+        try:
+            payload = json.loads(content)
+        except ValueError:
+            return "body is not JSON"
+        search, values = self._search, self.values
+        for check in step.checks:
+            try:
+                passed = _truthy(check.search(payload, values, search))
+            except (JMESPathError, TypeError) as error:
+                return f"check {check.source!r} cannot be evaluated: {error}"
+            if not passed:
+                return f"check failed: {check.source}"
+        for capture in step.captures:
+            try:
+                found = capture.search(payload, values, search)
+            except (JMESPathError, TypeError) as error:
+                return (
+                    f"capture {capture.variable}: {capture.source!r} cannot be evaluated: {error}"
+                )
+            if isinstance(found, list):
+                if not found:
+                    found = None
+                elif capture.pick == "random":
+                    found = self._rng.choice(found)
+                else:
+                    found = found[0]
+            if found is None:
+                return f"capture {capture.variable}: '{capture.source}' found nothing"
+            values[capture.variable] = found
+        return None
+
+
+_FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00")
+
+
+def _check_header_values(headers: Mapping[str, Any]) -> None:
+    """ValueError naming the header whose value (a capture, at run time) has CR, LF or NUL."""
+    for header, value in headers.items():
+        text = value if isinstance(value, str) else str(value)
+        if any(character in text for character in _FORBIDDEN_IN_HEADERS):
+            raise ValueError(
+                f"header '{header}': its value has a line break or NUL (CR, LF or \\0), "
+                f"which HTTP does not allow (got {text[:40]!r})"
+            )
+
+
+def _truthy(value: Any) -> bool:
+    """JMESPath truth: false, null, "", [] and {} are false; 0 is true."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, str | list | dict):
+        return bool(value)
+    return True
+
+
+def _detail(content: bytes | None) -> str:
+    """The service's own error message, when its body has one: `` (bad credentials)``."""
+    if not content or len(content) > 4096:
+        return ""
+    try:
+        payload = json.loads(content)
+    except ValueError:
+        return ""
+    if isinstance(payload, dict):
+        for key in ("error", "message", "detail"):
+            if isinstance(payload.get(key), str):
+                return f" ({payload[key]})"
+    return ""

@@ -1,0 +1,1 @@
+"""The Locust glue every stairload run loads: users, the stair shape, per-second rows, health."""

@@ -1,0 +1,1 @@
+"""One command for a whole stress run: target, Locust (master + workers), run directory, report."""
