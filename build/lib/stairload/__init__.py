@@ -1,1 +1,0 @@
-"""The core every stairload command shares: exit codes, errors, argument types, the CLI edge."""

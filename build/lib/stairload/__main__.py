@@ -1,5 +1,0 @@
-"""``python -m stairload``: the same command as ``stairload``."""
-
-from stairload.cli import main
-
-raise SystemExit(main())

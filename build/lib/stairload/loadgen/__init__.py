@@ -1,1 +1,0 @@
-"""The Locust glue every stairload run loads: users, the stair shape, per-second rows, health."""
