@@ -240,6 +240,7 @@ def run_conditions(analysis: Analysis) -> RunConditions:
         cores=int(cores) if isinstance(cores, int | float) else None,
         probes_planned=len(record.stairs.probes),
         step_seconds=record.stairs.step_seconds / record.time_scale if record.time_scale else 0.0,
+        open_run=schedule_of(record.extras) is not None,
     )
 
 

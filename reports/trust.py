@@ -47,6 +47,13 @@ BELOW_KNEE_SHARE = 0.8
 PRACTICAL_FACTOR = 10.0
 
 
+OPEN_RUN = (
+    "not fitted: an open run (--shape arrivals) sets the arrival rate, while the USL model "
+    "relates throughput to concurrent users; the open-workload table gives the highest rate "
+    "within target"
+)
+
+
 @dataclass(frozen=True)
 class RunConditions:
     """What the run was measured under, as far as its record says."""
@@ -57,6 +64,7 @@ class RunConditions:
     cores: int | None
     probes_planned: int
     step_seconds: float = 0.0  # the stair's step length in real (unscaled) seconds
+    open_run: bool = False  # --shape arrivals: the steps are arrival rates, not users
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,8 @@ def judge_trust(
     conditions: RunConditions,
 ) -> Trust:
     """The model's answer when it is trustworthy, else why not and what to change."""
+    if conditions.open_run:
+        return Trust(False, OPEN_RUN)
     model = reading.model
     if model.trustworthy:
         return Trust(True, _answer(reading))

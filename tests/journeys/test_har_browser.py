@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from browser import ARGS, CHROMIUM, need_browser
 
 from stairload.cli.importer import main
 from stairload.journeys.blocking import BlockingClient
@@ -27,8 +27,6 @@ from stairload.journeys.load import parse_journey
 from stairload.journeys.runner import JourneyRunner
 from stairload.target.testing import start_target
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PAGE = b"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>trips</title>
 <link rel="stylesheet" href="/style.css"><link rel="icon" href="data:,"></head>
 <body><img src="/logo.png" alt="logo"><p id="state">loading</p>
@@ -121,22 +119,6 @@ class _FrontHandler(BaseHTTPRequestHandler):
     do_POST = do_PATCH = do_DELETE = _pass_through
 
 
-def _need_browser() -> None:
-    """Fail in CI (CI=true) when Chromium or playwright is missing; skip locally."""
-    missing = None
-    if not CHROMIUM.exists():
-        missing = f"{CHROMIUM} not found (run: make chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401  (only checking that it imports)
-        except ImportError:
-            missing = "playwright is not installed (pip install -e '.[dev]')"
-    if missing and os.environ.get("CI") == "true":
-        pytest.fail(missing)
-    if missing:
-        pytest.skip(missing)
-
-
 @pytest.fixture(scope="module")
 def front_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The page and the embedded target's API on one loopback origin."""
@@ -155,7 +137,7 @@ def front_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def recorded(front_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """visit.har: headless Chromium's own recording of the page walking the journey."""
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     har = tmp_path_factory.mktemp("har") / "visit.har"

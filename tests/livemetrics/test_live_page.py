@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser import ARGS, CHROMIUM, need_browser
 
 from reports.build import analyse
 from stairload.livemetrics import LiveSource
@@ -23,28 +24,10 @@ from stairload.target.launch import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 # Set to a path (docs/img/live-page.png) to keep the screenshot this test takes for the docs.
 SCREENSHOT_ENV = "STAIRLOAD_LIVE_PAGE_SCREENSHOT"
 # Every wait is for an event, bounded generously: a busy 2-core CI machine is slow, not wrong.
 WAIT_SECONDS = 120
-
-
-def _need_browser() -> None:
-    """Fail in CI (CI=true) when Chromium or playwright is missing; skip locally."""
-    missing = None
-    if not CHROMIUM.exists():
-        missing = f"{CHROMIUM} not found (run: make chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401  (only checking that it imports)
-        except ImportError:
-            missing = "playwright is not installed (pip install -e '.[dev]')"
-    if missing and os.environ.get("CI") == "true":
-        pytest.fail(missing)
-    if missing:
-        pytest.skip(missing)
 
 
 class _Output:
@@ -127,7 +110,7 @@ class Watched:
 @pytest.fixture(scope="module")
 def watched(tmp_path_factory: pytest.TempPathFactory) -> Watched:
     """One real small run with --web, its page open in headless Chromium while it climbs."""
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     port = free_port()

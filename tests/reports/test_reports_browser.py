@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import pytest
+from browser import ARGS, CHROMIUM, need_browser
 from synthetic import StepSpec, SyntheticRun, write_run
 
 from reports.build import build
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def _need_browser() -> None:
-    """Fail in CI (CI=true) when Chromium or playwright is missing; skip locally."""
-    missing = None
-    if not CHROMIUM.exists():
-        missing = f"{CHROMIUM} not found (run: make chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401  (only checking that it imports)
-        except ImportError:
-            missing = "playwright is not installed (pip install -e '.[dev]')"
-    if missing and os.environ.get("CI") == "true":
-        pytest.fail(missing)
-    if missing:
-        pytest.skip(missing)
 
 
 @pytest.mark.browser
 def test_report_opens_offline_with_every_image_loaded(tmp_path):
     """Headless Chromium shows report.html (capacity.png too), all images decoded, no errors."""
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     steps = (StepSpec(100, 1000, 100.0), StepSpec(200, 1600, 125.0), StepSpec(300, 1200, 250.0))
@@ -74,7 +47,7 @@ def test_missing_chromium_fails_in_ci(monkeypatch, tmp_path):
     monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="not found"):
-        _need_browser()
+        need_browser()
 
 
 def test_missing_chromium_skips_locally(monkeypatch, tmp_path):
@@ -82,4 +55,4 @@ def test_missing_chromium_skips_locally(monkeypatch, tmp_path):
     monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="make chromium"):
-        _need_browser()
+        need_browser()

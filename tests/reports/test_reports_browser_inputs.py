@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from browser import ARGS, CHROMIUM, need_browser
 from synthetic import StepSpec, SyntheticRun, write_run
-from test_reports_browser import ARGS, CHROMIUM, _need_browser
 
 from reports.build import build
 
@@ -34,7 +34,7 @@ EXTRA = {
 @pytest.fixture(scope="module")
 def first_screen(tmp_path_factory) -> dict[str, object]:
     """Open a built report at 1280 x 900 and read the inputs' text and positions."""
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     steps = (StepSpec(100, 1000, 100.0), StepSpec(200, 1600, 125.0), StepSpec(300, 1200, 250.0))

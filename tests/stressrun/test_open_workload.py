@@ -24,6 +24,7 @@ import pytest
 from exact_totals import assert_exact_totals
 from stressrun_helpers import ROOT
 
+from reports.trust import OPEN_RUN
 from stairload.rundir.latency import LatencyHistogram
 
 pytestmark = pytest.mark.integration
@@ -219,3 +220,7 @@ def test_the_report_of_an_open_run_shows_the_schedule_and_both_latency_views(
     assert (open_ / "arrivals.png").stat().st_size > 0
     summary = json.loads((open_ / "summary.json").read_text(encoding="utf-8"))
     assert summary["caveats"][0].startswith("Open run (journeys started on a schedule)")
+    # the USL model relates throughput to users: an open run's first lines say it is not fitted
+    # instead of asking for probe steps that an arrival stair does not run
+    assert summary["trust"] == {"trusted": False, "summary": OPEN_RUN, "changes": []}
+    assert f"model: {OPEN_RUN}" in page

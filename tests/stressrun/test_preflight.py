@@ -115,6 +115,26 @@ def test_a_run_directory_without_room_is_refused_in_one_line(
     assert list(run_dir.iterdir()) == []
 
 
+@pytest.fixture
+def forty_mb_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 40 MB tmpfs: room for the run's own files, not for an embedded target's database."""
+    yield from _tmpfs(tmp_path / "forty", "size=40m")
+
+
+def test_the_embedded_targets_database_counts_against_the_room(
+    tmp_path: Path, forty_mb_disk: Path
+) -> None:
+    """10,000 seeded users need about 39 MB of database besides the run's 30 MB: refused."""
+    scenarios = write_plan(tmp_path)
+    run_dir = forty_mb_disk / "run"
+    argv = [*_STAIR, "--target-users", "10000", "--run-dir", str(run_dir)]
+    result = _run(scenarios, argv)
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-2000:]
+    assert " MB free, and the run writes about 69." in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not (run_dir / "target").exists()
+
+
 def test_a_read_only_run_directory_is_refused_in_one_line(
     tmp_path: Path, read_only_disk: Path
 ) -> None:
