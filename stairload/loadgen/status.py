@@ -2,7 +2,9 @@
 
 TPS and MTT on the status line are over the last ``WINDOW_SECONDS`` written seconds, not
 one second's count, so the line reads steadily; the step's state says whether its users
-are still ramping or the step is being measured.
+are still ramping or the step is being measured. An open run's line gives the journeys
+started per second and those dropped (no free user in the pool) over the same seconds, and
+the pool's busy users against its ceiling.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class _Second:
     requests: int
     failures: int
     time_ms: float  # sum of response times: mean_ms x requests
+    started: int = 0  # journeys started on schedule (open runs)
+    dropped: int = 0  # journeys dropped: no free user in the pool (open runs)
 
 
 def step_state(stairs: Stairs, second: float) -> str:
@@ -49,6 +53,7 @@ def status_text(
     target_users: object,
     left_seconds: float,
     generator_cpu: str = "",
+    open_run: bool = False,
 ) -> str:
     """The status line for ``second`` from the last seconds' totals."""
     stage = stage_at(stairs, second)
@@ -63,8 +68,14 @@ def status_text(
     else:
         kind = "probe" if stage.probe else "step"
         step = f"{kind} {stage.step}/{stage.step_count} {step_state(stairs, second)}"
+    if open_run:
+        started = sum(s.started for s in window) / seconds
+        dropped = sum(s.dropped for s in window)
+        load = f"journeys {started:,.1f}/s, {dropped:,} dropped | pool {users}/{target_users}"
+    else:
+        load = f"users {users}/{target_users}"
     text = (
-        f"[stairload] t={second}s {step} | users {users}/{target_users}"
+        f"[stairload] t={second}s {step} | {load}"
         f" | TPS {tps} MTT {mtt} errors {errors} (last {seconds} s)"
     )
     if generator_cpu:
@@ -117,7 +128,15 @@ class StatusLine:
         if total is None:
             return
         mean = total.mean_ms or 0.0
-        self._window.append(_Second(total.requests, total.failures, mean * total.requests))
+        self._window.append(
+            _Second(
+                total.requests,
+                total.failures,
+                mean * total.requests,
+                total.started or 0,
+                total.dropped or 0,
+            )
+        )
         if second % STATUS_EVERY_SECONDS:
             return
         left = max(0.0, stairs.total_seconds - runtime(self.environment).elapsed())
@@ -129,5 +148,6 @@ class StatusLine:
             "" if total.target_users is None else total.target_users,
             left,
             self.generator_cpu(),
+            open_run=run_context(self.environment).arrivals is not None,
         )
         print(text, file=self.out, flush=True)

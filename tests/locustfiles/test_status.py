@@ -45,3 +45,11 @@ def test_no_requests_shows_dashes():
     """A window without requests: TPS 0, MTT and errors '-'."""
     text = status_text(85, STAIRS, [_Second(0, 0, 0.0)], 20, 20, 100.0)
     assert "| TPS 0 MTT - errors - (last 1 s) |" in text
+
+
+def test_an_open_runs_line_counts_journeys_started_and_dropped():
+    """Open run: 20 then 22 journeys started a second, 3 dropped: '21.0/s, 3 dropped', the
+    pool's busy users against its ceiling instead of planned users."""
+    window = [_Second(100, 0, 1000.0, started=20), _Second(110, 0, 1100.0, started=22, dropped=3)]
+    text = status_text(85, STAIRS, window, 7, 300, 100.0, open_run=True)
+    assert "| journeys 21.0/s, 3 dropped | pool 7/300 | TPS 105 " in text
