@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
+import browser
 import pytest
 from browser import ARGS, CHROMIUM, need_browser
 from synthetic import StepSpec, SyntheticRun, write_run
@@ -44,7 +43,7 @@ def test_report_opens_offline_with_every_image_loaded(tmp_path):
 
 def test_missing_chromium_fails_in_ci(monkeypatch, tmp_path):
     """With CI=true a missing Chromium is a test failure, not a skip."""
-    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="not found"):
         need_browser()
@@ -52,7 +51,7 @@ def test_missing_chromium_fails_in_ci(monkeypatch, tmp_path):
 
 def test_missing_chromium_skips_locally(monkeypatch, tmp_path):
     """Without CI a missing Chromium skips the browser test, saying why."""
-    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="make chromium"):
         need_browser()
