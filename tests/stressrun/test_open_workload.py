@@ -223,4 +223,4 @@ def test_the_report_of_an_open_run_shows_the_schedule_and_both_latency_views(
     # the USL model relates throughput to users: an open run's first lines say it is not fitted
     # instead of asking for probe steps that an arrival stair does not run
     assert summary["trust"] == {"trusted": False, "summary": OPEN_RUN, "changes": []}
-    assert f"model: {OPEN_RUN}" in page
+    assert f"<b>model:</b> {OPEN_RUN}" in page
