@@ -10,9 +10,6 @@ from pathlib import Path
 
 from capacity import limits, render
 from capacity.config import Suite, load_scenarios
-from capacity.explain import explain
-from capacity.instances import DEFAULT_TARGET_CPU_PERCENT
-from capacity.shapes import stairs_for
 from capacity.whatif import CasePlan, grown_dau, growth_line, plan_case, what_if
 from stairload.core.argtypes import bounded, number, positive
 from stairload.core.commandline import Parser, run_cli
@@ -67,7 +64,14 @@ def _what_if(args: argparse.Namespace) -> str:
         output = f"{growth_line(suite, args.growth, dau)}\n{output}"
     if args.from_run is not None:
         return _with_measured(args, suite, plan, output)
-    return f"{output}\n\n{explain(plan)}" if args.explain else output
+    return _explained(output, plan) if args.explain else output
+
+
+def _explained(output: str, plan: CasePlan) -> str:
+    """``output`` and, below it, every formula with the numbers put in (``--explain``)."""
+    from capacity.explain import explain
+
+    return f"{output}\n\n{explain(plan)}"
 
 
 def _with_measured(args: argparse.Namespace, suite: Suite, plan: CasePlan, output: str) -> str:
@@ -88,7 +92,7 @@ def _with_measured(args: argparse.Namespace, suite: Suite, plan: CasePlan, outpu
     if args.format == "json":
         return json.dumps({**json.loads(output), "measured": measured_json(run)}, indent=2)
     text = f"{output}\n\n{measured_text(run)}"
-    return f"{text}\n\n{explain(plan)}" if args.explain else text
+    return _explained(text, plan) if args.explain else text
 
 
 def _instances(args: argparse.Namespace) -> str:
@@ -120,6 +124,8 @@ def _instances(args: argparse.Namespace) -> str:
 
 
 def _stairs(args: argparse.Namespace) -> str:
+    from capacity.shapes import stairs_for
+
     suite: Suite = load_scenarios(args.scenarios)
     _warn_about_rounding(suite, args.scenario)
     stairs = stairs_for(
@@ -227,7 +233,7 @@ def _add_from_run(command: argparse.ArgumentParser, *, required: bool) -> None:
     command.add_argument(
         "--target-cpu",
         type=_cpu_percent,
-        default=DEFAULT_TARGET_CPU_PERCENT,
+        default=limits.DEFAULT_TARGET_CPU_PERCENT,
         metavar="PCT",
         help="CPU percent one instance may reach (default %(default)g)",
     )

@@ -39,8 +39,7 @@ from capacity.cpu_line import (
     measured_cpu_limit,
     not_monotone,
 )
-
-DEFAULT_TARGET_CPU_PERCENT = 70.0
+from capacity.limits import DEFAULT_TARGET_CPU_PERCENT
 
 
 @dataclass(frozen=True)

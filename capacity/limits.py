@@ -17,6 +17,8 @@ MAX_SECONDS = 604_800.0  # a week: journeys, steps, holds, think times, runs
 MAX_SPAWN_RATE = 1_000_000.0
 MAX_USERS = 10_000_000
 SCALE = (0.0001, 1_000.0)  # --time-scale and --users-scale
+# the CPU one instance may reach (capacity.instances); here so the CLIs' defaults need no model
+DEFAULT_TARGET_CPU_PERCENT = 70.0
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 NAME_RULE = "letters, digits, -, _ and . (not first), at most 64 characters"

@@ -14,11 +14,11 @@ from typing import Any
 
 from capacity.cpu_line import CEILING_SHARE, CpuPoint
 from capacity.instances import (
-    DEFAULT_TARGET_CPU_PERCENT,
     Instances,
     instances_needed,
     whole_instances,
 )
+from capacity.limits import DEFAULT_TARGET_CPU_PERCENT
 from capacity.usl import Point, UslModel, fit_usl
 from capacity.usl_bootstrap import UslIntervals, usl_intervals
 

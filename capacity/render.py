@@ -7,10 +7,13 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from capacity.plan import PlanRow
-from capacity.stairs import Stairs
 from capacity.whatif import CasePlan
+
+if TYPE_CHECKING:
+    from capacity.stairs import Stairs  # the what-if path never builds a stair
 
 FORMATS = ("table", "json", "csv", "markdown")
 
