@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from capacity.strict_yaml import MAX_BYTES, StrictYamlError, load_text, read_text
 
@@ -69,3 +70,23 @@ def test_exponent_numbers_are_numbers() -> None:
         "c": 12,
         "d": "1e",
     }
+
+
+def test_a_syntax_error_reads_the_same_with_or_without_libyaml() -> None:
+    """libyaml parses; a document it refuses is worded by PyYAML's pure Python parser."""
+    with pytest.raises(yaml.MarkedYAMLError) as caught:
+        load_text("service:\n  name: a: b\n")
+    assert caught.value.problem == "mapping values are not allowed here"
+    assert caught.value.problem_mark is not None
+    assert (caught.value.problem_mark.line, caught.value.problem_mark.column) == (1, 9)
+
+
+def test_an_alias_shared_by_many_values_is_counted_each_time() -> None:
+    """Sizes count an alias where it is used: 3 x 40,000 values is over the bound."""
+    items = ", ".join(["x"] * 39_999)
+    text = f"a: &a [{items}]\nb: [*a, *a, *a]\n"
+    with pytest.raises(StrictYamlError) as caught:
+        load_text(text)
+    assert str(caught.value) == (
+        "line 2, column 4: with its aliases expanded, this value holds more than 100,000 values"
+    )
