@@ -97,3 +97,20 @@ def test_total_row_is_the_row_named_total_without_method() -> None:
     total = IntervalRow(0, 0.0, "", "Total", 1, 1, 1, 0)
     assert total_row([total, named]) is total
     assert total_row([named]) is None
+
+
+def test_every_exported_name_loads_from_its_module() -> None:
+    """The package's names load on first use, each the object one of its modules defines."""
+    import importlib
+
+    import stairload.rundir as rundir
+
+    homes = [
+        importlib.import_module(f"stairload.rundir.{module}")
+        for module in ("files", "intervals", "record", "states")
+    ]
+    for name in rundir.__all__:
+        value = getattr(rundir, name)
+        assert any(getattr(home, name, None) is value for home in homes), name
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = rundir.nothing
