@@ -49,6 +49,28 @@ def test_what_if_neither_checks_nor_compiles_journeys(repo_scenarios: str) -> No
     assert result.stdout.splitlines()[-1] == "journey modules: none"
 
 
+_UNUSED_RUNNER = """
+import sys
+from capacity.cli import main
+code = main(sys.argv[1:])
+assert code == 0, code
+names = (
+    "capacity.explain", "capacity.instances", "capacity.shapes", "capacity.stairs",
+    "stairload.rundir.record", "stairload.rundir.intervals",
+)
+print("unused modules:", ", ".join(n for n in names if n in sys.modules) or "none")
+"""
+
+
+def test_what_if_loads_only_what_it_uses(repo_scenarios: str) -> None:
+    """What-if loads no stair, explainer, instance model or run-directory reader."""
+    args = ["what-if", "--dau", "45000", "--scenarios", repo_scenarios]
+    result = subprocess.run(
+        [sys.executable, "-c", _UNUSED_RUNNER, *args], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "unused modules: none"
+
+
 def test_what_if_answers_for_a_plan_whose_journey_is_not_runnable(tmp_path: Path) -> None:
     """A scenario with neither steps nor a locustfile still has a plan; table still refuses."""
     from capacity.cli import main
