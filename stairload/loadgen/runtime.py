@@ -21,7 +21,14 @@ class Runtime:
     local_scenarios: str = ""  # a worker reads its own copy of the scenarios file
 
     def mark_started(self, t0: float) -> None:
-        """Set the time origin and tell every part that waits for it."""
+        """Set the time origin, once, and tell every part that waits for it.
+
+        A distributed master's shape is started twice (Locust's ``start_shape`` and its
+        first ``start`` both call ``reset_time``, a few ms apart): the first origin stays,
+        the one the workers were sent, and the listeners start their loops once.
+        """
+        if self.t0 is not None:
+            return
         self.t0 = t0
         for listener in self.on_start:
             listener(t0)
