@@ -241,6 +241,8 @@ def run_conditions(analysis: Analysis) -> RunConditions:
         probes_planned=len(record.stairs.probes),
         step_seconds=record.stairs.step_seconds / record.time_scale if record.time_scale else 0.0,
         open_run=schedule_of(record.extras) is not None,
+        target_ms=analysis.run.mtt_ms,
+        processes=max(1, record.workers),
     )
 
 

@@ -116,6 +116,8 @@ def capacity_for_run(analysis: Analysis) -> tuple[str, dict[str, Any], CapacityR
     the reading they show."""
     inputs = inputs_from_record(analysis.record, analysis.run.end_users or None)
     reading = capacity_reading(analysis.steps, analysis.probes, inputs)
+    if analysis.run.shape == "arrivals":  # fitted against the offered rate, not users
+        return _open_section(analysis, reading, inputs)
     stress = analysis.steps[-1] if analysis.steps else None
     html = write_section(
         analysis.run_dir,
@@ -130,6 +132,23 @@ def capacity_for_run(analysis: Analysis) -> tuple[str, dict[str, Any], CapacityR
         probes=analysis.probes,
     )
     return html, reading.to_summary(), reading
+
+
+def _open_section(
+    analysis: Analysis, reading: CapacityReading, inputs: CapacityInputs
+) -> tuple[str, dict[str, Any], CapacityReading]:
+    """An open run's section and summary: the arrival fit, and instances from the CPU line."""
+    from reports.html import render
+    from reports.open_capacity import open_fit
+    from reports.open_capacity import section_values as open_values
+
+    fit = open_fit(analysis.steps, inputs.target_ms, analysis.record.workers)
+    values = section_values(
+        reading, inputs, chart=None, measured_max_users=None, stress_mtt_ms=None, probes=()
+    )
+    shared = {key: values[key] for key in ("target_cpu", "cases", "cpu", "no_instances")}
+    html = render("capacity_open.html", **shared, **open_values(fit, analysis.steps))
+    return html, {**reading.to_summary(), "arrival_model": fit.to_dict()}, reading
 
 
 def capacity_reading(

@@ -33,6 +33,7 @@ def build_and_report(
     run's ``record`` in hand: see ``reports.build.analyse``).
     """
     from reports.build import build
+    from reports.open_steps import open_summary
 
     require_dir(run_dir)
     analysis = build(run_dir, exclude_seconds, record)
@@ -65,9 +66,13 @@ def build_and_report(
         if verdict.knee_step is not None or not verdict.knee_note
         else "not found in this run"
     )
-    print(
-        f"max users within target: {within}; knee: {knee}; peak TPS: {value_text(verdict.peak_tps)}"
-    )
+    peak = f"peak TPS: {value_text(verdict.peak_tps)}"
+    if analysis.run.shape == "arrivals":  # steps are offered rates: the model line has the knee
+        best = open_summary(analysis.steps, analysis.run)["max_rate_within_target"]
+        rate = "none" if best is None else f"{best['journeys_per_s']:,.2f} journeys/s"
+        print(f"highest offered rate within target: {rate}; {peak}")
+    else:
+        print(f"max users within target: {within}; knee: {knee}; {peak}")
     print(f"report: {run_dir / REPORT_HTML}")
     if verdict.verdict == INCONCLUSIVE:
         return exitcodes.INCONCLUSIVE

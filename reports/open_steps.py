@@ -31,7 +31,7 @@ from typing import Any
 from capacity.arrival_stairs import ArrivalStairs, ArrivalStep
 from reports.rundata import RunInfo
 from reports.steps import StepResult
-from reports.uncertainty import batch_means_interval
+from reports.uncertainty import Interval, batch_means_interval
 from reports.verdict import Check, Verdict, within_target
 from stairload.rundir import INTERVALS_CSV
 from stairload.rundir.intervals import iter_intervals
@@ -64,6 +64,8 @@ class OpenStep:
     service_p99_ms: float | None
     problem: str | None = None  # why the step did not keep its schedule
     over_target: int | None = None  # requests whose user-seen time was over the MTT target
+    achieved_interval: Interval | None = None  # 95% interval of the achieved rate
+    service_mtt_interval: Interval | None = None  # 95% interval of the service MTT
 
 
 @dataclass
@@ -144,6 +146,12 @@ def _one(
     started = sum(second.started for second in inside)
     dropped = sum(second.dropped for second in inside)
     window = step.seconds
+    # per whole second of the window (a second without a row started nothing)
+    per_second = [
+        float(seconds[second].started) if second in seconds else 0.0
+        for second in range(math.ceil(start - 1e-9), math.floor(end + 1e-9))
+        if second + 1 <= end + 1e-9
+    ]
     service = OpenStep(
         offered_rate=_rate_at(schedule, step.start_s),
         planned_starts=planned,
@@ -160,6 +168,10 @@ def _one(
         problem=_problem(planned, started, dropped, processes, schedule.max_users)
         if step.measured
         else None,
+        achieved_interval=batch_means_interval(per_second, [1.0] * len(per_second))
+        if step.measured and per_second
+        else None,
+        service_mtt_interval=step.mtt_interval,
     )
     histogram = LatencyHistogram()
     for second in inside:

@@ -35,8 +35,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from capacity.arrival_fit import MIN_STEPS
 from capacity.measured import CapacityReading
 from capacity.usl import MAX_RELATIVE_ERROR, MIN_POINTS, MIN_R2, UslModel
+from reports.open_capacity import open_fit
 from reports.steps import StepResult
 from reports.uncertainty import MIN_SECONDS
 from reports.verdict import OVERSUBSCRIBED_LOAD_PER_CORE
@@ -45,13 +47,6 @@ from reports.verdict import OVERSUBSCRIBED_LOAD_PER_CORE
 BELOW_KNEE_SHARE = 0.8
 # Steps more than this many times longer are not offered as the fix: the noise is.
 PRACTICAL_FACTOR = 10.0
-
-
-OPEN_RUN = (
-    "not fitted: an open run (--shape arrivals) sets the arrival rate, while the USL model "
-    "relates throughput to concurrent users; the open-workload table gives the highest rate "
-    "within target"
-)
 
 
 @dataclass(frozen=True)
@@ -65,6 +60,8 @@ class RunConditions:
     probes_planned: int
     step_seconds: float = 0.0  # the stair's step length in real (unscaled) seconds
     open_run: bool = False  # --shape arrivals: the steps are arrival rates, not users
+    target_ms: float = 500.0  # the plan's MTT target (thresholds.mtt_ms)
+    processes: int = 1  # load-generator processes (an open schedule is exact to one each)
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ def judge_trust(
 ) -> Trust:
     """The model's answer when it is trustworthy, else why not and what to change."""
     if conditions.open_run:
-        return Trust(False, OPEN_RUN)
+        return _open_trust(reading, steps, conditions)
     model = reading.model
     if model.trustworthy:
         return Trust(True, _answer(reading))
@@ -100,18 +97,83 @@ def judge_trust(
     probe_change = _probe_change(model, conditions)
     if probe_change:
         changes.append(probe_change)
-    load, cores = conditions.load_average_max, conditions.cores
-    if load is not None and cores and load > OVERSUBSCRIBED_LOAD_PER_CORE * cores:
-        changes.append(
-            f"a quieter machine: the load average reached {load:.1f} on {cores} cores during "
-            "the run, so the target's throughput moved with other work"
-        )
+    changes.extend(_quieter_machine(conditions))
     if conditions.embedded_target and conditions.budget_cores is None:
         changes.append(
             "a CPU budget for the embedded target (--target-cpus 1), so it measures one "
             "core's worth of service instead of the share it wins from the load generator"
         )
     return Trust(False, f"NOT trustworthy: {model.reason}; {_counts(reading)}", tuple(changes))
+
+
+def _quieter_machine(conditions: RunConditions) -> list[str]:
+    load, cores = conditions.load_average_max, conditions.cores
+    if load is None or not cores or load <= OVERSUBSCRIBED_LOAD_PER_CORE * cores:
+        return []
+    return [
+        f"a quieter machine: the load average reached {load:.1f} on {cores} cores during "
+        "the run, so the target's throughput moved with other work"
+    ]
+
+
+def _open_trust(
+    reading: CapacityReading, steps: Sequence[StepResult], conditions: RunConditions
+) -> Trust:
+    """An open run's answer: the knee and the offered rate at the target (arrival fit)."""
+    fit = open_fit(steps, conditions.target_ms, conditions.processes)
+    answer = f"{fit.text}; {_counts(reading)}"
+    if fit.trustworthy:
+        return Trust(True, answer)
+    changes = []
+    if len(fit.points) < MIN_STEPS:
+        changes.append(
+            f"a stair of at least {MIN_STEPS} offered rates (--end-rate above --start-rate, "
+            "and --step-rate), so the rates before and after the knee and the target are measured"
+        )
+    knee = fit.knee
+    if knee.first_behind is not None and knee.last_kept is None:
+        changes.append(
+            f"a lower --start-rate (the first step, {knee.first_behind.offered_rate:,.2f} "
+            "journeys/s, already fell behind), so some step keeps up"
+        )
+    straddling = fit.user_seen.straddling
+    if straddling is not None:
+        step = next((step for step in steps if step.step == straddling.step), None)
+        if straddling.behind:
+            changes.append(
+                f"the step at {straddling.offered_rate:,.2f} journeys/s kept up: a larger pool "
+                "(--max-users) or more load-generator processes (--workers), since its MTT "
+                "counts only the journeys that started"
+            )
+        elif step is not None:
+            changes.append(_settle_change(step, conditions))
+    if not knee.reached and knee.highest_kept is not None:
+        changes.append(
+            f"a higher --end-rate (above {knee.highest_kept.offered_rate:,.2f} journeys/s), "
+            "so the stair reaches the knee"
+        )
+    changes.extend(_quieter_machine(conditions))
+    return Trust(False, f"NOT trustworthy: {fit.reason}; {answer}", tuple(changes))
+
+
+def _settle_change(step: StepResult, conditions: RunConditions) -> str:
+    """Longer steps, from the straddling step's MTT interval: how long until it excludes
+    the target (``Interval.seconds_to_settle``), in the stair's real seconds."""
+    interval = step.mtt_interval
+    settle = interval.seconds_to_settle(conditions.target_ms) if interval is not None else None
+    if interval is None or not interval.computable or settle is None or step.seconds <= 0:
+        return (
+            f"longer steps: the step at {step.label} has no MTT interval (at least "
+            f"{MIN_SECONDS} s measured are needed); give --step-seconds"
+        )
+    factor = settle / step.seconds
+    real = conditions.step_seconds or step.seconds
+    needed = math.ceil(factor * real / 10.0) * 10
+    return (
+        f"about {needed:,} s per step (now {real:,.0f} s; {step.seconds:,.0f} s measured), "
+        f"from the batch variance of the user-seen MTT at {step.label}: --step-seconds "
+        f"{needed:,}"
+    )
 
 
 def _answer(reading: CapacityReading) -> str:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 from exact_totals import assert_exact_totals
+from markupsafe import escape
 from stressrun_helpers import ROOT
 
-from reports.trust import OPEN_RUN
 from stairload.rundir.latency import LatencyHistogram
 
 pytestmark = pytest.mark.integration
@@ -220,7 +220,19 @@ def test_the_report_of_an_open_run_shows_the_schedule_and_both_latency_views(
     assert (open_ / "arrivals.png").stat().st_size > 0
     summary = json.loads((open_ / "summary.json").read_text(encoding="utf-8"))
     assert summary["caveats"][0].startswith("Open run (journeys started on a schedule)")
-    # the USL model relates throughput to users: an open run's first lines say it is not fitted
-    # instead of asking for probe steps that an arrival stair does not run
-    assert summary["trust"] == {"trusted": False, "summary": OPEN_RUN, "changes": []}
-    assert f"<b>model:</b> {OPEN_RUN}" in page
+    # fitted against the offered rate, not users: its one step fell behind at once, so the
+    # first lines put the knee at or below it and ask for a stair that starts lower
+    trust = summary["trust"]
+    assert not trust["trusted"]
+    assert trust["summary"].startswith(
+        "NOT trustworthy: 1 offered rate measured; a knee and a crossing need at least 2; "
+        "knee at or below 40.00 journeys/s (the first step already fell behind: "
+    ), trust
+    assert (
+        "a lower --start-rate (the first step, 40.00 journeys/s, already fell behind), so "
+        "some step keeps up"
+    ) in trust["changes"]
+    assert summary["arrival_model"]["knee"]["first_behind"] == {"step": 1, "journeys_per_s": 40.0}
+    assert f"<b>model:</b> {escape(trust['summary'])}" in page
+    assert '<table id="capacity-rates">' in page
+
