@@ -25,6 +25,7 @@ from exact_totals import assert_exact_totals
 from markupsafe import escape
 from stressrun_helpers import ROOT
 
+from reports.compare import compare
 from stairload.rundir.latency import LatencyHistogram
 
 pytestmark = pytest.mark.integration
@@ -236,3 +237,20 @@ def test_the_report_of_an_open_run_shows_the_schedule_and_both_latency_views(
     assert f"<b>model:</b> {escape(trust['summary'])}" in page
     assert '<table id="capacity-rates">' in page
 
+
+def test_compare_lists_a_closed_and_an_open_run_each_with_its_own_x_and_model_line(
+    runs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Users against journeys/s cannot be matched: each run's steps on their own, no deltas."""
+    closed, open_ = runs
+    result = compare(closed, open_, tmp_path / "cmp")
+    assert result.matched_by is None
+    assert [(row["run"], row["users"], row["offered_rate"]) for row in result.rows] == [
+        ("A", 4, None),
+        ("B", None, 40.0),
+    ]
+    page = (result.out_dir / "compare.html").read_text(encoding="utf-8")
+    assert "their steps cannot be matched" in page
+    assert "; closed, users)" in page and "; open, offered journeys/s)" in page
+    open_model = json.loads((open_ / "summary.json").read_text(encoding="utf-8"))["trust"]
+    assert f"<br>model: {escape(open_model['summary'])}" in page
