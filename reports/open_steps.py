@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# a step with more than 1% of its planned journeys dropped, or started journeys off the plan
+# by more than 2%, is invalid (the arrival fit's knee reads the same limits)
+from capacity.arrival_fit import DROPPED_LIMIT, RATE_TOLERANCE
 from capacity.arrival_stairs import ArrivalStairs, ArrivalStep
 from reports.rundata import RunInfo
 from reports.steps import StepResult
@@ -37,8 +40,6 @@ from stairload.rundir import INTERVALS_CSV
 from stairload.rundir.intervals import iter_intervals
 from stairload.rundir.latency import REPORTED_PERCENTILES, LatencyHistogram
 
-DROPPED_LIMIT = 0.01  # more than 1% of a step's planned journeys dropped: invalid
-RATE_TOLERANCE = 0.02  # started journeys off the plan by more than 2%: invalid
 TPS_CHECK = "tps_at_stress_step"  # the closed model's target TPS: replaced in an open run
 RATE_CHECK = "rate_at_stress_step"
 OPEN_NOTE = (

@@ -141,11 +141,12 @@ def _open_trust(
         step = next((step for step in steps if step.step == straddling.step), None)
         if straddling.behind:
             changes.append(
-                f"the step at {straddling.offered_rate:,.2f} journeys/s kept up: a larger pool "
-                "(--max-users) or more load-generator processes (--workers), since its MTT "
-                "counts only the journeys that started"
+                "a larger pool (--max-users) or more load-generator processes (--workers), "
+                f"so the step at {straddling.offered_rate:,.2f} journeys/s keeps up: it fell "
+                "behind, and its MTT counts only the journeys that started"
             )
-        elif step is not None:
+        interval = step.mtt_interval if step is not None else None
+        if step is not None and (interval is None or interval.straddles(conditions.target_ms)):
             changes.append(_settle_change(step, conditions))
     if not knee.reached and knee.highest_kept is not None:
         changes.append(
@@ -169,6 +170,13 @@ def _settle_change(step: StepResult, conditions: RunConditions) -> str:
     factor = settle / step.seconds
     real = conditions.step_seconds or step.seconds
     needed = math.ceil(factor * real / 10.0) * 10
+    if factor > PRACTICAL_FACTOR:
+        return (
+            f"steps about {factor:,.0f} times longer (--step-seconds {needed:,}, now "
+            f"{real:,.0f}) to settle the user-seen MTT at {step.label} "
+            f"({interval.estimate:,.1f} ms against {conditions.target_ms:g}): too long to be "
+            "the fix: that step sits at the target, so the undetermined range is the answer"
+        )
     return (
         f"about {needed:,} s per step (now {real:,.0f} s; {step.seconds:,.0f} s measured), "
         f"from the batch variance of the user-seen MTT at {step.label}: --step-seconds "

@@ -97,6 +97,17 @@ def test_an_open_run_whose_step_straddles_the_target_asks_for_longer_steps():
     )
 
 
+def test_a_step_sitting_at_the_target_is_not_settled_by_impractically_long_steps():
+    """495 (445 to 545) ms at 20/s: 1.1 x 60 x (50 / 5)^2 = 6,600 s, 110 times longer: said so."""
+    steps = [_step(1, 10, 100, 10), _step(2, 20, 495, 50), _step(3, 30, 700, 50, dropped=90)]
+    trust = judge_trust(READING, steps, (), CONDITIONS)
+    assert trust.changes == (
+        "steps about 110 times longer (--step-seconds 6,600, now 60) to settle the user-seen "
+        "MTT at 20.00 journeys/s (495.0 ms against 500): too long to be the fix: that step "
+        "sits at the target, so the undetermined range is the answer",
+    )
+
+
 def test_an_open_run_that_never_fell_behind_nor_crossed_asks_for_a_higher_end_rate_when_unsettled():
     """A lone step that kept up: too few rates, and the knee lies above its rate."""
     trust = judge_trust(READING, [_step(1, 10, 100, 10)], (), CONDITIONS)
