@@ -83,13 +83,21 @@ def section_values(fit: ArrivalFit, steps: Sequence[StepResult]) -> dict[str, An
         "trusted": fit.trustworthy,
         "headline": f"Fit against the offered rate over {len(fit.points)} steps: "
         + ("settled." if fit.trustworthy else "NOT settled."),
-        "reason": "" if fit.trustworthy else f"Not settled: {fit.reason}.",
+        "reason": "" if fit.trustworthy else f"{fit.reason[:1].upper()}{fit.reason[1:]}.",
         "figures": [
             ("knee (achieved stops tracking offered)", fit.knee.text),
             *(_target_row(view) for view in (fit.user_seen, fit.service)),
         ],
         "rows": rows,
-        "notes": [*fit.knee.notes, *fit.user_seen.notes, *fit.service.notes, *fit.excluded],
+        "notes": [
+            *fit.knee.notes,
+            *(
+                f"{view.view} MTT: {note}"
+                for view in (fit.user_seen, fit.service)
+                for note in view.notes
+            ),
+            *fit.excluded,
+        ],
     }
 
 

@@ -254,3 +254,16 @@ def test_compare_lists_a_closed_and_an_open_run_each_with_its_own_x_and_model_li
     assert "; closed, users)" in page and "; open, offered journeys/s)" in page
     open_model = json.loads((open_ / "summary.json").read_text(encoding="utf-8"))["trust"]
     assert f"<br>model: {escape(open_model['summary'])}" in page
+
+
+def test_compare_matches_two_open_runs_by_offered_rate(
+    runs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The open run against itself: one row, keyed by its 40 journeys/s, no change."""
+    _, open_ = runs
+    result = compare(open_, open_, tmp_path / "same")
+    assert result.matched_by == "offered_rate"
+    (row,) = result.rows
+    assert (row["offered_rate"], row["tps_delta_pct"], row["mtt_delta_pct"]) == (40.0, 0.0, 0.0)
+    header = (result.out_dir / "compare.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("offered_rate,tps_a,tps_b,")
