@@ -27,6 +27,12 @@ The estimate is ``max(f_r2, f_rel)`` times the stair's step length, in the real 
 seconds ``--step-seconds`` takes. When ``lack`` alone breaks the R^2 rule, more seconds
 would not help, and the line says the plateaus differ from any USL curve by more than
 their own noise.
+
+An open run (``--shape arrivals``) has no USL fit: its answer is the knee and the offered
+rate at the target (``capacity.arrival_fit`` via ``reports.open_capacity``), and its
+changes are longer steps (from the straddling step's MTT interval,
+``Interval.seconds_to_settle``), a lower start rate, a higher end rate, a larger pool, a
+quieter machine, each only when the fit shows it would help.
 """
 
 from __future__ import annotations
@@ -146,7 +152,9 @@ def _open_trust(
                 "behind, and its MTT counts only the journeys that started"
             )
         interval = step.mtt_interval if step is not None else None
-        if step is not None and (interval is None or interval.straddles(conditions.target_ms)):
+        if step is not None and (
+            interval is None or not interval.computable or interval.straddles(conditions.target_ms)
+        ):
             changes.append(_settle_change(step, conditions))
     if not knee.reached and knee.highest_kept is not None:
         changes.append(
