@@ -171,7 +171,7 @@ def _template(value: Any, at: str, known: Iterable[str], shown: object = None) -
 
 
 def _constant(value: Any) -> Template:
-    return Template(repr(value), (lambda _values, _rng: value,), frozenset())
+    return Template(repr(value), (lambda _values, _rng: value,), frozenset(), pure=True)
 
 
 MAX_BODY_DEPTH = 32  # lists and mappings inside one another in a JSON body

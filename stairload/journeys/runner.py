@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from jmespath.exceptions import JMESPathError
 
 from stairload.journeys.journey import Journey, Step, jmespath_options
-from stairload.journeys.template import MissingVariable
+from stairload.journeys.template import MissingVariable, Template
 
 # The judge of one answer: (status, body bytes, transport error) -> failure reason or None.
 Judge = Callable[[int, "bytes | None", "str | None"], "str | None"]
@@ -95,10 +95,7 @@ class JourneyRunner:
             else:
                 base[name] = template.value(base, self._rng)
         self._base = base
-        self._headers = tuple(
-            (header, template, template.variables - {"uuid"})
-            for header, template in journey.headers
-        )
+        self._plans = _step_plans(journey, base, self._rng)
 
     def run(self) -> StepFailure | None:
         """One pass from the first step; the failed step and its reason, or None."""
@@ -120,20 +117,18 @@ class JourneyRunner:
 
     def _run_step(self, step: Step) -> str | None:
         values, rng = self.values, self._rng
+        plan = self._plans[step.index]
         try:
-            path = step.path.render(values, rng)
+            path = plan.path if plan.path is not None else step.path.render(values, rng)
             if step.query:
                 query = {key: template.render(values, rng) for key, template in step.query}
                 path = f"{path}{'&' if '?' in path else '?'}{urlencode(query)}"
-            headers = {
-                header: template.render(values, rng)
-                for header, template, needs in self._headers
-                if needs <= values.keys()
-            }
-            for header, template in step.headers:
-                headers[header] = template.render(values, rng)
+            headers = dict(plan.fixed_headers)
+            if plan.headers:
+                rendered = {header: text.render(values, rng) for header, text in plan.headers}
+                _check_header_values(rendered)
+                headers.update(rendered)
             body = step.body(values, rng) if step.body is not None else None
-            _check_header_values(headers)
         except (MissingVariable, ValueError) as error:
             reason = f"not sent: {error}"
             self._client.record_failure(step.method, step.name, reason)
@@ -189,6 +184,71 @@ class JourneyRunner:
                 return f"capture {capture.variable}: '{capture.source}' found nothing"
             values[capture.variable] = found
         return None
+
+
+@dataclass(frozen=True)
+class _StepPlan:
+    """What one virtual user sends in one step, with the parts that never change filled in.
+
+    The scenario's headers a step sends are known before the run: those whose variables
+    the user has from the start or captured in an earlier step (a pass ends at its first
+    failed step, so every earlier capture is there). A pure template (no function call, no
+    uuid) of the user's own variables that no step captures renders the same text on every
+    pass: it is rendered (and its header value checked) once, here.
+    """
+
+    path: str | None  # the fixed path, or None: render step.path each time
+    fixed_headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, Template], ...]  # rendered and checked each time, in order
+
+
+def _step_plans(
+    journey: Journey, base: Mapping[str, Any], rng: random.Random
+) -> tuple[_StepPlan, ...]:
+    captured = {capture.variable for step in journey.steps for capture in step.captures}
+    stable = base.keys() - captured
+    known = set(base) | {"iteration"}
+    plans = []
+    for step in journey.steps:
+        sent = [
+            (header, template)
+            for header, template in journey.headers
+            if template.variables - {"uuid"} <= known
+        ]
+        sent += list(step.headers)
+        # a step header replaces the scenario's header of the same name
+        order = {header: template for header, template in sent}
+        fixed: list[tuple[str, str]] = []
+        dynamic: list[tuple[str, Template]] = []
+        for header, template in order.items():
+            text = _fixed_text(template, base, stable, rng, header)
+            if text is None:
+                dynamic.append((header, template))
+            else:
+                fixed.append((header, text))
+        path = _fixed_text(step.path, base, stable, rng)
+        plans.append(_StepPlan(path, tuple(fixed), tuple(dynamic)))
+        known |= {capture.variable for capture in step.captures}
+    return tuple(plans)
+
+
+def _fixed_text(
+    template: Template,
+    base: Mapping[str, Any],
+    stable: Set[str],
+    rng: random.Random,
+    header: str | None = None,
+) -> str | None:
+    """The text ``template`` renders on every pass, or None when it may differ (or fail)."""
+    if not template.pure or not template.variables <= stable:
+        return None
+    try:
+        text = template.render(base, rng)
+        if header is not None:
+            _check_header_values({header: text})
+    except (MissingVariable, ValueError):
+        return None  # fails on every pass: the step records why, each time
+    return text
 
 
 _FORBIDDEN_IN_HEADERS = ("\r", "\n", "\x00")

@@ -81,7 +81,7 @@ FUNCTIONS: dict[str, Function] = {
 class Template:
     """A parsed template: literal text and expressions, in order."""
 
-    __slots__ = ("label", "parts", "render", "source", "value", "variables")
+    __slots__ = ("label", "parts", "pure", "render", "source", "value", "variables")
 
     def __init__(
         self,
@@ -89,11 +89,15 @@ class Template:
         parts: tuple[str | Evaluate, ...],
         variables: frozenset[str],
         label: str = "",
+        *,
+        pure: bool = False,
     ) -> None:
         self.source = source
         self.parts = parts
         self.variables = variables
         self.label = label  # the text with each expression shown as [name]: /trips/[trip_id]
+        # pure: the same variables always give the same text (no function call, no uuid)
+        self.pure = pure
         # render(values, rng) -> str: the text with every expression replaced by its value.
         # value(values, rng): like render, but one lone expression keeps its value's type.
         self.render, self.value = _renderers(parts)
@@ -138,6 +142,7 @@ def compile_template(source: str) -> Template:
     names: set[str] = set()
     literal: list[str] = []
     label: list[str] = []
+    calls = False
     index, size = 0, len(source)
     while index < size:
         char = source[index]
@@ -158,6 +163,7 @@ def compile_template(source: str) -> Template:
                 literal = []
             text = source[index + 1 : end].strip()
             parts.append(_expression(text, names))
+            calls = calls or not _DOTTED.match(text)
             label.append(f"[{text.split('(', 1)[0].strip()}]")
             index = end + 1
         elif char == "}":
@@ -168,7 +174,8 @@ def compile_template(source: str) -> Template:
             index += 1
     if literal or not parts:
         parts.append("".join(literal))
-    return Template(source, tuple(parts), frozenset(names), "".join(label))
+    pure = not calls and "uuid" not in names
+    return Template(source, tuple(parts), frozenset(names), "".join(label), pure=pure)
 
 
 def _expression(text: str, names: set[str]) -> Evaluate:

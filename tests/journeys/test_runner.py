@@ -164,3 +164,68 @@ def test_think_seconds_pause_after_the_step(server: CannedServer) -> None:
     runner, _seen = _runner(server, raw, sleep=slept.append)
     assert runner.run() is None
     assert slept == [0.25]
+
+
+def test_fixed_parts_are_filled_once_and_changing_ones_on_every_pass(
+    server: CannedServer,
+) -> None:
+    """A user's own variables fill a path or header once (the runner keeps the text); a
+    function call, uuid, the iteration and a variable some step captures are filled again
+    on each pass, and a step header replaces the scenario's header of the same name."""
+    raw = {
+        "vars": {"note": "12", "label": "x"},
+        "headers": {
+            "X-Label": "{label}",
+            "X-Pass": "{iteration}",
+            "X-Request": "{uuid}",
+            "X-Token": "{token}",  # captured: not sent before the capture, then each pass
+        },
+        "steps": [
+            {
+                "request": "GET /notes/{note}",
+                "headers": {"X-Pick": "{random_int(1, 1000000)}", "X-Label": "step"},
+                "capture": {"token": "id"},
+            },
+            {"request": "GET /notes/{note}", "capture": {"label": "id"}},
+            {"request": "GET /notes/{note}"},
+        ],
+    }
+    runner, _seen = _runner(server, raw)
+    assert runner.run() is None and runner.run() is None
+    first, second, third, again = server.received[:4]
+    assert first.path == again.path == "/notes/12"
+    assert first.headers["X-Label"] == "step" and "X-Token" not in first.headers
+    assert second.headers["X-Token"] == "12" and second.headers["X-Label"] == "x"
+    assert third.headers["X-Label"] == "12"  # captured over the user's own value
+    assert (first.headers["X-Pass"], again.headers["X-Pass"]) == ("1", "2")
+    assert first.headers["X-Request"] != again.headers["X-Request"]
+    assert first.headers["X-Pick"] != again.headers["X-Pick"]
+
+
+def test_a_bad_header_value_from_a_data_row_fails_every_pass(tmp_path: Path) -> None:
+    """A user's own value with a line break is not kept as a fixed header: each pass
+    records the step as not sent, with the reason."""
+    (tmp_path / "keys.csv").write_text("key\nplain\n", encoding="utf-8")
+    raw = {
+        "data": {"file": "keys.csv", "pick": "sequential"},
+        "headers": {"X-Key": "{key}"},
+        "steps": [{"request": "GET /notes/12"}],
+    }
+    journey = parse_journey(
+        raw,
+        source="s.yaml",
+        scenario_name="notes",
+        base_dir=tmp_path,
+    )
+    failures: list[str] = []
+
+    class Refusing:
+        def send(self, *_: Any, **__: Any) -> str | None:
+            raise AssertionError("a header with a line break must not be sent")
+
+        def record_failure(self, method: str, name: str, reason: str) -> None:
+            failures.append(reason)
+
+    runner = JourneyRunner(journey, Refusing(), vu=1, row={"key": "a\r\nX-Evil: 1"})
+    assert runner.run() is not None and runner.run() is not None
+    assert len(failures) == 2 and all("header 'X-Key'" in reason for reason in failures)
