@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     table = medians(results)
     loads = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print("\n".join(["", "Every run:", "", *runs_table(results)]))
-    print("\n".join(["", *medians_table(table, args.rounds), "", *ratios_table(table)]))
+    print("\n".join(["", *medians_table(table, args.rounds), "", *ratios_table(table, results)]))
     print(f"\nload average at end (1, 5, 15 min): {loads}")
     faulty = [
         result

@@ -101,10 +101,16 @@ def medians_table(table: dict[tuple[str, str], dict[str, float]], rounds: int) -
     return [f"Medians over {rounds} round(s):", "", *_table(header, rows)]
 
 
-def ratios_table(table: dict[tuple[str, str], dict[str, float]]) -> list[str]:
-    """stairload's medians divided by bare Locust's and by k6's, per shape."""
+def ratios_table(
+    table: dict[tuple[str, str], dict[str, float]], results: Sequence[Result] = ()
+) -> list[str]:
+    """stairload's medians divided by bare Locust's and by k6's, per shape; with two or more
+    rounds, the lowest and highest ratio of one round's pair (rounds are interleaved, so a
+    pair ran within a minute) beside it: how much the ratio moved from round to round."""
     shapes = list(dict.fromkeys(shape for shape, _ in table))
     header = ["shape", "stairload / ...", *_RATIOS]
+    by_run = {(r.round_number, r.shape, r.tool): r for r in results}
+    rounds = sorted({r.round_number for r in results})
     rows = []
     for shape in shapes:
         ours = table.get((shape, "stairload"))
@@ -112,11 +118,27 @@ def ratios_table(table: dict[tuple[str, str], dict[str, float]]) -> list[str]:
             theirs = table.get((shape, peer))
             if ours is None or theirs is None:
                 continue
-            cells = [_ratio(ours[title], theirs[title]) for title in _RATIOS]
+            pairs = [
+                (by_run[(n, shape, "stairload")], by_run[(n, shape, peer)])
+                for n in rounds
+                if (n, shape, "stairload") in by_run and (n, shape, peer) in by_run
+            ]
+            cells = [
+                _ratio(ours[title], theirs[title]) + _spread(title, pairs) for title in _RATIOS
+            ]
             rows.append([shape, peer, *cells])
     lines = ["Ratios of the medians, stairload / peer (throughput per CPU: higher is better for"]
-    lines += ["stairload; latency, memory and start time: lower is better):", ""]
+    lines += ["stairload; latency, memory and start time: lower is better); in brackets, the"]
+    lines += ["lowest and highest ratio of one round's two runs:", ""]
     return lines + _table(header, rows)
+
+
+def _spread(title: str, pairs: Sequence[tuple[Result, Result]]) -> str:
+    figure = next(f for name, f, _ in _COLUMNS if name == title)
+    ratios = [figure(ours) / figure(theirs) for ours, theirs in pairs if figure(theirs)]
+    if len(ratios) < 2:
+        return ""
+    return f" ({min(ratios):.2f}x to {max(ratios):.2f}x)"
 
 
 def _ratio(ours: float, theirs: float) -> str:
