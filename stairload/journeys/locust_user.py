@@ -33,6 +33,9 @@ class JourneyUser(FastHttpUser):
     numbers: ClassVar[Iterator[int] | None] = None
     connection_timeout = 10.0
     network_timeout = 30.0
+    # One generator per process, shared by its users: nothing asks for a user's own
+    # sequence, and a Random holds 2.9 KB of state (6 MB at 2,000 users).
+    journey_rng: ClassVar[random.Random] = random.Random()
 
     def on_start(self) -> None:
         """Take a user number and a data row, and get ready to walk."""
@@ -42,7 +45,6 @@ class JourneyUser(FastHttpUser):
             cls.numbers = itertools.count(index + 1, count)
             if self.journey.data is not None:
                 cls.rows = RowPicker(self.journey.data, process_index=index, processes=count)
-        self.journey_rng = random.Random()
         client = LocustClient(self.client, self.environment)
         row = None
         if self.rows is not None:
