@@ -37,6 +37,7 @@ from stairload.loadgen.context import add_arguments, scenarios_path
 from stairload.loadgen.final_stats import rewrite_locust_csvs
 from stairload.loadgen.generator_health import LoadGeneratorHealth
 from stairload.loadgen.handshake import MasterHandshake, WorkerHandshake
+from stairload.loadgen.heap import freeze_startup_objects
 from stairload.loadgen.intervals import IntervalRecorder
 from stairload.loadgen.run_record import end_record_name, run_record
 from stairload.loadgen.runtime import run_context, runtime
@@ -69,6 +70,7 @@ def _on_init(environment: Any, **_: Any) -> None:
         # The worker learns the run's options from the master's spawn message: its user
         # classes are installed at test_start, after the handshake put its paths back.
         environment.events.test_start.add_listener(_install_on_worker)
+        environment.events.test_start.add_listener(freeze_startup_objects)
         runtime(environment).extras.update(
             recorder=IntervalRecorder(environment), health=LoadGeneratorHealth(environment)
         )
@@ -137,6 +139,8 @@ def _on_init(environment: Any, **_: Any) -> None:
             exit_reason=ExitReason.RUNNING,
         )
     )
+    if not isinstance(environment.runner, MasterRunner):  # a process that runs users
+        environment.events.test_start.add_listener(freeze_startup_objects)
     # Locust fires ``quit`` after the master got the workers' final reports (``quitting``
     # comes before them): the last seconds and Locust's own CSVs are written only then.
     environment.events.quit.add_listener(lambda **_: _on_quit(environment))
