@@ -33,6 +33,7 @@ def arrivals_for(
     hold_seconds: float | None = None,
     max_users: int | None = None,
     arrivals: str | None = None,
+    judge_latency: str | None = None,
 ) -> ArrivalStairs:
     """The arrival stair of ``scenario_name``; overrides (real units) beat the file's numbers."""
     for name, value in (("time_scale", time_scale), ("users_scale", users_scale)):
@@ -62,6 +63,7 @@ def arrivals_for(
         max_users=int(_first(max_users, settings.max_users, end_plan.vusers)),
         arrivals=arrivals or settings.arrivals,
         seed=settings.seed,
+        judge_latency=judge_latency or settings.judge_latency,
         time_scale=time_scale,
         users_scale=users_scale,
     )

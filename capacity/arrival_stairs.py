@@ -29,6 +29,10 @@ from dataclasses import dataclass
 
 EVEN, POISSON = "even", "poisson"
 ARRIVALS = (EVEN, POISSON)
+# which latency an open run's verdict judges: from when each journey should have started
+# (coordinated omission corrected, the default) or from when each request was sent
+USER_SEEN, SERVICE = "user-seen", "service"
+JUDGED_LATENCIES = (USER_SEEN, SERVICE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class ArrivalStairs:
     max_users: int
     arrivals: str = EVEN
     seed: int = 0
+    judge_latency: str = USER_SEEN
 
     @property
     def total_seconds(self) -> float:
@@ -104,6 +109,7 @@ def build_arrival_stairs(
     seed: int = 0,
     time_scale: float = 1.0,
     users_scale: float = 1.0,
+    judge_latency: str = USER_SEEN,
 ) -> ArrivalStairs:
     """The arrival stair from ``start_rate`` to ``end_rate`` journeys/s, scaled.
 
@@ -117,6 +123,10 @@ def build_arrival_stairs(
         )
     if arrivals not in ARRIVALS:
         raise ValueError(f"arrivals must be one of {', '.join(ARRIVALS)} (got {arrivals!r})")
+    if judge_latency not in JUDGED_LATENCIES:
+        raise ValueError(
+            f"judge_latency must be one of {', '.join(JUDGED_LATENCIES)} (got {judge_latency!r})"
+        )
     start, end, increment = (
         _tidy(rate * users_scale) for rate in (start_rate, end_rate, step_rate)
     )
@@ -137,6 +147,7 @@ def build_arrival_stairs(
         max(1, round(max_users * users_scale)),
         arrivals,
         seed,
+        judge_latency,
     )
 
 

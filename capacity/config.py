@@ -78,6 +78,7 @@ class StairSettings:
     step_rate: float | None = None
     max_users: int | None = None
     seed: int = 0
+    judge_latency: str = "user-seen"  # an open run's verdict: user-seen or service times
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,7 @@ class _StairsModel(StrictModel):
     step_rate: _Rate | None = None
     max_users: Annotated[int, Whole(maximum=limits.MAX_USERS)] | None = None
     seed: Annotated[int, Whole(minimum=0, maximum=2**31 - 1)] = 0
+    judge_latency: Literal["user-seen", "service"] = "user-seen"
 
     @model_validator(mode="wrap")
     @classmethod

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reports.generator_lag import with_generator_lag
 from reports.intervals import Intervals, load_intervals
 from reports.open_steps import (
+    judged_view,
     open_steps,
     open_summary,
     open_verdict,
@@ -111,9 +112,10 @@ def analyse(
         steps = open_steps(steps, schedule, seconds, record.workers, run.mtt_ms)
     probes = measure(run.probes, probe_histograms) if run.probes else ()
     faults = int(intervals.totals["faults"].sum()) if "faults" in intervals.totals else 0
-    verdict = judge(run, steps, intervals_cut=intervals.cut_last_line, faults=faults)
+    judged = judged_view(steps, schedule) if schedule is not None else steps
+    verdict = judge(run, judged, intervals_cut=intervals.cut_last_line, faults=faults)
     if schedule is not None:
-        verdict = open_verdict(verdict, steps, run)
+        verdict = open_verdict(verdict, judged, run, schedule.judge_latency)
     return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, record, probes)
 
 

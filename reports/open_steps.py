@@ -31,7 +31,7 @@ from typing import Any
 # a step with more than 1% of its planned journeys dropped, or started journeys off the plan
 # by more than 2%, is invalid (the arrival fit's knee reads the same limits)
 from capacity.arrival_fit import DROPPED_LIMIT, RATE_TOLERANCE
-from capacity.arrival_stairs import ArrivalStairs, ArrivalStep
+from capacity.arrival_stairs import SERVICE, USER_SEEN, ArrivalStairs, ArrivalStep
 from reports.rundata import RunInfo
 from reports.steps import StepResult
 from reports.uncertainty import Interval, batch_means_interval
@@ -46,6 +46,11 @@ OPEN_NOTE = (
     "Open run (journeys started on a schedule): MTT, percentiles and max are user-seen times, "
     "measured from when each journey should have started (coordinated omission corrected); "
     "the service times (from when each request was sent) are in the step table beside them."
+)
+SERVICE_NOTE = (
+    "The verdict judges the service times (judge_latency: service): MTT from when each "
+    "request was sent, which leaves out the time a journey waited past its scheduled start; "
+    "the user-seen MTT of each step is in the step table."
 )
 
 
@@ -96,6 +101,8 @@ def schedule_of(record_extras: Mapping[str, Any]) -> ArrivalStairs | None:
         int(block["max_users"]),
         str(block["arrivals"]),
         int(block["seed"]),
+        # runs recorded before the choice existed judged user-seen times
+        SERVICE if block.get("judge_latency") == SERVICE else USER_SEEN,
     )
 
 
@@ -225,12 +232,34 @@ def open_summary(steps: Sequence[StepResult], run: RunInfo) -> dict[str, Any]:
     }
 
 
-def open_verdict(verdict: Verdict, steps: Sequence[StepResult], run: RunInfo) -> Verdict:
+def judged_view(steps: Sequence[StepResult], schedule: ArrivalStairs) -> tuple[StepResult, ...]:
+    """The steps as the verdict judges them: user-seen times (the table's own), or with
+    ``judge_latency: service`` each step's service MTT, percentiles and MTT interval."""
+    if schedule.judge_latency != SERVICE:
+        return tuple(steps)
+    return tuple(
+        dataclasses.replace(
+            step,
+            mtt_ms=step.open.service_mtt_ms,
+            p50_ms=step.open.service_p50_ms,
+            p95_ms=step.open.service_p95_ms,
+            p99_ms=step.open.service_p99_ms,
+            mtt_interval=step.open.service_mtt_interval,
+        )
+        if step.open is not None
+        else step
+        for step in steps
+    )
+
+
+def open_verdict(
+    verdict: Verdict, steps: Sequence[StepResult], run: RunInfo, judged: str = USER_SEEN
+) -> Verdict:
     """An open run's verdict: its steps are journey rates, not user counts.
 
     The users-based figures (max users within target, its range) would only repeat the
     pool's ceiling, so they are left out; a caveat says so and names the rates of
-    ``open_summary`` instead.
+    ``open_summary`` instead. ``judged`` says which latency ``steps`` carry (``judged_view``).
     """
     figures = open_summary(steps, run)
     best, over, missed = (
@@ -254,9 +283,10 @@ def open_verdict(verdict: Verdict, steps: Sequence[StepResult], run: RunInfo) ->
         if missed
         else ""
     )
+    service = f" {SERVICE_NOTE}" if judged == SERVICE else ""
     note = (
-        f"{OPEN_NOTE} Steps are journey rates, not user counts: 'max users within target' "
-        f"is not given; {', '.join(parts)}.{kept}"
+        f"{OPEN_NOTE}{service} Steps are journey rates, not user counts: 'max users within "
+        f"target' is not given; {', '.join(parts)}.{kept}"
     )
     stress = steps[-1]
     checks = tuple(

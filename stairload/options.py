@@ -273,7 +273,15 @@ ARRIVALS = RunOption(
     "override (arrivals): even (evenly spaced) or poisson (seeded random moments)",
     choices=("even", "poisson"),
 )
-ARRIVAL_OVERRIDES = (START_RATE, END_RATE, STEP_RATE, MAX_USERS, ARRIVALS)
+JUDGE_LATENCY = RunOption(
+    "--judge-latency",
+    None,
+    None,
+    "override (arrivals): the latency the verdict judges: user-seen (from when each journey "
+    "should have started, the default) or service (from when each request was sent)",
+    choices=("user-seen", "service"),
+)
+ARRIVAL_OVERRIDES = (START_RATE, END_RATE, STEP_RATE, MAX_USERS, ARRIVALS, JUDGE_LATENCY)
 
 STAIR_OVERRIDES = (
     START_USERS,
@@ -356,6 +364,7 @@ class RunOptions:
     step_rate: float | None = None
     max_users: int | None = None
     arrivals: str | None = None
+    judge_latency: str | None = None
     duration_seconds: float | None = None
     users: int | None = None
     target_users: int = SEEDED_USERS

@@ -153,6 +153,7 @@ def arrivals_record(arrivals: ArrivalStairs) -> dict[str, Any]:
     return {
         "arrivals": arrivals.arrivals,
         "seed": arrivals.seed,
+        "judge_latency": arrivals.judge_latency,
         "max_users": arrivals.max_users,
         "step_rate": arrivals.step_rate,
         "steps": [

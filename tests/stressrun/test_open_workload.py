@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -267,3 +268,38 @@ def test_compare_matches_two_open_runs_by_offered_rate(
     assert (row["offered_rate"], row["tps_delta_pct"], row["mtt_delta_pct"]) == (40.0, 0.0, 0.0)
     header = (result.out_dir / "compare.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("offered_rate,tps_a,tps_b,")
+
+
+def test_judge_latency_service_makes_the_verdict_judge_the_service_times(
+    runs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The same open run, its schedule saying ``judge_latency: service`` (what
+    ``--judge-latency service`` records): the verdict's MTT is the stress step's service
+    MTT, the step table keeps the user-seen one, and the caveat says which was judged."""
+    _, open_ = runs
+    copy = tmp_path / "service"
+    shutil.copytree(open_, copy)
+    record = json.loads((copy / "run.json").read_text(encoding="utf-8"))
+    assert record["arrivals"]["judge_latency"] == "user-seen"  # the default, recorded
+    record["arrivals"]["judge_latency"] = "service"
+    (copy / "run.json").write_text(json.dumps(record), encoding="utf-8")
+    for name in ("summary.json", "report.html"):
+        (copy / name).unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "stairload", "report", "build", str(copy)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (copy / "summary.json").exists(), result.stdout[-2000:] + result.stderr[-2000:]
+    before = json.loads((open_ / "summary.json").read_text(encoding="utf-8"))
+    after = json.loads((copy / "summary.json").read_text(encoding="utf-8"))
+    stress = after["steps"][-1]
+    mtt = {check["name"]: check["measured"] for check in after["checks"]}["mtt_at_stress_step_ms"]
+    assert mtt == pytest.approx(stress["service_mtt_ms"], abs=1e-3)
+    assert stress["mtt_ms"] == before["steps"][-1]["mtt_ms"]  # the table: user-seen, unchanged
+    assert stress["service_mtt_ms"] != stress["mtt_ms"]  # so the two views differ here
+    assert "The verdict judges the service times" in after["caveats"][0]
+    assert "The verdict judges the service times" not in before["caveats"][0]
