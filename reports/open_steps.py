@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from reports.steps import StepResult
 from reports.uncertainty import Interval, batch_means_interval
 from reports.verdict import Check, Verdict, within_target
 from stairload.rundir import INTERVALS_CSV
-from stairload.rundir.intervals import iter_intervals
+from stairload.rundir.intervals import IntervalRow, iter_intervals
 from stairload.rundir.latency import REPORTED_PERCENTILES, LatencyHistogram
 
 TPS_CHECK = "tps_at_stress_step"  # the closed model's target TPS: replaced in an open run
@@ -108,8 +108,14 @@ def schedule_of(record_extras: Mapping[str, Any]) -> ArrivalStairs | None:
 
 def read_open_seconds(run_dir: Path) -> dict[int, OpenSecond]:
     """Per second, the Total row's open-run counts and user-seen histogram."""
-    seconds: dict[int, OpenSecond] = {}
-    for row in iter_intervals(run_dir / INTERVALS_CSV):
+    return add_open_seconds({}, iter_intervals(run_dir / INTERVALS_CSV))
+
+
+def add_open_seconds(
+    seconds: dict[int, OpenSecond], rows: Iterable[IntervalRow]
+) -> dict[int, OpenSecond]:
+    """``seconds`` with the Total rows of ``rows`` added (the live page adds each second's)."""
+    for row in rows:
         if not row.is_total:
             continue
         second = seconds.setdefault(row.time_s, OpenSecond())

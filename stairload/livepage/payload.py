@@ -19,6 +19,8 @@ from typing import Any
 from reports.build import step_table
 from reports.generator import LOOP_LAG_LIMIT_MS
 from reports.intervals import totals_frame
+from reports.open_steps import OpenSecond, add_open_seconds, schedule_of
+from reports.open_steps import open_steps as with_open
 from reports.rundata import RunInfo, run_info
 from reports.steps import COMPLETE, StepResult, measurement_windows
 from reports.stream import window_holding
@@ -44,6 +46,7 @@ class LivePayload:
         self._merged = 0  # Total rows already merged into the step histograms
         self._cached: tuple[int | None, dict[str, Any]] | None = None
         self._settled: dict[int, StepResult] = {}  # steps whose row can no longer change
+        self._open_seconds: dict[int, OpenSecond] = {}  # an open run's, of unsettled steps
 
     def build(self, since_s: int = 0) -> dict[str, Any]:
         """The page's data; ``series`` holds only the seconds from ``since_s`` on."""
@@ -58,9 +61,10 @@ class LivePayload:
         return {**whole, "series": series}
 
     def _whole(self) -> dict[str, Any]:
-        run = run_info(self._record_now(), self._run_dir)
+        record = self._record_now()
+        run = run_info(record, self._run_dir)
         totals = self.source.totals
-        steps = self._steps(run, totals) if totals else []
+        steps = self._steps(run, totals, record) if totals else []
         second = self.source.second
         current = _current_step(run, second)
         return {
@@ -87,8 +91,16 @@ class LivePayload:
             "generator": _generator(run),
         }
 
-    def _steps(self, run: RunInfo, totals: Sequence[Any]) -> list[StepResult]:
-        """The step table so far; a step settled ``SETTLE_SECONDS`` after its end is kept."""
+    def _steps(self, run: RunInfo, totals: Sequence[Any], record: RunRecord) -> list[StepResult]:
+        """The step table so far; a step settled ``SETTLE_SECONDS`` after its end is kept.
+
+        An open run's steps get the report's open-run figures and schedule rules too
+        (``reports.open_steps``): a step that dropped more than 1% of its journeys, or
+        started them off the plan, is invalid here as it will be in the report.
+        """
+        schedule = schedule_of(record.extras)
+        if schedule is not None:
+            add_open_seconds(self._open_seconds, totals[self._merged :])
         windows = measurement_windows(run.steps)
         starts = [start for start, _ in windows]
         if self._histograms is None:
@@ -118,6 +130,10 @@ class LivePayload:
             totals_frame(columns),
             [histogram for _, histogram in open_steps] if has_histograms else None,
         )
+        if schedule is not None:
+            fresh = with_open(fresh, schedule, self._open_seconds, record.workers, run.mtt_ms)
+            for second in [s for s in self._open_seconds if s < first_s - 1]:
+                del self._open_seconds[second]  # settled steps' seconds are not read again
         last_s = totals[-1].time_s
         for result in fresh:
             if result.status == COMPLETE and last_s >= result.end_s + SETTLE_SECONDS:

@@ -10,6 +10,7 @@ counted, which makes the step invalid. Each run lasts 10 s.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import shutil
 import subprocess
@@ -26,7 +27,11 @@ from exact_totals import assert_exact_totals
 from markupsafe import escape
 from stressrun_helpers import ROOT
 
+from reports.build import analyse
 from reports.compare import compare
+from stairload.livemetrics import LiveSource
+from stairload.livepage import LivePayload
+from stairload.rundir import RunRecord, read_intervals
 from stairload.rundir.latency import LatencyHistogram
 
 pytestmark = pytest.mark.integration
@@ -303,3 +308,23 @@ def test_judge_latency_service_makes_the_verdict_judge_the_service_times(
     assert stress["service_mtt_ms"] != stress["mtt_ms"]  # so the two views differ here
     assert "The verdict judges the service times" in after["caveats"][0]
     assert "The verdict judges the service times" not in before["caveats"][0]
+
+
+def test_the_live_page_marks_the_dropping_step_invalid_as_the_report_does(
+    runs: tuple[Path, Path],
+) -> None:
+    """The open run's intervals.csv fed to the live page one second at a time, as the
+    master feeds it: the step that dropped journeys is invalid there with the report's
+    reason, and its MTT is the report's user-seen one."""
+    _, open_ = runs
+    source = LiveSource()
+    for second, group in itertools.groupby(
+        read_intervals(open_ / "intervals.csv"), key=lambda row: row.time_s
+    ):
+        source.on_second(second, list(group))
+    record = RunRecord.load(open_ / "run.json")
+    (row,) = LivePayload(source, lambda: record, open_).build()["steps"]
+    (step,) = analyse(open_).steps
+    assert not step.valid and "planned journeys dropped" in (step.invalid_reason or "")
+    assert (row["valid"], row["invalid_reason"]) == (step.valid, step.invalid_reason)
+    assert row["mtt_ms"] == pytest.approx(step.mtt_ms, abs=0.05)
