@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports.generator_lag import with_generator_lag
 from reports.intervals import Intervals, load_intervals
+from reports.open_capacity import open_fit
 from reports.open_steps import (
     judged_view,
     open_steps,
@@ -116,6 +117,14 @@ def analyse(
     verdict = judge(run, judged, intervals_cut=intervals.cut_last_line, faults=faults)
     if schedule is not None:
         verdict = open_verdict(verdict, judged, run, schedule.judge_latency)
+        # the knee of an open run is where the achieved rate stops tracking the offered
+        # one (capacity.arrival_fit), not where TPS stops growing with users
+        knee = open_fit(steps, run.mtt_ms, record.workers).knee
+        verdict = replace(
+            verdict,
+            knee_step=knee.first_behind.step if knee.first_behind is not None else None,
+            knee_note=knee.text,
+        )
     return Analysis(run_dir, run, intervals, steps, verdict, exclude_seconds, record, probes)
 
 

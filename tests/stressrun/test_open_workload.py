@@ -182,6 +182,9 @@ def test_journeys_with_no_free_user_are_dropped_and_the_step_is_invalid(
     assert summary["invalid_steps"] == [1]
     assert "planned journeys dropped" in summary["reason"]
     assert summary["open"]["first_schedule_missed"]["step"] == 1
+    # the knee is the arrival fit's (the first step that fell behind), not a users-based one
+    assert summary["knee_step"] == 1
+    assert summary["knee_note"].startswith("knee at or below 40.00 journeys/s")
 
 
 def test_an_arrival_stair_from_the_plan_keeps_its_schedule_on_the_embedded_target(
