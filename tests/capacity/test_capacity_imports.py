@@ -8,67 +8,41 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Runs the `capacity` command's main with ARGS here, then names the heavy modules it loaded.
+# Runs the `capacity` command's main with ARGS here, then names the modules of each group
+# that it loaded.
 _RUNNER = """
 import sys
 from capacity.cli import main
 code = main(sys.argv[1:])
 assert code == 0, code
-names = ("pandas", "matplotlib", "numpy", "scipy", "locust")
-heavy = sorted(name for name in names if name in sys.modules)
-print("heavy modules:", ", ".join(heavy) or "none")
+groups = {
+    "heavy": ("pandas", "matplotlib", "numpy", "scipy", "locust"),
+    "journey": ("stairload.journeys.load", "stairload.journeys.journey", "jmespath"),
+    "unused": (
+        "capacity.explain", "capacity.instances", "capacity.shapes", "capacity.stairs",
+        "stairload.rundir.record", "stairload.rundir.intervals",
+    ),
+}
+for group, names in groups.items():
+    loaded = sorted(name for name in names if name in sys.modules)
+    print(f"{group} modules:", ", ".join(loaded) or "none")
 """
 
 
-def test_what_if_imports_neither_pandas_nor_matplotlib(repo_scenarios: str) -> None:
-    """`capacity what-if --dau 45000` loads no pandas, matplotlib, numpy, scipy or locust."""
+def test_what_if_loads_only_what_it_uses(repo_scenarios: str) -> None:
+    """`capacity what-if --dau 45000` loads no pandas, matplotlib, numpy, scipy or locust;
+    no journey code (issue 23: it needs the plan's numbers only, never checks or compiles
+    journeys); no stair, explainer, instance model or run-directory reader."""
     args = ["what-if", "--dau", "45000", "--scenarios", repo_scenarios]
     result = subprocess.run(
         [sys.executable, "-c", _RUNNER, *args], capture_output=True, text=True, check=True
     )
     assert "2,083.3  2,100  4,200" in result.stdout
-    assert result.stdout.splitlines()[-1] == "heavy modules: none"
-
-
-_JOURNEY_RUNNER = """
-import sys
-from capacity.cli import main
-code = main(sys.argv[1:])
-assert code == 0, code
-names = ("stairload.journeys.load", "stairload.journeys.journey", "jmespath")
-print("journey modules:", ", ".join(n for n in names if n in sys.modules) or "none")
-"""
-
-
-def test_what_if_neither_checks_nor_compiles_journeys(repo_scenarios: str) -> None:
-    """Issue 23: what-if needs the plan's numbers only; the journey code is never imported."""
-    args = ["what-if", "--dau", "45000", "--scenarios", repo_scenarios]
-    result = subprocess.run(
-        [sys.executable, "-c", _JOURNEY_RUNNER, *args], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.splitlines()[-1] == "journey modules: none"
-
-
-_UNUSED_RUNNER = """
-import sys
-from capacity.cli import main
-code = main(sys.argv[1:])
-assert code == 0, code
-names = (
-    "capacity.explain", "capacity.instances", "capacity.shapes", "capacity.stairs",
-    "stairload.rundir.record", "stairload.rundir.intervals",
-)
-print("unused modules:", ", ".join(n for n in names if n in sys.modules) or "none")
-"""
-
-
-def test_what_if_loads_only_what_it_uses(repo_scenarios: str) -> None:
-    """What-if loads no stair, explainer, instance model or run-directory reader."""
-    args = ["what-if", "--dau", "45000", "--scenarios", repo_scenarios]
-    result = subprocess.run(
-        [sys.executable, "-c", _UNUSED_RUNNER, *args], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.splitlines()[-1] == "unused modules: none"
+    assert result.stdout.splitlines()[-3:] == [
+        "heavy modules: none",
+        "journey modules: none",
+        "unused modules: none",
+    ]
 
 
 def test_what_if_answers_for_a_plan_whose_journey_is_not_runnable(tmp_path: Path) -> None:
