@@ -4,6 +4,12 @@ Processes that run users file each request under its completion second and sampl
 user count at each second's end. Workers ship both to the master with every stats
 report, with the last second they have complete; the master writes a second once every
 worker has reported past it. Without workers the local process does both halves.
+
+A worker learns the time origin from the master. The master broadcasts it when the
+shape starts, which can reach a worker that is connected but has not run its init yet
+(Locust logs "Unknown message type received: stairload_t0" and drops it), so each worker
+also asks for it once its handler is in place; requests that end before it arrives are
+kept and filed when it does.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from stairload.rundir.atomic import RunDirFault, Stream
 from stairload.rundir.histogram import IntervalBook, second_rows
 
 _T0_MESSAGE = "stairload_t0"
+_T0_REQUEST = "stairload_t0_request"  # a worker whose handler is ready asks for t0
+_EARLY_LIMIT = 100_000  # requests a worker keeps while it waits for t0
 # A second counts as complete one second after it ends: under load the greenlets that
 # sample users and fire request events can lag, and a closed second is never reopened.
 _SLACK_SECONDS = 2
@@ -56,6 +64,7 @@ class IntervalRecorder:
         self.fault: RunDirFault | None = None  # intervals.csv could not be written
         self.on_fault: Callable[[RunDirFault], None] = lambda _fault: None
         self._greenlets: list[gevent.Greenlet] = []
+        self._early: list[tuple[Any, ...]] = []  # a worker's requests before t0 arrived
         runner = environment.runner
         self._is_master = isinstance(runner, MasterRunner)
         self._is_worker = isinstance(runner, WorkerRunner)
@@ -65,9 +74,11 @@ class IntervalRecorder:
         if self._is_worker:
             events.report_to_master.add_listener(self._on_report_to_master)
             runner.register_message(_T0_MESSAGE, self._on_t0_message)
+            runner.send_message(_T0_REQUEST)
         if self._is_master:
             events.worker_report.add_listener(self._on_worker_report)
             events.worker_connect.add_listener(self._on_worker_connect)
+            runner.register_message(_T0_REQUEST, self._on_t0_request)
         runtime(environment).on_start.append(self._on_start)
 
     # Every process that runs users.
@@ -84,6 +95,9 @@ class IntervalRecorder:
         state = runtime(environment)
         if state.t0 is None:
             state.mark_started(float(msg.data))
+            early, self._early = self._early, []
+            for request in early:
+                self._on_request(*request)
 
     def _on_request(
         self,
@@ -96,6 +110,9 @@ class IntervalRecorder:
     ) -> None:
         state = runtime(self.environment)
         if state.t0 is None:
+            if len(self._early) < _EARLY_LIMIT:
+                when = start_time if start_time else time.time() - response_time / 1000
+                self._early.append((request_type, name, response_time, exception, when))
             return
         finished = (start_time + response_time / 1000) if start_time else time.time()
         second = max(0, math.floor(finished - state.t0))
@@ -128,6 +145,12 @@ class IntervalRecorder:
         t0 = runtime(self.environment).t0
         if t0 is not None:
             self.environment.runner.send_message(_T0_MESSAGE, t0, client_id)
+
+    def _on_t0_request(self, environment: Any, msg: Any, **_: Any) -> None:
+        """A worker asks once its handler is ready; before the start, the broadcast will do."""
+        t0 = runtime(environment).t0
+        if t0 is not None:
+            environment.runner.send_message(_T0_MESSAGE, t0, msg.node_id)
 
     def _on_worker_report(self, client_id: str, data: dict[str, Any]) -> None:
         report = data.get(_REPORT_KEY)
