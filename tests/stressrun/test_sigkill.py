@@ -72,8 +72,12 @@ def test_sigkill_of_the_runner_leaves_no_process_and_no_port(tmp_path: Path) -> 
     runner.send_signal(signal.SIGKILL)
     runner.wait()
 
+    # A SIGKILLed process tears down after it shows as a zombie (its other threads, its
+    # sockets): wait for the ports as for the processes, within the same bound.
     deadline = time.monotonic() + 30
-    while _family(str(run_dir)) and time.monotonic() < deadline:
+    while time.monotonic() < deadline and (
+        _family(str(run_dir)) or any(_answers(port) for port in ports)
+    ):
         time.sleep(0.2)
     left = _family(str(run_dir))
     for process in left:  # never leave them behind, even when the test fails
